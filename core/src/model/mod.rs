@@ -1,0 +1,14 @@
+//! Domain records. Each record is stored sealed and hashed in its canonical JSON form
+//! (see [`crate::canonical`]); records are never edited in place.
+
+pub mod case;
+pub mod evidence;
+pub mod person;
+pub mod statement;
+pub mod time;
+
+pub use case::*;
+pub use evidence::*;
+pub use person::*;
+pub use statement::*;
+pub use time::*;

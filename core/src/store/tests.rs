@@ -1,0 +1,291 @@
+//! Story tests of the store: what an officer does at the scene, and what goes wrong.
+
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use tempfile::TempDir;
+use uuid::Uuid;
+
+use super::*;
+use chrono::NaiveDate;
+use crate::crypto::keys::FileKeyStore;
+use crate::fixtures;
+use crate::model::*;
+
+pub(crate) struct Scene {
+    pub dir: TempDir,
+    pub ks: FileKeyStore,
+    pub store: Store,
+}
+
+pub(crate) fn clock() -> StoreOptions {
+    StoreOptions { clock: Some(Arc::new(SteppingClock::new(Utc.with_ymd_and_hms(2026, 11, 20, 18, 40, 0).unwrap(), 300))) }
+}
+
+pub(crate) fn scene() -> Scene {
+    let dir = tempfile::tempdir().unwrap();
+    let ks = FileKeyStore::open_or_create(&dir.path().join("keystore.key")).unwrap();
+    let store = Store::init(&dir.path().join("store"), &ks, fixtures::officer_profile(), clock()).unwrap();
+    Scene { dir, ks, store }
+}
+
+fn statement(person: Uuid, text: &str) -> NewStatement {
+    NewStatement {
+        person_id: person,
+        language: Language::Kk,
+        text: text.into(),
+        taken_by: "KZ-DEMO-0417".into(),
+        consent: Consent { share_with_crisis_centre: true, share_with_court: true },
+        signature_png: None,
+    }
+}
+
+#[test]
+fn officer_opens_a_case_adds_people_photo_statement_and_it_verifies() {
+    let s = scene();
+    let case = s.store.open_case(fixtures::neighbour_report_case()).unwrap();
+    assert_eq!(case.seq, 1);
+    assert_eq!(case.record.opened_at.utc_offset_min, 300);
+    let survivor = s.store.add_person(case.record.id, fixtures::survivor()).unwrap();
+    assert!(survivor.record.address_confidential, "a survivor's address is always confidential");
+    assert_eq!(survivor.record.date_of_birth, NaiveDate::from_ymd_opt(1994, 3, 12), "filled in from the IIN");
+    let aggressor = s.store.add_person(case.record.id, fixtures::aggressor()).unwrap();
+    assert!(!aggressor.record.address_confidential);
+    let witness = s.store.add_person(case.record.id, fixtures::neighbour()).unwrap();
+    assert!(witness.record.identity_protected);
+
+    let jpeg = fixtures::photo_jpeg(1200, 800, 7, 6);
+    let photo = s.store.add_photo_bytes(case.record.id, &jpeg, CaptureInfo::default()).unwrap();
+    let ev = &photo.record;
+    assert_eq!(ev.sha256, crate::crypto::hash::Sha256::of(&jpeg).hex());
+    assert_eq!((ev.width, ev.height, ev.kind), (Some(1200), Some(800), MediaKind::Photo));
+    assert_eq!(ev.exif_datetime_original.as_deref(), Some("2026:11:20 23:41:07"));
+    assert_eq!(ev.exif_orientation, Some(6));
+    // Orientation 6 (rotate 90° clockwise): the preview of a landscape sensor image is portrait.
+    let thumb = image::load_from_memory(&s.store.thumbnail(ev.id).unwrap().unwrap()).unwrap();
+    assert_eq!((thumb.width(), thumb.height()), (213, 320));
+
+    let st = s.store.record_statement(case.record.id, statement(survivor.record.id, "Ол мені итеріп жіберді.")).unwrap();
+    assert_eq!(st.record.version, 1);
+    let refusal = s.store.record_refusal(case.record.id, aggressor.record.id, Language::Ru, "", "KZ-DEMO-0417").unwrap();
+    assert_eq!(refusal.record.kind, StatementKind::Refused);
+
+    let report = s.store.verify(case.record.id).unwrap();
+    assert!(report.ok, "{:?}", report.failure);
+    assert_eq!(report.entries_checked, 7);
+    assert_eq!(report.records_checked, 7);
+    assert_eq!(report.files_checked, 2, "original + thumbnail");
+    assert_eq!(report.bytes_hashed, jpeg.len() as u64);
+
+    // The original comes back byte for byte, and viewing it is logged.
+    let mut out = Vec::new();
+    s.store.view_original(ev.id, "review", &mut out).unwrap();
+    assert_eq!(out, jpeg);
+    let log = s.store.custody_log(case.record.id).unwrap();
+    assert_eq!(log.last().unwrap().entry.kind, EventKind::EvidenceViewed);
+    assert!(s.store.verify(case.record.id).unwrap().ok);
+}
+
+#[test]
+fn store_reopens_with_its_key_and_refuses_another_key_without_harm() {
+    let s = scene();
+    let dir = s.store.dir().to_path_buf();
+    let case = s.store.open_case(fixtures::neighbour_report_case()).unwrap().record.id;
+    drop(s.store);
+    let db_before = std::fs::read(dir.join(DB_FILE)).unwrap();
+
+    let other = FileKeyStore::open_or_create(&s.dir.path().join("other.key")).unwrap();
+    assert!(matches!(Store::open(&dir, &other, clock()), Err(Error::WrongKey)));
+    assert_eq!(std::fs::read(dir.join(DB_FILE)).unwrap(), db_before, "a wrong key changes nothing");
+
+    let store = Store::open(&dir, &s.ks, clock()).unwrap();
+    assert_eq!(store.list_cases().unwrap().len(), 1);
+    assert!(store.verify(case).unwrap().ok);
+    assert!(matches!(Store::init(&dir, &s.ks, fixtures::officer_profile(), clock()), Err(Error::AlreadyInitialised(_))));
+}
+
+#[test]
+fn a_file_that_is_not_a_database_or_a_missing_store_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let ks = FileKeyStore::open_or_create(&dir.path().join("k")).unwrap();
+    assert!(matches!(Store::open(&dir.path().join("none"), &ks, clock()), Err(Error::NotInitialised(_))));
+    let bad = dir.path().join("bad");
+    std::fs::create_dir_all(&bad).unwrap();
+    let garbage: Vec<u8> = (0..8192u32).map(|i| (i * 37 % 256) as u8).collect();
+    std::fs::write(bad.join(DB_FILE), &garbage).unwrap();
+    assert!(matches!(Store::open(&bad, &ks, clock()), Err(Error::NotADatabase(_))));
+    assert_eq!(std::fs::read(bad.join(DB_FILE)).unwrap(), garbage, "the file is left as it was");
+}
+
+#[test]
+fn bad_input_gets_typed_errors_and_loses_nothing() {
+    let s = scene();
+    let case = s.store.open_case(fixtures::neighbour_report_case()).unwrap().record.id;
+    let survivor = s.store.add_person(case, fixtures::survivor()).unwrap().record.id;
+    let photo = fixtures::photo_jpeg(640, 480, 1, 1);
+    s.store.add_photo_bytes(case, &photo, CaptureInfo::default()).unwrap();
+
+    let invalid_iin = NewPerson { iin: Some("900101300005".into()), ..fixtures::aggressor() };
+    assert!(matches!(s.store.add_person(case, invalid_iin), Err(Error::InvalidIin { .. })));
+    let mismatch = NewPerson { date_of_birth: NaiveDate::from_ymd_opt(1990, 1, 1), ..fixtures::aggressor() };
+    assert!(matches!(s.store.add_person(case, mismatch), Err(Error::InvalidField { field: "date_of_birth", .. })));
+    assert!(matches!(s.store.add_photo_bytes(case, b"%PDF-1.4 not a photo", CaptureInfo::default()), Err(Error::NotMedia { .. })));
+    assert!(matches!(s.store.add_photo_bytes(case, &[], CaptureInfo::default()), Err(Error::EmptyFile)));
+    assert!(matches!(
+        s.store.add_photo_bytes(case, &photo[..photo.len() / 2], CaptureInfo::default()),
+        Err(Error::CorruptImage { .. })
+    ));
+    assert!(matches!(
+        s.store.add_photo_bytes(case, &fixtures::jpeg_claiming(60000, 60000), CaptureInfo::default()),
+        Err(Error::ImageTooLarge { width: 60000, height: 60000, .. })
+    ));
+    assert!(matches!(
+        s.store.add_photo_bytes(case, &fixtures::isobmff(b"mp42", 4000), CaptureInfo::default()),
+        Err(Error::WrongMediaKind { expected: "photo", .. })
+    ));
+    assert!(matches!(s.store.record_statement(case, statement(survivor, "  ")), Err(Error::EmptyStatement)));
+    assert!(matches!(Language::parse("de"), Err(Error::UnsupportedLanguage { .. })));
+    let unknown = Uuid::new_v4();
+    assert!(matches!(s.store.add_person(unknown, fixtures::survivor()), Err(Error::NotFound { kind: "case", .. })));
+    assert!(matches!(s.store.verify(unknown), Err(Error::NotFound { .. })));
+
+    // Nothing that was saved before is lost, and the chain still verifies.
+    let file = s.store.case_file(case).unwrap();
+    assert_eq!((file.people.len(), file.evidence.len(), file.statements.len()), (1, 1, 0));
+    assert!(s.store.verify(case).unwrap().ok);
+}
+
+#[test]
+fn heic_photo_is_kept_as_evidence_with_platform_preview_or_none() {
+    let s = scene();
+    let case = s.store.open_case(fixtures::neighbour_report_case()).unwrap().record.id;
+    let heic = fixtures::isobmff(b"heic", 50_000);
+    let none = s.store.add_photo_bytes(case, &heic, CaptureInfo::default()).unwrap().record;
+    assert_eq!((none.preview, none.media_type.as_str()), (PreviewSource::None, "image/heif"));
+    assert_eq!(s.store.thumbnail(none.id).unwrap(), None);
+    let with = CaptureInfo { platform_thumbnail: Some(fixtures::photo_jpeg(400, 300, 2, 1)), ..Default::default() };
+    let ev = s.store.add_photo_bytes(case, &heic, with).unwrap().record;
+    assert_eq!(ev.preview, PreviewSource::Platform);
+    assert_eq!(ev.sha256, none.sha256, "the same original bytes, the same hash");
+    assert!(s.store.thumbnail(ev.id).unwrap().is_some());
+    assert!(s.store.verify(case).unwrap().ok);
+}
+
+#[test]
+fn video_streams_with_progress_and_cancellation() {
+    let s = scene();
+    let case = s.store.open_case(fixtures::neighbour_report_case()).unwrap().record.id;
+    let path = s.dir.path().join("clip.mp4");
+    let video = fixtures::isobmff(b"mp42", 5 * 1024 * 1024 + 123);
+    std::fs::write(&path, &video).unwrap();
+
+    struct Watch(std::sync::Mutex<Vec<(u64, u64)>>, u64);
+    impl Progress for Watch {
+        fn on_progress(&self, done: u64, total: u64) {
+            self.0.lock().unwrap().push((done, total));
+        }
+        fn is_cancelled(&self) -> bool {
+            self.0.lock().unwrap().last().is_some_and(|(d, _)| *d >= self.1)
+        }
+    }
+    let cancel = Watch(Default::default(), 2 * 1024 * 1024);
+    let r = s.store.add_evidence_file(case, &path, Some(MediaKind::Video), CaptureInfo::default(), &cancel);
+    assert!(matches!(r, Err(Error::Cancelled)));
+    assert_eq!(s.store.evidence_list(case).unwrap().len(), 0, "a cancelled ingest stores nothing");
+
+    let watch = Watch(Default::default(), u64::MAX);
+    let ev = s.store.add_evidence_file(case, &path, None, CaptureInfo::default(), &watch).unwrap().record;
+    assert_eq!((ev.kind, ev.size_bytes), (MediaKind::Video, video.len() as u64));
+    let seen = watch.0.lock().unwrap().clone();
+    assert!(seen.len() >= 6, "progress per MiB piece: {seen:?}");
+    assert!(seen.windows(2).all(|w| w[0].0 < w[1].0));
+    assert_eq!(seen.last().unwrap(), &(video.len() as u64, video.len() as u64));
+    assert!(matches!(
+        s.store.add_evidence_file(case, &path, Some(MediaKind::Audio), CaptureInfo::default(), &NoProgress),
+        Err(Error::WrongMediaKind { expected: "audio", .. })
+    ));
+    let report = s.store.verify(case).unwrap();
+    assert!(report.ok);
+    assert_eq!(report.bytes_hashed, video.len() as u64);
+}
+
+#[test]
+fn a_correction_is_a_new_version_and_the_old_one_stays() {
+    let s = scene();
+    let case = s.store.open_case(fixtures::neighbour_report_case()).unwrap().record.id;
+    let p = s.store.add_person(case, fixtures::survivor()).unwrap().record.id;
+    let v1 = s.store.record_statement(case, statement(p, "Бірінші нұсқа.")).unwrap();
+    let v2 = s.store.correct_statement(v1.record.id, statement(p, "Түзетілген нұсқа.")).unwrap();
+    assert_eq!((v2.record.version, v2.record.supersedes), (2, Some(v1.record.id)));
+    assert!(matches!(s.store.correct_statement(v1.record.id, statement(p, "Again")), Err(Error::Conflict(_))));
+    let all = s.store.statements(case).unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0].text, "Бірінші нұсқа.");
+    assert_ne!(v1.sha256, v2.sha256);
+    assert!(s.store.verify(case).unwrap().ok);
+}
+
+#[test]
+fn statement_with_signature_image_is_stored_and_verified() {
+    let s = scene();
+    let case = s.store.open_case(fixtures::neighbour_report_case()).unwrap().record.id;
+    let p = s.store.add_person(case, fixtures::survivor()).unwrap().record.id;
+    let sig = fixtures::photo_jpeg(300, 100, 3, 1);
+    let st = s.store.record_statement(case, NewStatement { signature_png: Some(sig.clone()), ..statement(p, "Text") }).unwrap();
+    assert_eq!(st.record.signature.as_ref().unwrap().sha256, crate::crypto::hash::Sha256::of(&sig).hex());
+    assert_eq!(s.store.statement_signature(st.record.id).unwrap(), Some(sig));
+    let bad = NewStatement { signature_png: Some(b"not an image".to_vec()), ..statement(p, "Text") };
+    assert!(s.store.record_statement(case, bad).is_err());
+    assert!(s.store.verify(case).unwrap().ok);
+}
+
+#[test]
+fn personal_data_is_not_in_clear_in_the_database_or_blobs() {
+    let s = scene();
+    let case = s.store.open_case(fixtures::neighbour_report_case()).unwrap().record.id;
+    let p = s.store.add_person(case, fixtures::survivor()).unwrap().record;
+    s.store.record_statement(case, statement(p.id, "UNIQUE-STATEMENT-MARKER")).unwrap();
+    let jpeg = fixtures::photo_jpeg(200, 200, 4, 1);
+    s.store.add_photo_bytes(case, &jpeg, CaptureInfo::default()).unwrap();
+    drop(s.store);
+    let needles: Vec<Vec<u8>> = vec![
+        b"Aigerim".to_vec(),
+        p.iin.unwrap().as_str().as_bytes().to_vec(),
+        b"UNIQUE-STATEMENT-MARKER".to_vec(),
+        b"Synthetic street".to_vec(),
+        jpeg[jpeg.len() - 64..].to_vec(),
+    ];
+    for entry in walk(s.dir.path().join("store").as_path()) {
+        let bytes = std::fs::read(&entry).unwrap();
+        for n in &needles {
+            assert!(!bytes.windows(n.len()).any(|w| w == n.as_slice()), "{} holds plaintext", entry.display());
+        }
+    }
+}
+
+pub(crate) fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        if e.path().is_dir() {
+            out.extend(walk(&e.path()));
+        } else {
+            out.push(e.path());
+        }
+    }
+    out
+}
+
+#[test]
+fn an_unwritable_blob_directory_fails_the_ingest_and_keeps_the_case_consistent() {
+    let s = scene();
+    let case = s.store.open_case(fixtures::neighbour_report_case()).unwrap().record.id;
+    s.store.add_photo_bytes(case, &fixtures::photo_jpeg(320, 240, 5, 1), CaptureInfo::default()).unwrap();
+    // Works for root too: the temp directory is replaced by a file.
+    let tmp = s.store.dir().join("blobs").join("tmp");
+    std::fs::remove_dir_all(&tmp).unwrap();
+    std::fs::write(&tmp, b"in the way").unwrap();
+    let r = s.store.add_photo_bytes(case, &fixtures::photo_jpeg(320, 240, 6, 1), CaptureInfo::default());
+    assert!(matches!(r, Err(Error::Io { .. })), "{r:?}");
+    assert_eq!(s.store.evidence_list(case).unwrap().len(), 1);
+    assert!(s.store.verify(case).unwrap().ok);
+}

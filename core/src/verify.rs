@@ -1,0 +1,273 @@
+//! `verify(case)`: re-hash every stored original and check every record, link and signature
+//! of the custody chain, reporting precisely the first thing that does not match.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::crypto::hash::Sha256;
+use crate::crypto::seal;
+use crate::error::{Error, Result};
+use crate::model::{Evidence, Statement};
+use crate::store::{BlobDir, CustodyEntry, EventKind, Store};
+
+/// The first thing that did not match.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifyFailure {
+    /// The custody entry concerned, if any.
+    pub seq: Option<u64>,
+    /// The record concerned (table/id), if any.
+    pub record: Option<String>,
+    /// The stored file concerned (original, thumbnail, signature image), if any.
+    pub file: Option<String>,
+    /// What was checked.
+    pub what: String,
+    pub expected: String,
+    pub found: String,
+}
+
+impl std::fmt::Display for VerifyFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.what)?;
+        if let Some(s) = self.seq {
+            write!(f, " at custody entry {s}")?;
+        }
+        if let Some(r) = &self.record {
+            write!(f, ", record {r}")?;
+        }
+        if let Some(file) = &self.file {
+            write!(f, ", file {file}")?;
+        }
+        write!(f, ": expected {}, found {}", self.expected, self.found)
+    }
+}
+
+/// The outcome of verifying a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifyReport {
+    pub case_id: Uuid,
+    pub ok: bool,
+    pub entries_checked: u64,
+    pub records_checked: u64,
+    pub files_checked: u64,
+    pub bytes_hashed: u64,
+    pub failure: Option<VerifyFailure>,
+}
+
+struct Checker<'a> {
+    store: &'a Store,
+    case: Uuid,
+    report: VerifyReport,
+}
+
+type Check<T = ()> = std::result::Result<T, VerifyFailure>;
+
+fn fail(seq: Option<u64>, record: Option<String>, file: Option<String>, what: &str, expected: impl Into<String>, found: impl Into<String>) -> VerifyFailure {
+    VerifyFailure { seq, record, file, what: what.into(), expected: expected.into(), found: found.into() }
+}
+
+impl Store {
+    /// Verifies a case: every custody entry's sequence, link, hash and signature; every
+    /// record's hash against its entry; every original, thumbnail and signature image against
+    /// its recorded SHA-256; and that no record exists outside the chain. Only an unknown case
+    /// or an internal failure is an `Err`; anything that does not match is in the report.
+    pub fn verify(&self, case: Uuid) -> Result<VerifyReport> {
+        self.require_case(case)?;
+        let mut c = Checker {
+            store: self,
+            case,
+            report: VerifyReport {
+                case_id: case,
+                ok: false,
+                entries_checked: 0,
+                records_checked: 0,
+                files_checked: 0,
+                bytes_hashed: 0,
+                failure: None,
+            },
+        };
+        match c.run() {
+            Ok(Ok(())) => c.report.ok = true,
+            Ok(Err(f)) => c.report.failure = Some(f),
+            Err(e) => return Err(e),
+        }
+        Ok(c.report)
+    }
+}
+
+impl Checker<'_> {
+    fn run(&mut self) -> Result<Check> {
+        let entries = match self.store.custody_log(self.case) {
+            Ok(e) => e,
+            Err(Error::Integrity { what }) => return Ok(Err(fail(None, None, None, "custody log", "well-formed entries", what))),
+            Err(e) => return Err(e),
+        };
+        let key = self.store.device().public_key;
+        let mut prev = Sha256::ZERO.hex();
+        let mut referenced = HashSet::new();
+        for (i, e) in entries.iter().enumerate() {
+            let seq = e.entry.seq;
+            let want_seq = i as u64 + 1;
+            if seq != want_seq {
+                return Ok(Err(fail(Some(want_seq), None, None, "sequence number", want_seq.to_string(), seq.to_string())));
+            }
+            if e.entry.device != self.store.device().device_id {
+                return Ok(Err(fail(Some(seq), None, None, "signing device", self.store.device().device_id.to_string(), e.entry.device.to_string())));
+            }
+            if e.entry.prev != prev {
+                return Ok(Err(fail(Some(seq), None, None, "link to previous entry", prev, e.entry.prev.clone())));
+            }
+            if let Err((what, expected, found)) = e.check_self(&key) {
+                return Ok(Err(fail(Some(seq), None, None, &what, expected, found)));
+            }
+            if i == 0 && (e.entry.kind != EventKind::CaseOpened || e.entry.record != Some(self.case)) {
+                return Ok(Err(fail(Some(seq), None, None, "first entry", "case_opened for this case", e.entry.kind.as_str())));
+            }
+            prev = e.entry_hash.clone();
+            self.report.entries_checked += 1;
+            let r = self.check_payload(e, &mut referenced)?;
+            if r.is_err() {
+                return Ok(r);
+            }
+        }
+        if entries.is_empty() {
+            return Ok(Err(fail(None, None, None, "custody log", "at least the case_opened entry", "no entries")));
+        }
+        // Every record row of the case must be in the chain.
+        for table in ["people", "evidence", "statements"] {
+            let ids: Vec<String> = {
+                let conn = self.store.conn();
+                let mut stmt = conn.prepare(&format!("SELECT id FROM {table} WHERE case_id = ?1 ORDER BY id"))?;
+                let rows = stmt.query_map([self.case.to_string()], |r| r.get(0))?;
+                rows.collect::<std::result::Result<_, _>>()?
+            };
+            for id in ids {
+                if !referenced.contains(&format!("{table}/{id}")) {
+                    return Ok(Err(fail(None, Some(format!("{table}/{id}")), None, "record in custody log", "an entry logging this record", "none")));
+                }
+            }
+        }
+        Ok(Ok(()))
+    }
+
+    fn check_payload(&mut self, e: &CustodyEntry, referenced: &mut HashSet<String>) -> Result<Check> {
+        let seq = Some(e.entry.seq);
+        let Some(table) = e.entry.kind.record_table() else {
+            let Some(detail) = &e.detail else {
+                return Ok(Err(fail(seq, None, None, "event detail", "detail text", "none")));
+            };
+            let h = Sha256::of(detail.as_bytes()).hex();
+            if h != e.entry.payload {
+                return Ok(Err(fail(seq, None, None, "event detail hash", e.entry.payload.clone(), h)));
+            }
+            return Ok(Ok(()));
+        };
+        let Some(id) = e.entry.record else {
+            return Ok(Err(fail(seq, None, None, "record reference", format!("a {table} record"), "none")));
+        };
+        let rec = format!("{table}/{id}");
+        if !referenced.insert(rec.clone()) {
+            return Ok(Err(fail(seq, Some(rec), None, "record logged once", "one entry", "a second entry")));
+        }
+        let case_col = if table == "cases" { "id" } else { "case_id" };
+        let row: Option<(String, Vec<u8>)> = {
+            let conn = self.store.conn();
+            rusqlite::OptionalExtension::optional(conn.query_row(
+                &format!("SELECT {case_col}, body FROM {table} WHERE id = ?1"),
+                [id.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            ))?
+        };
+        let Some((row_case, body)) = row else {
+            return Ok(Err(fail(seq, Some(rec), None, "record present", "stored record", "missing")));
+        };
+        if row_case != self.case.to_string() {
+            return Ok(Err(fail(seq, Some(rec), None, "record's case", self.case.to_string(), row_case)));
+        }
+        let bytes = match self.store.open_record_bytes(table, &id.to_string(), &body) {
+            Ok(b) => b,
+            Err(Error::Integrity { .. }) => {
+                return Ok(Err(fail(seq, Some(rec), None, "record decryption", "authentic sealed record", "altered or corrupt")))
+            }
+            Err(e) => return Err(e),
+        };
+        let h = Sha256::of(&bytes).hex();
+        if h != e.entry.payload {
+            return Ok(Err(fail(seq, Some(rec), None, "record hash", e.entry.payload.clone(), h)));
+        }
+        self.report.records_checked += 1;
+        match table {
+            "evidence" => {
+                let ev: Evidence = serde_json::from_slice(&bytes)?;
+                self.check_evidence(seq, &rec, &ev)
+            }
+            "statements" => {
+                let st: Statement = serde_json::from_slice(&bytes)?;
+                let name: Option<String> = self.store.conn().query_row(
+                    "SELECT signature_blob FROM statements WHERE id = ?1",
+                    [id.to_string()],
+                    |r| r.get(0),
+                )?;
+                match (&st.signature, name) {
+                    (None, None) => Ok(Ok(())),
+                    (Some(sig), Some(name)) => self.check_blob(seq, &rec, &name, &sig.sha256, sig.size_bytes),
+                    (want, got) => Ok(Err(fail(seq, Some(rec), None, "signature image", format!("{}", want.is_some()), format!("{}", got.is_some())))),
+                }
+            }
+            _ => Ok(Ok(())),
+        }
+    }
+
+    fn check_evidence(&mut self, seq: Option<u64>, rec: &str, ev: &Evidence) -> Result<Check> {
+        let name: String = self.store.evidence_blob_name(ev.id)?;
+        let r = self.check_blob(seq, rec, &name, &ev.sha256, ev.size_bytes)?;
+        if r.is_err() {
+            return Ok(r);
+        }
+        let thumb: Option<Vec<u8>> =
+            self.store.conn().query_row("SELECT thumbnail FROM evidence WHERE id = ?1", [ev.id.to_string()], |r| r.get(0))?;
+        let file = Some(format!("thumbnail of evidence {}", ev.id));
+        match (&ev.thumbnail_sha256, thumb) {
+            (None, None) => Ok(Ok(())),
+            (Some(want), Some(sealed)) => {
+                let aad = format!("evidence-thumb/{}", ev.id);
+                let Ok(plain) = seal::open(&self.store.keys().records, &aad, &sealed) else {
+                    return Ok(Err(fail(seq, Some(rec.into()), file, "thumbnail decryption", "authentic sealed thumbnail", "altered or corrupt")));
+                };
+                self.report.files_checked += 1;
+                let h = Sha256::of(&plain).hex();
+                if &h != want {
+                    return Ok(Err(fail(seq, Some(rec.into()), file, "thumbnail hash", want.clone(), h)));
+                }
+                Ok(Ok(()))
+            }
+            (want, got) => Ok(Err(fail(seq, Some(rec.into()), file, "thumbnail present", format!("{}", want.is_some()), format!("{}", got.is_some())))),
+        }
+    }
+
+    fn check_blob(&mut self, seq: Option<u64>, rec: &str, name: &str, want_sha: &str, want_size: u64) -> Result<Check> {
+        let file = Some(format!("blobs/{}/{}", &name[..2.min(name.len())], name));
+        let Some(want) = Sha256::from_hex(want_sha) else {
+            return Ok(Err(fail(seq, Some(rec.into()), file, "recorded hash", "64 hex digits", want_sha)));
+        };
+        if name != BlobDir::name_for(self.store.keys(), &want) {
+            return Ok(Err(fail(seq, Some(rec.into()), file, "blob name", BlobDir::name_for(self.store.keys(), &want), name)));
+        }
+        match self.store.blobs().read(self.store.keys(), name, |_| Ok(())) {
+            Ok((sha, size)) => {
+                self.report.files_checked += 1;
+                self.report.bytes_hashed += size;
+                if sha != want {
+                    return Ok(Err(fail(seq, Some(rec.into()), file, "original hash", want_sha, sha.hex())));
+                }
+                if size != want_size {
+                    return Ok(Err(fail(seq, Some(rec.into()), file, "original size", want_size.to_string(), size.to_string())));
+                }
+                Ok(Ok(()))
+            }
+            Err(Error::Integrity { what }) => Ok(Err(fail(seq, Some(rec.into()), file, "original decryption", "authentic encrypted original", what))),
+            Err(e) => Err(e),
+        }
+    }
+}
