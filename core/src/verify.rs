@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::crypto::hash::Sha256;
 use crate::crypto::seal;
 use crate::error::{Error, Result};
-use crate::model::{Evidence, Statement};
+use crate::model::{Case, Evidence, Person, Statement};
 use crate::store::{BlobDir, CustodyEntry, EventKind, Store};
 
 /// The first thing that did not match.
@@ -131,6 +131,18 @@ impl Checker<'_> {
                 return Ok(r);
             }
         }
+        // Entries or records filed under a case that does not exist (a changed case id).
+        let orphans: i64 = self.store.conn().query_row(
+            "SELECT (SELECT count(*) FROM custody WHERE case_id NOT IN (SELECT id FROM cases))
+                  + (SELECT count(*) FROM people WHERE case_id NOT IN (SELECT id FROM cases))
+                  + (SELECT count(*) FROM evidence WHERE case_id NOT IN (SELECT id FROM cases))
+                  + (SELECT count(*) FROM statements WHERE case_id NOT IN (SELECT id FROM cases))",
+            [],
+            |r| r.get(0),
+        )?;
+        if orphans > 0 {
+            return Ok(Err(fail(None, None, None, "rows filed under an unknown case", "0", orphans.to_string())));
+        }
         if entries.is_empty() {
             return Ok(Err(fail(None, None, None, "custody log", "at least the case_opened entry", "no entries")));
         }
@@ -197,6 +209,10 @@ impl Checker<'_> {
             return Ok(Err(fail(seq, Some(rec), None, "record hash", e.entry.payload.clone(), h)));
         }
         self.report.records_checked += 1;
+        let r = self.check_clear_columns(seq, &rec, table, id, &bytes)?;
+        if r.is_err() {
+            return Ok(r);
+        }
         match table {
             "evidence" => {
                 let ev: Evidence = serde_json::from_slice(&bytes)?;
@@ -217,6 +233,47 @@ impl Checker<'_> {
             }
             _ => Ok(Ok(())),
         }
+    }
+
+    /// The few columns kept in clear for queries must say what the sealed record says.
+    fn check_clear_columns(&mut self, seq: Option<u64>, rec: &str, table: &str, id: Uuid, bytes: &[u8]) -> Result<Check> {
+        let conn = self.store.conn();
+        let (what, expected, found): (&str, String, String) = match table {
+            "cases" => {
+                let c: Case = serde_json::from_slice(bytes)?;
+                let col: String = conn.query_row("SELECT opened_at FROM cases WHERE id = ?1", [id.to_string()], |r| r.get(0))?;
+                ("opened_at column", c.opened_at.utc_rfc3339(), col)
+            }
+            "people" => {
+                let p: Person = serde_json::from_slice(bytes)?;
+                let col: Option<Vec<u8>> = conn.query_row("SELECT iin_hash FROM people WHERE id = ?1", [id.to_string()], |r| r.get(0))?;
+                let want = p.iin.as_ref().map(|i| self.store.iin_lookup_hash(i));
+                ("iin_hash column", want.map(hex::encode).unwrap_or_default(), col.map(hex::encode).unwrap_or_default())
+            }
+            "evidence" => {
+                let e: Evidence = serde_json::from_slice(bytes)?;
+                let col: String = conn.query_row("SELECT kind FROM evidence WHERE id = ?1", [id.to_string()], |r| r.get(0))?;
+                ("kind column", e.kind.as_str().to_string(), col)
+            }
+            "statements" => {
+                let s: Statement = serde_json::from_slice(bytes)?;
+                let (person, sup): (String, Option<String>) = conn.query_row(
+                    "SELECT person_id, supersedes FROM statements WHERE id = ?1",
+                    [id.to_string()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                (
+                    "person_id and supersedes columns",
+                    format!("{} {:?}", s.person_id, s.supersedes.map(|u| u.to_string())),
+                    format!("{person} {sup:?}"),
+                )
+            }
+            _ => return Ok(Ok(())),
+        };
+        if expected != found {
+            return Ok(Err(fail(seq, Some(rec.into()), None, what, expected, found)));
+        }
+        Ok(Ok(()))
     }
 
     fn check_evidence(&mut self, seq: Option<u64>, rec: &str, ev: &Evidence) -> Result<Check> {

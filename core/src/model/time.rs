@@ -1,6 +1,6 @@
 //! Time as the device saw it: a UTC instant plus the device's UTC offset, never corrected.
 
-use chrono::{DateTime, Local, Offset, Utc};
+use chrono::{DateTime, Local, Offset, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
 /// A moment recorded on the device: the UTC instant and the device's offset from UTC in
@@ -33,7 +33,10 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     fn now(&self) -> DeviceTime {
         let local = Local::now();
-        DeviceTime { utc: local.with_timezone(&Utc), utc_offset_min: local.offset().fix().local_minus_utc() / 60 }
+        // Millisecond precision: the same instant is written in records and signed entries.
+        let utc = local.with_timezone(&Utc);
+        let utc = utc.with_nanosecond(utc.nanosecond() / 1_000_000 * 1_000_000).unwrap_or(utc);
+        DeviceTime { utc, utc_offset_min: local.offset().fix().local_minus_utc() / 60 }
     }
 }
 

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::model::{Case, CaseStatus, Evidence, NewCase, Person, Statement};
 
 /// A line in the case list.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CaseSummary {
     pub case: Case,
     pub status: CaseStatus,
@@ -19,7 +19,7 @@ pub struct CaseSummary {
 }
 
 /// Everything on a case, decrypted.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CaseFile {
     pub case: Case,
     pub status: CaseStatus,

@@ -59,7 +59,7 @@ pub struct DeviceInfo {
 }
 
 /// A stored record together with where it sits in the custody chain.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Recorded<T> {
     pub record: T,
     /// SHA-256 of the record's canonical bytes (what the custody entry signs).

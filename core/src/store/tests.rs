@@ -289,3 +289,129 @@ fn an_unwritable_blob_directory_fails_the_ingest_and_keeps_the_case_consistent()
     assert_eq!(s.store.evidence_list(case).unwrap().len(), 1);
     assert!(s.store.verify(case).unwrap().ok);
 }
+
+mod tamper {
+    use super::*;
+    use proptest::prelude::*;
+    use rusqlite::types::Value;
+
+    /// A case with people, a photo with thumbnail, a signed statement, a refusal and a view.
+    fn full_case() -> (Scene, Uuid) {
+        let s = scene();
+        let case = s.store.open_case(fixtures::neighbour_report_case()).unwrap().record.id;
+        let p = s.store.add_person(case, fixtures::survivor()).unwrap().record.id;
+        let a = s.store.add_person(case, fixtures::aggressor()).unwrap().record.id;
+        let ev = s.store.add_photo_bytes(case, &fixtures::photo_jpeg(400, 300, 9, 1), CaptureInfo::default()).unwrap().record.id;
+        let sig = fixtures::photo_jpeg(120, 40, 10, 1);
+        let st = s.store.record_statement(case, NewStatement { signature_png: Some(sig), ..statement(p, "Мәтін") }).unwrap();
+        s.store.correct_statement(st.record.id, statement(p, "Түзету")).unwrap();
+        s.store.record_refusal(case, a, Language::Ru, "", "KZ-DEMO-0417").unwrap();
+        s.store.view_original(ev, "review", &mut Vec::new()).unwrap();
+        assert!(s.store.verify(case).unwrap().ok);
+        (s, case)
+    }
+
+    fn detected(s: &Scene, case: Uuid) -> bool {
+        !matches!(s.store.verify(case), Ok(r) if r.ok)
+    }
+
+    /// Every non-null cell of the case's tables, as (table, rowid-ish key, column).
+    fn cells(s: &Scene) -> Vec<(String, String, String)> {
+        let conn = s.store.conn();
+        let mut out = Vec::new();
+        for (table, key) in [("cases", "id"), ("people", "id"), ("evidence", "id"), ("statements", "id"), ("custody", "case_id || '/' || seq")] {
+            let cols: Vec<String> = conn
+                .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .map(|r| r.unwrap())
+                .collect();
+            for col in cols {
+                let keys: Vec<String> = conn
+                    .prepare(&format!("SELECT {key} FROM {table} WHERE {col} IS NOT NULL ORDER BY 1"))
+                    .unwrap()
+                    .query_map([], |r| r.get(0))
+                    .unwrap()
+                    .map(|r| r.unwrap())
+                    .collect();
+                for k in keys {
+                    out.push((table.to_string(), k, col.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    fn change_cell(s: &Scene, (table, key, col): &(String, String, String), pos: usize) {
+        let conn = s.store.conn();
+        let key_expr = if table == "custody" { "case_id || '/' || seq" } else { "id" };
+        let v: Value = conn.query_row(&format!("SELECT {col} FROM {table} WHERE {key_expr} = ?1"), [key], |r| r.get(0)).unwrap();
+        let new = match v {
+            Value::Integer(i) => Value::Integer(i + 1),
+            Value::Text(t) => {
+                let mut b = t.into_bytes();
+                let i = pos % b.len();
+                b[i] = if b[i] == b'a' { b'b' } else if b[i].is_ascii() { b'a' } else { b'?' };
+                Value::Text(String::from_utf8_lossy(&b).into_owned())
+            }
+            Value::Blob(mut b) => {
+                let i = pos % b.len();
+                b[i] ^= 0x01;
+                Value::Blob(b)
+            }
+            other => panic!("unexpected {other:?}"),
+        };
+        conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+        let sql = format!("UPDATE {table} SET {col} = ?1 WHERE {key_expr} = ?2");
+        if conn.execute(&sql, rusqlite::params![new, key]).is_err() {
+            // A changed sequence number may collide with its neighbour's: jump further instead.
+            let Value::Integer(i) = new else { panic!("update of {table}.{col} failed") };
+            conn.execute(&sql, rusqlite::params![i + 1_000_000, key]).unwrap();
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+
+        #[test]
+        fn changing_any_byte_of_any_stored_row_or_log_entry_is_detected(cell in any::<prop::sample::Index>(), pos in 0usize..10_000) {
+            let (s, case) = full_case();
+            let all = cells(&s);
+            let target = cell.get(&all).clone();
+            change_cell(&s, &target, pos);
+            prop_assert!(detected(&s, case), "undetected change of {:?}", target);
+        }
+
+        #[test]
+        fn changing_any_byte_of_a_stored_original_is_detected(file in any::<prop::sample::Index>(), pos in 0usize..1_000_000) {
+            let (s, case) = full_case();
+            let blobs: Vec<_> = walk(&s.store.dir().join("blobs")).into_iter().filter(|p| !p.starts_with(s.store.dir().join("blobs/tmp"))).collect();
+            prop_assert_eq!(blobs.len(), 2, "photo and signature image");
+            let f = file.get(&blobs);
+            let mut bytes = std::fs::read(f).unwrap();
+            let i = pos % bytes.len();
+            bytes[i] ^= 0x80;
+            std::fs::write(f, bytes).unwrap();
+            let report = s.store.verify(case).unwrap();
+            prop_assert!(!report.ok);
+            let failure = report.failure.unwrap();
+            prop_assert!(failure.file.as_deref().is_some_and(|p| f.ends_with(p.trim_start_matches("blobs/"))), "{:?}", failure);
+        }
+    }
+
+    #[test]
+    fn report_names_the_entry_and_the_expected_and_found_hash() {
+        let (s, case) = full_case();
+        // Rewrite a custody entry's payload hash: entry 4 (the photo) now claims other content.
+        s.store.conn().execute("UPDATE custody SET payload_hash = ?1 WHERE case_id = ?2 AND seq = 4", rusqlite::params!["0".repeat(64), case.to_string()]).unwrap();
+        let f = s.store.verify(case).unwrap().failure.unwrap();
+        assert_eq!((f.seq, f.what.as_str()), (Some(4), "entry hash"));
+        assert_ne!(f.expected, f.found);
+        // Deleting a middle entry breaks the sequence at that point.
+        let (s, case) = full_case();
+        s.store.conn().execute("DELETE FROM custody WHERE case_id = ?1 AND seq = 3", [case.to_string()]).unwrap();
+        let f = s.store.verify(case).unwrap().failure.unwrap();
+        assert_eq!((f.seq, f.what.as_str(), f.expected.as_str(), f.found.as_str()), (Some(3), "sequence number", "3", "4"));
+    }
+}

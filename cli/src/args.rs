@@ -1,0 +1,405 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use qorgau_core::model::{
+    CaseLocation, Category, GeoPoint, MediaKind, NewCase, NewPerson, PersonRole, TeamMember, TeamRole, Trigger,
+};
+use qorgau_core::{DeviceProfile, Error};
+
+/// Qorgau field store: cases, people, evidence, statements, custody chain, verify, export.
+#[derive(Parser, Debug)]
+#[command(name = "qorgau", version, about, long_about = None)]
+pub struct Cli {
+    /// Directory of the device store and key file [default: $HOME/.local/share/qorgau].
+    #[arg(long, global = true, env = "QORGAU_HOME")]
+    pub home: Option<PathBuf>,
+    /// Key file of the desktop key store [default: <home>/keystore.key].
+    #[arg(long, global = true, env = "QORGAU_KEYSTORE")]
+    pub keystore: Option<PathBuf>,
+    /// Print JSON instead of text (progress goes to stderr as JSON lines).
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Print only the id of what was created (for scripts).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create the device profile: keys, encrypted store, officer.
+    Init(InitArgs),
+    /// Open, list and show cases.
+    #[command(subcommand)]
+    Case(CaseCmd),
+    /// Add people to a case.
+    #[command(subcommand)]
+    Person(PersonCmd),
+    /// Add photo, video or audio evidence; extract an original.
+    #[command(subcommand)]
+    Evidence(EvidenceCmd),
+    /// Record, refuse or correct statements.
+    #[command(subcommand)]
+    Statement(StatementCmd),
+    /// Re-hash every original and check the custody chain of a case.
+    Verify {
+        /// Case id.
+        case: String,
+    },
+    /// Export a case to a bundle verifiable with sha256sum and openssl.
+    Export {
+        /// Case id.
+        case: String,
+        /// Directory to write the bundle into.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Write synthetic media for demos and tests (no real people).
+    #[command(subcommand)]
+    Synth(SynthCmd),
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// Officer's full name.
+    #[arg(long)]
+    pub officer_name: String,
+    /// Officer's badge number.
+    #[arg(long)]
+    pub badge: String,
+    /// Police unit.
+    #[arg(long, default_value = "")]
+    pub unit: String,
+    /// Label of this device.
+    #[arg(long, default_value = "desktop")]
+    pub label: String,
+}
+
+impl InitArgs {
+    pub fn profile(&self) -> DeviceProfile {
+        DeviceProfile {
+            label: self.label.clone(),
+            unit: self.unit.clone(),
+            officer: TeamMember { role: TeamRole::Officer, name: self.officer_name.clone(), badge: self.badge.clone() },
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CaseCmd {
+    /// Open a case at the scene.
+    Open(CaseOpenArgs),
+    /// List the cases on this device.
+    List,
+    /// Show everything on a case.
+    Show {
+        /// Case id.
+        case: String,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum TriggerArg {
+    SurvivorCall,
+    WitnessReport,
+    VideoRecord,
+    OfficerObserved,
+    AgencyReferral,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum CategoryArg {
+    Physical,
+    Psychological,
+    Sexual,
+    Economic,
+    Stalking,
+    ForcedMarriage,
+    ChildInvolved,
+}
+
+#[derive(Args, Debug)]
+pub struct CaseOpenArgs {
+    /// What brought police here.
+    #[arg(long, value_enum)]
+    pub trigger: TriggerArg,
+    /// Kind of violence (repeatable).
+    #[arg(long = "category", value_enum)]
+    pub categories: Vec<CategoryArg>,
+    #[arg(long, allow_hyphen_values = true)]
+    pub lat: Option<f64>,
+    #[arg(long, allow_hyphen_values = true)]
+    pub lon: Option<f64>,
+    /// GPS accuracy in metres.
+    #[arg(long)]
+    pub accuracy: Option<f64>,
+    #[arg(long)]
+    pub address: Option<String>,
+    /// Team member as ROLE:NAME:BADGE (officer, psychologist, social-worker, supervisor); repeatable.
+    #[arg(long = "member")]
+    pub members: Vec<String>,
+    /// Short note of what happened.
+    #[arg(long)]
+    pub summary: Option<String>,
+}
+
+impl CaseOpenArgs {
+    pub fn new_case(&self) -> Result<NewCase, Error> {
+        let point = match (self.lat, self.lon) {
+            (Some(lat), Some(lon)) => Some(GeoPoint { lat, lon, accuracy_m: self.accuracy.unwrap_or(0.0) }),
+            (None, None) => None,
+            _ => return Err(Error::invalid("location", "give both --lat and --lon")),
+        };
+        let team = self
+            .members
+            .iter()
+            .map(|m| {
+                let mut parts = m.splitn(3, ':');
+                let (Some(role), Some(name), Some(badge)) = (parts.next(), parts.next(), parts.next()) else {
+                    return Err(Error::invalid("member", "expected ROLE:NAME:BADGE"));
+                };
+                let role = match role {
+                    "officer" => TeamRole::Officer,
+                    "psychologist" => TeamRole::Psychologist,
+                    "social-worker" => TeamRole::SocialWorker,
+                    "supervisor" => TeamRole::Supervisor,
+                    _ => return Err(Error::invalid("member", "role must be officer, psychologist, social-worker or supervisor")),
+                };
+                Ok(TeamMember { role, name: name.to_string(), badge: badge.to_string() })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(NewCase {
+            location: CaseLocation { point, address: self.address.clone() },
+            trigger: match self.trigger {
+                TriggerArg::SurvivorCall => Trigger::SurvivorCall,
+                TriggerArg::WitnessReport => Trigger::WitnessReport,
+                TriggerArg::VideoRecord => Trigger::VideoRecord,
+                TriggerArg::OfficerObserved => Trigger::OfficerObserved,
+                TriggerArg::AgencyReferral => Trigger::AgencyReferral,
+            },
+            categories: self
+                .categories
+                .iter()
+                .map(|c| match c {
+                    CategoryArg::Physical => Category::Physical,
+                    CategoryArg::Psychological => Category::Psychological,
+                    CategoryArg::Sexual => Category::Sexual,
+                    CategoryArg::Economic => Category::Economic,
+                    CategoryArg::Stalking => Category::Stalking,
+                    CategoryArg::ForcedMarriage => Category::ForcedMarriage,
+                    CategoryArg::ChildInvolved => Category::ChildInvolved,
+                })
+                .collect(),
+            team,
+            summary: self.summary.clone(),
+        })
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PersonCmd {
+    /// Add a person to a case.
+    Add(PersonAddArgs),
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum RoleArg {
+    Survivor,
+    AllegedAggressor,
+    Witness,
+    Child,
+    Other,
+}
+
+#[derive(Args, Debug)]
+pub struct PersonAddArgs {
+    /// Case id.
+    pub case: String,
+    #[arg(long, value_enum)]
+    pub role: RoleArg,
+    #[arg(long)]
+    pub name: String,
+    /// Date of birth, YYYY-MM-DD (taken from the IIN when omitted).
+    #[arg(long)]
+    pub dob: Option<chrono::NaiveDate>,
+    /// Kazakhstan IIN (12 digits, validated).
+    #[arg(long)]
+    pub iin: Option<String>,
+    /// Relation to the survivor.
+    #[arg(long)]
+    pub relation: Option<String>,
+    #[arg(long)]
+    pub phone: Option<String>,
+    #[arg(long)]
+    pub address: Option<String>,
+    /// Protect a witness's identity.
+    #[arg(long)]
+    pub protected: bool,
+    /// Mark the address confidential (always on for survivors and children).
+    #[arg(long)]
+    pub confidential_address: bool,
+}
+
+impl PersonAddArgs {
+    pub fn new_person(&self) -> Result<NewPerson, Error> {
+        Ok(NewPerson {
+            role: match self.role {
+                RoleArg::Survivor => PersonRole::Survivor,
+                RoleArg::AllegedAggressor => PersonRole::AllegedAggressor,
+                RoleArg::Witness => PersonRole::Witness,
+                RoleArg::Child => PersonRole::Child,
+                RoleArg::Other => PersonRole::Other,
+            },
+            full_name: self.name.clone(),
+            date_of_birth: self.dob,
+            relation_to_survivor: self.relation.clone(),
+            phone: self.phone.clone(),
+            address: self.address.clone(),
+            iin: self.iin.clone(),
+            identity_protected: self.protected,
+            address_confidential: self.confidential_address,
+        })
+    }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum KindArg {
+    Photo,
+    Video,
+    Audio,
+}
+
+impl From<KindArg> for MediaKind {
+    fn from(k: KindArg) -> MediaKind {
+        match k {
+            KindArg::Photo => MediaKind::Photo,
+            KindArg::Video => MediaKind::Video,
+            KindArg::Audio => MediaKind::Audio,
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EvidenceCmd {
+    /// Add a photo, video or audio file (the kind is recognised from the content).
+    Add(EvidenceAddArgs),
+    /// Write an original out (logged in the custody chain as viewed).
+    Extract {
+        /// Evidence id.
+        evidence: String,
+        /// Output file.
+        #[arg(long)]
+        out: PathBuf,
+        /// Why it is viewed (a short code: review, court, ...).
+        #[arg(long, default_value = "review")]
+        purpose: String,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct EvidenceAddArgs {
+    /// Case id.
+    pub case: String,
+    /// The media file.
+    pub file: PathBuf,
+    /// Refuse the file unless it is of this kind.
+    #[arg(long, value_enum)]
+    pub kind: Option<KindArg>,
+    #[arg(long, allow_hyphen_values = true)]
+    pub lat: Option<f64>,
+    #[arg(long, allow_hyphen_values = true)]
+    pub lon: Option<f64>,
+    #[arg(long)]
+    pub accuracy: Option<f64>,
+    #[arg(long)]
+    pub note: Option<String>,
+    /// A preview image made elsewhere (for HEIC photos or videos).
+    #[arg(long)]
+    pub thumbnail: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StatementCmd {
+    /// Record a statement.
+    Add(StatementArgs),
+    /// Record that a person declined to give a statement.
+    Refuse {
+        /// Case id.
+        case: String,
+        #[arg(long)]
+        person: String,
+        #[arg(long, default_value = "kk")]
+        lang: String,
+        #[arg(long)]
+        reason: Option<String>,
+        #[arg(long)]
+        taken_by: Option<String>,
+    },
+    /// Record a corrected version of a statement (the old version stays).
+    Correct {
+        /// Id of the statement version being corrected.
+        #[arg(long)]
+        replaces: String,
+        #[command(flatten)]
+        statement: StatementArgs,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct StatementArgs {
+    /// Case id.
+    pub case: String,
+    /// Person id of who gives the statement.
+    #[arg(long)]
+    pub person: String,
+    /// Language: kk, ru or en.
+    #[arg(long)]
+    pub lang: String,
+    #[arg(long)]
+    pub text: Option<String>,
+    /// Read the text from a UTF-8 file.
+    #[arg(long)]
+    pub text_file: Option<PathBuf>,
+    /// Badge of who took it [default: this device's officer].
+    #[arg(long)]
+    pub taken_by: Option<String>,
+    #[arg(long)]
+    pub consent_crisis_centre: bool,
+    #[arg(long)]
+    pub consent_court: bool,
+    /// Signature image (PNG or JPEG).
+    #[arg(long)]
+    pub signature: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SynthCmd {
+    /// A synthetic JPEG photo with EXIF.
+    Photo {
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 4000)]
+        width: u32,
+        #[arg(long, default_value_t = 3000)]
+        height: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u32,
+    },
+    /// A synthetic MP4-like video file of the given size, written in pieces.
+    Video {
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 8)]
+        mib: u64,
+    },
+    /// A synthetic WAV recording (a tone).
+    Audio {
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 5)]
+        seconds: u32,
+    },
+}
