@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The main job: a scripted field scenario on synthetic data, end to end.
+#   scripts/field-scenario.sh [WORK_DIR]
+# Builds the CLI, then plays what an officer does at the scene: device profile, a case opened
+# from a neighbour's report, people, photos and an audio recording hashed and signed at
+# capture, a statement in Kazakh and a recorded refusal, verification on the device, export
+# for court, and the court expert's check of the bundle with sha256sum and openssl only.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+WORK=${1:-$(mktemp -d -t qorgau-scenario.XXXXXX)}
+mkdir -p "$WORK"
+WORK=$(cd "$WORK" && pwd)
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+say "Building the qorgau CLI (release)"
+cargo build --release --quiet -p qorgau-cli
+Q="$ROOT/target/release/qorgau"
+export QORGAU_HOME="$WORK/device"
+unset QORGAU_KEYSTORE
+
+say "1. Device profile for a synthetic officer (keys generated, wrapped by the desktop key file)"
+"$Q" init --officer-name "Aibek Demoulin" --badge KZ-DEMO-0417 --unit "DV response team 3 (synthetic)" --label "demo phone"
+
+say "2. A neighbour reports shouting and a child crying: the officer opens a case (no survivor statement needed)"
+CASE=$("$Q" -q case open --trigger witness-report --category physical --category child-involved \
+  --lat 51.1282 --lon 71.4304 --accuracy 12 --address "Synthetic street 1, flat 1, Astana" \
+  --member "officer:Aibek Demoulin:KZ-DEMO-0417" --member "psychologist:Saule Examplova:KZ-DEMO-PSY-02" \
+  --summary "Neighbour reported shouting (synthetic)")
+echo "case $CASE"
+
+say "3. People at the scene (IINs validated; survivor's and child's addresses confidential)"
+SURVIVOR=$("$Q" -q person add "$CASE" --role survivor --name "Aigerim Testova" --iin 940312402103 --phone "+7 700 000 00 00")
+AGGRESSOR=$("$Q" -q person add "$CASE" --role alleged-aggressor --name "Nurlan Sampleuly" --iin 901102303307 --relation spouse)
+"$Q" -q person add "$CASE" --role witness --name "Gulnara Fictiva" --relation neighbour --protected >/dev/null
+"$Q" -q person add "$CASE" --role child --name "Dana Testova" --iin 170601604419 --relation daughter >/dev/null
+echo "survivor $SURVIVOR, alleged aggressor $AGGRESSOR, a protected witness and a child"
+echo "an invalid IIN is refused:"
+if "$Q" person add "$CASE" --role witness --name "Typo" --iin 940312402109; then echo "unexpectedly accepted"; exit 1; fi
+
+say "4. Evidence captured: two 12 MP photos and an audio recording, hashed (SHA-256) and signed at capture"
+mkdir -p "$WORK/camera"
+"$Q" synth photo --out "$WORK/camera/IMG_0001.jpg" --seed 1
+"$Q" synth photo --out "$WORK/camera/IMG_0002.jpg" --seed 2
+"$Q" synth audio --out "$WORK/camera/REC_0001.wav" --seconds 20
+for f in IMG_0001.jpg IMG_0002.jpg REC_0001.wav; do
+  "$Q" evidence add "$CASE" "$WORK/camera/$f" --lat 51.1282 --lon 71.4304 --accuracy 12
+done
+
+say "5. Statements: the survivor's in Kazakh; the alleged aggressor declines (the refusal is recorded)"
+"$Q" statement add "$CASE" --person "$SURVIVOR" --lang kk --consent-crisis-centre --consent-court \
+  --text "Күйеуім мені итеріп жіберді, қызым бәрін көрді. (синтетикалық мәтін)"
+"$Q" statement refuse "$CASE" --person "$AGGRESSOR" --lang ru --reason "declined to speak"
+
+say "6. Verification on the device: every original re-hashed, every custody link and signature checked"
+"$Q" verify "$CASE"
+
+say "7. Export for court"
+BUNDLE=$("$Q" -q export "$CASE" --out "$WORK/export")
+echo "bundle: $BUNDLE"
+ls "$BUNDLE"
+
+say "8. The court expert checks the bundle with standard tools only (the steps of its VERIFY.txt)"
+cd "$BUNDLE"
+STEPS=$(sed -n '1,/^4\./p' VERIFY.txt | grep '^     ' | cut -c6-)
+OUT=$(bash -e -c "$STEPS" 2>&1)
+echo "$OUT" | grep -v ': OK$' || true
+echo "$(echo "$OUT" | grep -c ': OK$') files OK by sha256sum -c"
+if echo "$OUT" | grep -Eq 'BAD|BROKEN|MISMATCH|FAILED'; then
+  echo "bundle verification FAILED"; exit 1
+fi
+
+say "Done. Everything is in $WORK (device store encrypted under $QORGAU_HOME; the bundle holds plaintext for court)."

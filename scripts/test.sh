@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every test: Rust unit, property and integration tests (core, CLI), then the end-to-end
+# tests under tests/. Installs the Debian tools the tests use if they are missing.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+bash scripts/ci-deps.sh
+
+echo "== Rust: cargo test --workspace"
+cargo test --workspace --locked
+
+echo "== End-to-end tests (tests/e2e)"
+passed=0 failed=0
+for t in tests/e2e/*.sh; do
+  echo "-- $t"
+  if bash "$t"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $t"; fi
+done
+echo "e2e: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
