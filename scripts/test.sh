@@ -10,6 +10,12 @@ bash scripts/ci-deps.sh
 echo "== Rust: cargo test --workspace"
 cargo test --workspace --locked
 
+echo "== Bindings: build the library and generate Kotlin and Swift from it"
+bash bindings/scripts/generate.sh debug
+
+echo "== Kotlin on the JVM against the real library (android/core-jvm)"
+(cd android/core-jvm && mvn -B --no-transfer-progress test -Dqorgau.lib.dir="$ROOT/target/debug")
+
 echo "== End-to-end tests (tests/e2e)"
 passed=0 failed=0
 for t in tests/e2e/*.sh; do

@@ -1,0 +1,93 @@
+package kz.qorgau.core
+
+import kz.qorgau.ffi.QorgauException
+
+/** UI language. */
+enum class UiLanguage { KK, RU, EN }
+
+/**
+ * What to tell an officer when something fails, in Kazakh, Russian or English. The core's
+ * message (ids and field names only, never personal data) is kept as the detail.
+ */
+object ErrorMessages {
+    fun headline(e: QorgauException, lang: UiLanguage): String {
+        val key = when (e) {
+            is QorgauException.InvalidInput -> "invalid_input"
+            is QorgauException.BadMedia -> "bad_media"
+            is QorgauException.NotFound -> "not_found"
+            is QorgauException.Conflict -> "conflict"
+            is QorgauException.WrongKey -> "wrong_key"
+            is QorgauException.Integrity -> "integrity"
+            is QorgauException.Profile -> "profile"
+            is QorgauException.Storage -> "storage"
+            is QorgauException.Cancelled -> "cancelled"
+            is QorgauException.KeyStore -> "key_store"
+            is QorgauException.Io -> "io"
+            is QorgauException.Internal -> "internal"
+        }
+        return TEXTS.getValue(key).getValue(lang)
+    }
+
+    private val TEXTS: Map<String, Map<UiLanguage, String>> = mapOf(
+        "invalid_input" to mapOf(
+            UiLanguage.KK to "Енгізілген дерек қате",
+            UiLanguage.RU to "Неверные данные",
+            UiLanguage.EN to "Invalid input",
+        ),
+        "bad_media" to mapOf(
+            UiLanguage.KK to "Файл фото, бейне немесе аудио емес, не бүлінген",
+            UiLanguage.RU to "Файл не является фото, видео или аудио, либо повреждён",
+            UiLanguage.EN to "The file is not photo, video or audio, or is damaged",
+        ),
+        "not_found" to mapOf(
+            UiLanguage.KK to "Жазба табылмады",
+            UiLanguage.RU to "Запись не найдена",
+            UiLanguage.EN to "Record not found",
+        ),
+        "conflict" to mapOf(
+            UiLanguage.KK to "Бұл әрекетке рұқсат жоқ",
+            UiLanguage.RU to "Это действие не разрешено",
+            UiLanguage.EN to "This action is not allowed",
+        ),
+        "wrong_key" to mapOf(
+            UiLanguage.KK to "Қойма бұл құрылғының кілтімен ашылмайды; ештеңе өзгертілмеді",
+            UiLanguage.RU to "Хранилище не открывается ключом этого устройства; ничего не изменено",
+            UiLanguage.EN to "This device's key cannot unlock the store; nothing was changed",
+        ),
+        "integrity" to mapOf(
+            UiLanguage.KK to "Деректердің тұтастығы бұзылған",
+            UiLanguage.RU to "Нарушена целостность данных",
+            UiLanguage.EN to "Data integrity check failed",
+        ),
+        "profile" to mapOf(
+            UiLanguage.KK to "Құрылғы профилі жоқ немесе бұрыннан бар",
+            UiLanguage.RU to "Профиль устройства отсутствует или уже создан",
+            UiLanguage.EN to "Device profile missing or already created",
+        ),
+        "storage" to mapOf(
+            UiLanguage.KK to "Қойма файлы бүлінген немесе жаңа нұсқадан",
+            UiLanguage.RU to "Файл хранилища повреждён или от более новой версии",
+            UiLanguage.EN to "The store file is damaged or from a newer version",
+        ),
+        "cancelled" to mapOf(
+            UiLanguage.KK to "Тоқтатылды",
+            UiLanguage.RU to "Отменено",
+            UiLanguage.EN to "Cancelled",
+        ),
+        "key_store" to mapOf(
+            UiLanguage.KK to "Кілт қоймасы қолжетімсіз",
+            UiLanguage.RU to "Хранилище ключей недоступно",
+            UiLanguage.EN to "Key store unavailable",
+        ),
+        "io" to mapOf(
+            UiLanguage.KK to "Жазу немесе оқу қатесі (жад толы ма?)",
+            UiLanguage.RU to "Ошибка записи или чтения (память заполнена?)",
+            UiLanguage.EN to "Read or write failure (storage full?)",
+        ),
+        "internal" to mapOf(
+            UiLanguage.KK to "Ішкі қате; деректер сақталған",
+            UiLanguage.RU to "Внутренняя ошибка; данные сохранены",
+            UiLanguage.EN to "Internal error; saved data is intact",
+        ),
+    )
+}

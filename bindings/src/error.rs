@@ -1,0 +1,103 @@
+//! The public error of the bindings: a flat enum mapped from the core's error in one place.
+
+use qorgau_core::Error;
+
+/// What went wrong, for the apps. Messages name ids and fields, never personal data or keys.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum QorgauError {
+    /// The input was refused (invalid IIN, empty statement, unsupported language, ...).
+    #[error("{reason}")]
+    InvalidInput { field: String, reason: String },
+    /// The file is not photo, video or audio media, is empty, of the wrong kind, corrupt or too large.
+    #[error("{reason}")]
+    BadMedia { reason: String },
+    /// No case, person, evidence or statement with that id.
+    #[error("{reason}")]
+    NotFound { reason: String },
+    /// Not allowed in the current state.
+    #[error("{reason}")]
+    Conflict { reason: String },
+    /// The key store cannot unlock this store; nothing was changed.
+    #[error("{reason}")]
+    WrongKey { reason: String },
+    /// Stored data failed an integrity check (altered or corrupt).
+    #[error("{reason}")]
+    Integrity { reason: String },
+    /// The store directory has no device profile yet, or already has one.
+    #[error("{reason}")]
+    Profile { reason: String },
+    /// The store file is not a database, or was written by a newer version.
+    #[error("{reason}")]
+    Storage { reason: String },
+    /// The operation was cancelled through the progress observer.
+    #[error("cancelled")]
+    Cancelled,
+    /// The platform key store failed.
+    #[error("{reason}")]
+    KeyStore { reason: String },
+    /// File-system or database failure.
+    #[error("{reason}")]
+    Io { reason: String },
+    /// A bug: an unexpected failure inside the core (including a caught panic).
+    #[error("{reason}")]
+    Internal { reason: String },
+}
+
+impl From<Error> for QorgauError {
+    fn from(e: Error) -> Self {
+        let message = e.to_string();
+        match e {
+            Error::InvalidIin { .. } => QorgauError::InvalidInput { field: "iin".into(), reason: message },
+            Error::InvalidField { field, .. } => QorgauError::InvalidInput { field: field.into(), reason: message },
+            Error::UnsupportedLanguage { .. } => QorgauError::InvalidInput { field: "language".into(), reason: message },
+            Error::EmptyStatement => QorgauError::InvalidInput { field: "text".into(), reason: message },
+            Error::EmptyFile
+            | Error::NotMedia { .. }
+            | Error::WrongMediaKind { .. }
+            | Error::CorruptImage { .. }
+            | Error::ImageTooLarge { .. }
+            | Error::FileTooLarge { .. } => QorgauError::BadMedia { reason: message },
+            Error::NotFound { .. } => QorgauError::NotFound { reason: message },
+            Error::Conflict(_) => QorgauError::Conflict { reason: message },
+            Error::AlreadyInitialised(_) | Error::NotInitialised(_) => QorgauError::Profile { reason: message },
+            Error::Cancelled => QorgauError::Cancelled,
+            Error::WrongKey => QorgauError::WrongKey { reason: message },
+            Error::Integrity { .. } => QorgauError::Integrity { reason: message },
+            Error::KeyStore(_) => QorgauError::KeyStore { reason: message },
+            Error::NotADatabase(_) | Error::SchemaTooNew { .. } => QorgauError::Storage { reason: message },
+            Error::Io { .. } | Error::Database(_) => QorgauError::Io { reason: message },
+            Error::Crypto(_) | Error::Serde(_) => QorgauError::Internal { reason: message },
+        }
+    }
+}
+
+/// Runs `f`, turning a panic into [`QorgauError::Internal`] so that it never unwinds across
+/// the FFI boundary (UniFFI would otherwise report it as an untyped internal error).
+pub(crate) fn guard<T>(f: impl FnOnce() -> Result<T, QorgauError>) -> Result<T, QorgauError> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(p) => {
+            let what = p
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            Err(QorgauError::Internal { reason: format!("internal error (panic in core): {what}") })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_internal_and_core_errors_keep_their_kind() {
+        let r: Result<(), QorgauError> = guard(|| panic!("boom"));
+        assert!(matches!(r, Err(QorgauError::Internal { reason }) if reason.contains("boom")));
+        let e: QorgauError = qorgau_core::iin::Iin::parse("940312402109").unwrap_err().into();
+        assert!(matches!(e, QorgauError::InvalidInput { ref field, .. } if field == "iin"));
+        assert!(matches!(QorgauError::from(Error::WrongKey), QorgauError::WrongKey { .. }));
+        assert!(matches!(QorgauError::from(Error::Cancelled), QorgauError::Cancelled));
+    }
+}

@@ -1,0 +1,407 @@
+//! The core's records and enums, exposed as UniFFI remote types (the definitions repeat the
+//! core's so that UniFFI can generate them; the compiler checks that they match), plus the
+//! custom types for ids, dates and keys.
+
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use qorgau_core::crypto::signing::PublicKey;
+use qorgau_core::export::{BundleFile, ExportSummary};
+use qorgau_core::iin::Iin;
+use qorgau_core::model::*;
+use qorgau_core::store::{CustodyEntry, EventKind, SignedEntry};
+use qorgau_core::{CaseFile, CaseSummary, DeviceInfo, DeviceProfile, VerifyFailure, VerifyReport};
+use uuid::Uuid;
+
+// ---- custom types -------------------------------------------------------------------------
+
+uniffi::custom_type!(Uuid, String, {
+    remote,
+    lower: |u| u.to_string(),
+    try_lift: |s| Ok(Uuid::parse_str(&s)?),
+});
+
+uniffi::custom_type!(NaiveDate, String, {
+    remote,
+    lower: |d| d.format("%Y-%m-%d").to_string(),
+    try_lift: |s| Ok(NaiveDate::parse_from_str(&s, "%Y-%m-%d")?),
+});
+
+/// The core's UTC instants, as `java.time.Instant` in Kotlin and `Date` in Swift.
+pub type UtcInstant = DateTime<Utc>;
+
+uniffi::custom_type!(UtcInstant, SystemTime, {
+    remote,
+    lower: |t| t.into(),
+    try_lift: |t| Ok(DateTime::<Utc>::from(t)),
+});
+
+uniffi::custom_type!(Iin, String, {
+    remote,
+    lower: |i| i.as_str().to_string(),
+    try_lift: |s| Ok(Iin::parse(&s)?),
+});
+
+uniffi::custom_type!(PublicKey, String, {
+    remote,
+    lower: |k| k.hex(),
+    try_lift: |s| PublicKey::from_hex(&s).ok_or_else(|| uniffi::deps::anyhow::anyhow!("not a 32-byte hex key")),
+});
+
+uniffi::custom_type!(PathBuf, String, {
+    remote,
+    lower: |p| p.to_string_lossy().into_owned(),
+    try_lift: |s| Ok(PathBuf::from(s)),
+});
+
+// ---- time, places, cases ------------------------------------------------------------------
+
+#[uniffi::remote(Record)]
+pub struct DeviceTime {
+    pub utc: UtcInstant,
+    pub utc_offset_min: i32,
+}
+
+#[uniffi::remote(Record)]
+pub struct GeoPoint {
+    pub lat: f64,
+    pub lon: f64,
+    pub accuracy_m: f64,
+}
+
+#[uniffi::remote(Record)]
+pub struct CaseLocation {
+    pub point: Option<GeoPoint>,
+    pub address: Option<String>,
+}
+
+#[uniffi::remote(Enum)]
+pub enum Trigger {
+    SurvivorCall,
+    WitnessReport,
+    VideoRecord,
+    OfficerObserved,
+    AgencyReferral,
+}
+
+#[uniffi::remote(Enum)]
+pub enum Category {
+    Physical,
+    Psychological,
+    Sexual,
+    Economic,
+    Stalking,
+    ForcedMarriage,
+    ChildInvolved,
+}
+
+#[uniffi::remote(Enum)]
+pub enum TeamRole {
+    Officer,
+    Psychologist,
+    SocialWorker,
+    Supervisor,
+}
+
+#[uniffi::remote(Record)]
+pub struct TeamMember {
+    pub role: TeamRole,
+    pub name: String,
+    pub badge: String,
+}
+
+#[uniffi::remote(Enum)]
+pub enum CaseStatus {
+    Open,
+    Closed,
+}
+
+#[uniffi::remote(Record)]
+pub struct NewCase {
+    pub location: CaseLocation,
+    pub trigger: Trigger,
+    pub categories: Vec<Category>,
+    pub team: Vec<TeamMember>,
+    pub summary: Option<String>,
+}
+
+#[uniffi::remote(Record)]
+pub struct Case {
+    pub id: Uuid,
+    pub opened_at: DeviceTime,
+    pub location: CaseLocation,
+    pub trigger: Trigger,
+    pub categories: Vec<Category>,
+    pub team: Vec<TeamMember>,
+    pub summary: Option<String>,
+    pub device_id: Uuid,
+}
+
+#[uniffi::remote(Record)]
+pub struct CaseSummary {
+    pub case: Case,
+    pub status: CaseStatus,
+    pub people: u32,
+    pub evidence: u32,
+    pub statements: u32,
+    pub custody_entries: u64,
+}
+
+#[uniffi::remote(Record)]
+pub struct CaseFile {
+    pub case: Case,
+    pub status: CaseStatus,
+    pub people: Vec<Person>,
+    pub evidence: Vec<Evidence>,
+    pub statements: Vec<Statement>,
+    pub custody_entries: u64,
+}
+
+// ---- people -------------------------------------------------------------------------------
+
+#[uniffi::remote(Enum)]
+pub enum PersonRole {
+    Survivor,
+    AllegedAggressor,
+    Witness,
+    Child,
+    Other,
+}
+
+#[uniffi::remote(Record)]
+pub struct NewPerson {
+    pub role: PersonRole,
+    pub full_name: String,
+    pub date_of_birth: Option<NaiveDate>,
+    pub relation_to_survivor: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub iin: Option<String>,
+    pub identity_protected: bool,
+    pub address_confidential: bool,
+}
+
+#[uniffi::remote(Record)]
+pub struct Person {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub role: PersonRole,
+    pub full_name: String,
+    pub date_of_birth: Option<NaiveDate>,
+    pub relation_to_survivor: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub iin: Option<Iin>,
+    pub identity_protected: bool,
+    pub address_confidential: bool,
+    pub added_at: DeviceTime,
+}
+
+// ---- evidence -----------------------------------------------------------------------------
+
+#[uniffi::remote(Enum)]
+pub enum MediaKind {
+    Photo,
+    Video,
+    Audio,
+}
+
+#[uniffi::remote(Enum)]
+pub enum PreviewSource {
+    Generated,
+    Platform,
+    None,
+}
+
+#[uniffi::remote(Record)]
+pub struct CaptureInfo {
+    pub gps: Option<GeoPoint>,
+    pub note: Option<String>,
+    pub platform_thumbnail: Option<Vec<u8>>,
+}
+
+#[uniffi::remote(Record)]
+pub struct Evidence {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub kind: MediaKind,
+    pub media_type: String,
+    pub sha256: String,
+    pub size_bytes: u64,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub preview: PreviewSource,
+    pub thumbnail_sha256: Option<String>,
+    pub captured_at: DeviceTime,
+    pub exif_datetime_original: Option<String>,
+    pub exif_orientation: Option<u16>,
+    pub gps: Option<GeoPoint>,
+    pub captured_by: String,
+    pub device_id: Uuid,
+    pub note: Option<String>,
+}
+
+// ---- statements ---------------------------------------------------------------------------
+
+#[uniffi::remote(Enum)]
+pub enum Language {
+    Kk,
+    Ru,
+    En,
+}
+
+#[uniffi::remote(Enum)]
+pub enum StatementKind {
+    Given,
+    Refused,
+}
+
+#[uniffi::remote(Record)]
+pub struct Consent {
+    pub share_with_crisis_centre: bool,
+    pub share_with_court: bool,
+}
+
+#[uniffi::remote(Record)]
+pub struct NewStatement {
+    pub person_id: Uuid,
+    pub language: Language,
+    pub text: String,
+    pub taken_by: String,
+    pub consent: Consent,
+    pub signature_png: Option<Vec<u8>>,
+}
+
+#[uniffi::remote(Record)]
+pub struct SignatureRef {
+    pub sha256: String,
+    pub media_type: String,
+    pub size_bytes: u64,
+}
+
+#[uniffi::remote(Record)]
+pub struct Statement {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub person_id: Uuid,
+    pub kind: StatementKind,
+    pub language: Language,
+    pub text: String,
+    pub taken_by: String,
+    pub taken_at: DeviceTime,
+    pub consent: Consent,
+    pub signature: Option<SignatureRef>,
+    pub version: u32,
+    pub supersedes: Option<Uuid>,
+}
+
+// ---- device, custody, verification, export -----------------------------------------------
+
+#[uniffi::remote(Record)]
+pub struct DeviceProfile {
+    pub label: String,
+    pub unit: String,
+    pub officer: TeamMember,
+}
+
+#[uniffi::remote(Record)]
+pub struct DeviceInfo {
+    pub device_id: Uuid,
+    pub public_key: PublicKey,
+    pub profile: DeviceProfile,
+}
+
+#[uniffi::remote(Enum)]
+pub enum EventKind {
+    CaseOpened,
+    PersonAdded,
+    EvidenceAdded,
+    StatementRecorded,
+    EvidenceViewed,
+    CaseExported,
+}
+
+#[uniffi::remote(Record)]
+pub struct SignedEntry {
+    pub v: u32,
+    pub case: Uuid,
+    pub seq: u64,
+    pub prev: String,
+    pub kind: EventKind,
+    pub record: Option<Uuid>,
+    pub payload: String,
+    pub at: String,
+    pub utc_offset_min: i32,
+    pub actor: String,
+    pub device: Uuid,
+}
+
+#[uniffi::remote(Record)]
+pub struct CustodyEntry {
+    pub entry: SignedEntry,
+    pub detail: Option<String>,
+    pub entry_hash: String,
+    pub signature: Vec<u8>,
+}
+
+#[uniffi::remote(Record)]
+pub struct VerifyFailure {
+    pub seq: Option<u64>,
+    pub record: Option<String>,
+    pub file: Option<String>,
+    pub what: String,
+    pub expected: String,
+    pub found: String,
+}
+
+#[uniffi::remote(Record)]
+pub struct VerifyReport {
+    pub case_id: Uuid,
+    pub ok: bool,
+    pub entries_checked: u64,
+    pub records_checked: u64,
+    pub files_checked: u64,
+    pub bytes_hashed: u64,
+    pub failure: Option<VerifyFailure>,
+}
+
+#[uniffi::remote(Record)]
+pub struct BundleFile {
+    pub path: String,
+    pub sha256: String,
+    pub size: u64,
+}
+
+#[uniffi::remote(Record)]
+pub struct ExportSummary {
+    pub case_id: Uuid,
+    pub bundle: PathBuf,
+    pub files: Vec<BundleFile>,
+    pub custody_entries: u64,
+    pub device_fingerprint: String,
+}
+
+// ---- results with their place in the chain ------------------------------------------------
+
+macro_rules! recorded {
+    ($name:ident, $t:ty) => {
+        /// A stored record with the SHA-256 of its canonical form and its custody entry.
+        #[derive(uniffi::Record)]
+        pub struct $name {
+            pub record: $t,
+            pub sha256: String,
+            pub seq: u64,
+        }
+        impl From<qorgau_core::Recorded<$t>> for $name {
+            fn from(r: qorgau_core::Recorded<$t>) -> Self {
+                $name { record: r.record, sha256: r.sha256, seq: r.seq }
+            }
+        }
+    };
+}
+
+recorded!(RecordedCase, Case);
+recorded!(RecordedPerson, Person);
+recorded!(RecordedEvidence, Evidence);
+recorded!(RecordedStatement, Statement);
