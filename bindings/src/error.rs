@@ -29,6 +29,12 @@ pub enum QorgauError {
     /// The store file is not a database, or was written by a newer version.
     #[error("{reason}")]
     Storage { reason: String },
+    /// A protection order's QR code was refused (malformed, tampered, unknown or revoked signer, expired).
+    #[error("{reason}")]
+    InvalidQr { reason: String },
+    /// A registry file from the station was refused; nothing changed.
+    #[error("{reason}")]
+    InvalidRegistry { reason: String },
     /// The operation was cancelled through the progress observer.
     #[error("cancelled")]
     Cancelled,
@@ -60,6 +66,8 @@ impl From<Error> for QorgauError {
             Error::NotFound { .. } => QorgauError::NotFound { reason: message },
             Error::Conflict(_) => QorgauError::Conflict { reason: message },
             Error::AlreadyInitialised(_) | Error::NotInitialised(_) => QorgauError::Profile { reason: message },
+            Error::InvalidQr { .. } => QorgauError::InvalidQr { reason: message },
+            Error::InvalidRegistry { .. } => QorgauError::InvalidRegistry { reason: message },
             Error::Cancelled => QorgauError::Cancelled,
             Error::WrongKey => QorgauError::WrongKey { reason: message },
             Error::Integrity { .. } => QorgauError::Integrity { reason: message },

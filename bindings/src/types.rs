@@ -320,6 +320,14 @@ pub enum EventKind {
     StatementRecorded,
     EvidenceViewed,
     CaseExported,
+    OrderIssued,
+    OrderServed,
+    OrderExtended,
+    OrderRevoked,
+    OrderViolated,
+    InterventionRecorded,
+    ReferralMade,
+    ReferralUpdated,
 }
 
 #[uniffi::remote(Record)]

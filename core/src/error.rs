@@ -55,6 +55,12 @@ pub enum Error {
     /// The directory holds no device profile yet.
     #[error("no device profile in {0}; run init first")]
     NotInitialised(PathBuf),
+    /// A protection order's QR code was refused.
+    #[error("order QR code rejected: {reason}")]
+    InvalidQr { reason: crate::document::qr::QrRejection },
+    /// A registry file or delta from the station was refused.
+    #[error("registry update rejected: {reason}")]
+    InvalidRegistry { reason: String },
     /// The operation was cancelled by the caller.
     #[error("cancelled")]
     Cancelled,
@@ -109,6 +115,8 @@ impl Error {
                 | Error::ImageTooLarge { .. }
                 | Error::FileTooLarge { .. }
                 | Error::NotFound { .. }
+                | Error::InvalidQr { .. }
+                | Error::InvalidRegistry { .. }
                 | Error::Conflict(_)
                 | Error::AlreadyInitialised(_)
                 | Error::NotInitialised(_)

@@ -7,12 +7,14 @@
 
 pub mod canonical;
 pub mod crypto;
+pub mod document;
 pub mod error;
 pub mod export;
 pub mod fixtures;
 pub mod iin;
 pub mod media;
 pub mod model;
+pub mod registry;
 pub mod store;
 pub mod verify;
 

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::crypto::hash::Sha256;
 use crate::crypto::seal;
 use crate::error::{Error, Result};
-use crate::model::{Case, Evidence, Person, Statement};
+use crate::model::{Case, Evidence, Intervention, OrderEvent, OrderEventKind, Person, ProtectionOrder, Referral, ReferralUpdate, Service, Statement};
 use crate::store::{BlobDir, CustodyEntry, EventKind, Store};
 
 /// The first thing that did not match.
@@ -132,14 +132,15 @@ impl Checker<'_> {
             }
         }
         // Entries or records filed under a case that does not exist (a changed case id).
-        let orphans: i64 = self.store.conn().query_row(
-            "SELECT (SELECT count(*) FROM custody WHERE case_id NOT IN (SELECT id FROM cases))
-                  + (SELECT count(*) FROM people WHERE case_id NOT IN (SELECT id FROM cases))
-                  + (SELECT count(*) FROM evidence WHERE case_id NOT IN (SELECT id FROM cases))
-                  + (SELECT count(*) FROM statements WHERE case_id NOT IN (SELECT id FROM cases))",
-            [],
-            |r| r.get(0),
-        )?;
+        let orphan_sql = format!(
+            "SELECT {}",
+            std::iter::once("custody")
+                .chain(crate::store::RECORD_TABLES.iter().copied())
+                .map(|t| format!("(SELECT count(*) FROM {t} WHERE case_id NOT IN (SELECT id FROM cases))"))
+                .collect::<Vec<_>>()
+                .join(" + ")
+        );
+        let orphans: i64 = self.store.conn().query_row(&orphan_sql, [], |r| r.get(0))?;
         if orphans > 0 {
             return Ok(Err(fail(None, None, None, "rows filed under an unknown case", "0", orphans.to_string())));
         }
@@ -147,7 +148,7 @@ impl Checker<'_> {
             return Ok(Err(fail(None, None, None, "custody log", "at least the case_opened entry", "no entries")));
         }
         // Every record row of the case must be in the chain.
-        for table in ["people", "evidence", "statements"] {
+        for table in crate::store::RECORD_TABLES {
             let ids: Vec<String> = {
                 let conn = self.store.conn();
                 let mut stmt = conn.prepare(&format!("SELECT id FROM {table} WHERE case_id = ?1 ORDER BY id"))?;
@@ -231,6 +232,20 @@ impl Checker<'_> {
                     (want, got) => Ok(Err(fail(seq, Some(rec), None, "signature image", format!("{}", want.is_some()), format!("{}", got.is_some())))),
                 }
             }
+            "order_events" => {
+                let ev: OrderEvent = serde_json::from_slice(&bytes)?;
+                match &ev.event {
+                    OrderEventKind::Served { service: Service::Signed { signature_sha256 } } => {
+                        let Some(h) = Sha256::from_hex(signature_sha256) else {
+                            return Ok(Err(fail(seq, Some(rec), None, "signature hash", "64 hex digits", signature_sha256.clone())));
+                        };
+                        let name = BlobDir::name_for(self.store.keys(), &h);
+                        let size = self.store.blobs().read(self.store.keys(), &name, |_| Ok(())).map(|(_, n)| n).unwrap_or(0);
+                        self.check_blob(seq, &rec, &name, signature_sha256, size)
+                    }
+                    _ => Ok(Ok(())),
+                }
+            }
             _ => Ok(Ok(())),
         }
     }
@@ -267,6 +282,49 @@ impl Checker<'_> {
                     format!("{} {:?}", s.person_id, s.supersedes.map(|u| u.to_string())),
                     format!("{person} {sup:?}"),
                 )
+            }
+            "orders" => {
+                let o: ProtectionOrder = serde_json::from_slice(bytes)?;
+                let (n, r): (String, String) = conn.query_row(
+                    "SELECT number, restricted FROM orders WHERE id = ?1",
+                    [id.to_string()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                ("number and restricted columns", format!("{} {}", o.number, o.restricted_person), format!("{n} {r}"))
+            }
+            "order_events" => {
+                let e: OrderEvent = serde_json::from_slice(bytes)?;
+                let (o, blob): (String, Option<String>) = conn.query_row(
+                    "SELECT order_id, blob_name FROM order_events WHERE id = ?1",
+                    [id.to_string()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                let want_blob = match &e.event {
+                    OrderEventKind::Served { service: Service::Signed { signature_sha256 } } => {
+                        Sha256::from_hex(signature_sha256).map(|h| BlobDir::name_for(self.store.keys(), &h))
+                    }
+                    _ => None,
+                };
+                ("order_id and blob_name columns", format!("{} {:?}", e.order_id, want_blob), format!("{o} {blob:?}"))
+            }
+            "interventions" => {
+                let i: Intervention = serde_json::from_slice(bytes)?;
+                let (p, n): (String, Option<String>) = conn.query_row(
+                    "SELECT person_id, next_check FROM interventions WHERE id = ?1",
+                    [id.to_string()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                ("person_id and next_check columns", format!("{} {:?}", i.person_id, i.next_check.map(|d| d.to_string())), format!("{p} {n:?}"))
+            }
+            "referrals" => {
+                let r: Referral = serde_json::from_slice(bytes)?;
+                let p: String = conn.query_row("SELECT person_id FROM referrals WHERE id = ?1", [id.to_string()], |r| r.get(0))?;
+                ("person_id column", r.person_id.to_string(), p)
+            }
+            "referral_updates" => {
+                let u: ReferralUpdate = serde_json::from_slice(bytes)?;
+                let r: String = conn.query_row("SELECT referral_id FROM referral_updates WHERE id = ?1", [id.to_string()], |r| r.get(0))?;
+                ("referral_id column", u.referral_id.to_string(), r)
             }
             _ => return Ok(Ok(())),
         };

@@ -10,6 +10,12 @@ pub struct DeviceSigner {
     pair: Ed25519KeyPair,
 }
 
+/// A fresh Ed25519 key as a PKCS#8 document (a station's key, a test key).
+pub fn generate_pkcs8() -> Result<Vec<u8>> {
+    let rng = ring::rand::SystemRandom::new();
+    Ok(Ed25519KeyPair::generate_pkcs8(&rng).map_err(|_| Error::Crypto("keygen"))?.as_ref().to_vec())
+}
+
 impl DeviceSigner {
     /// Loads a key from the PKCS#8 v2 document that ring generated.
     pub fn from_pkcs8(pkcs8: &[u8]) -> Result<DeviceSigner> {

@@ -3,12 +3,16 @@
 
 pub mod case;
 pub mod evidence;
+pub mod order;
 pub mod person;
+pub mod prevention;
 pub mod statement;
 pub mod time;
 
 pub use case::*;
 pub use evidence::*;
+pub use order::*;
 pub use person::*;
+pub use prevention::*;
 pub use statement::*;
 pub use time::*;

@@ -21,7 +21,19 @@ pub enum EventKind {
     StatementRecorded,
     EvidenceViewed,
     CaseExported,
+    OrderIssued,
+    OrderServed,
+    OrderExtended,
+    OrderRevoked,
+    OrderViolated,
+    InterventionRecorded,
+    ReferralMade,
+    ReferralUpdated,
 }
+
+/// Every table holding records that custody entries log.
+pub const RECORD_TABLES: &[&str] =
+    &["people", "evidence", "statements", "orders", "order_events", "interventions", "referrals", "referral_updates"];
 
 impl EventKind {
     /// The snake_case name stored and signed.
@@ -33,6 +45,14 @@ impl EventKind {
             EventKind::StatementRecorded => "statement_recorded",
             EventKind::EvidenceViewed => "evidence_viewed",
             EventKind::CaseExported => "case_exported",
+            EventKind::OrderIssued => "order_issued",
+            EventKind::OrderServed => "order_served",
+            EventKind::OrderExtended => "order_extended",
+            EventKind::OrderRevoked => "order_revoked",
+            EventKind::OrderViolated => "order_violated",
+            EventKind::InterventionRecorded => "intervention_recorded",
+            EventKind::ReferralMade => "referral_made",
+            EventKind::ReferralUpdated => "referral_updated",
         }
     }
 
@@ -48,6 +68,13 @@ impl EventKind {
             EventKind::PersonAdded => Some("people"),
             EventKind::EvidenceAdded => Some("evidence"),
             EventKind::StatementRecorded => Some("statements"),
+            EventKind::OrderIssued => Some("orders"),
+            EventKind::OrderServed | EventKind::OrderExtended | EventKind::OrderRevoked | EventKind::OrderViolated => {
+                Some("order_events")
+            }
+            EventKind::InterventionRecorded => Some("interventions"),
+            EventKind::ReferralMade => Some("referrals"),
+            EventKind::ReferralUpdated => Some("referral_updates"),
             EventKind::EvidenceViewed | EventKind::CaseExported => None,
         }
     }

@@ -12,7 +12,11 @@ mod blobs;
 pub mod cases;
 mod custody;
 mod evidence;
+mod orders;
 mod people;
+mod prevention;
+mod registry;
+mod documents;
 mod records;
 pub mod schema;
 mod statements;
@@ -25,14 +29,16 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 pub use blobs::BlobDir;
-pub use custody::{CustodyEntry, EventKind, SignedEntry};
+pub use custody::{CustodyEntry, EventKind, SignedEntry, RECORD_TABLES};
 pub use evidence::{NoProgress, Progress};
+pub use orders::ServeOrder;
+pub use registry::{ActiveOrder, MatchKind, OrderSource, PersonCheck, PersonQuery, RegistryImport};
 
 use crate::crypto::keys::{DerivedKeys, DeviceSecrets, KeyStore};
 use crate::crypto::seal;
 use crate::crypto::signing::{DeviceSigner, PublicKey};
 use crate::error::{Error, Result};
-use crate::model::{Clock, SystemClock, TeamMember};
+use crate::model::{Clock, OrderRules, SystemClock, TeamMember};
 
 /// File name of the database inside a store directory.
 pub const DB_FILE: &str = "qorgau.db";
@@ -73,6 +79,8 @@ pub struct Recorded<T> {
 pub struct StoreOptions {
     /// The clock; the system clock when `None`.
     pub clock: Option<Arc<dyn Clock>>,
+    /// The protection-order rule table; the shipped one when `None`.
+    pub order_rules: Option<OrderRules>,
 }
 
 /// An opened, unlocked store. Thread-safe; every change is one SQLite transaction.
@@ -84,6 +92,7 @@ pub struct Store {
     device: DeviceInfo,
     clock: Arc<dyn Clock>,
     blobs: BlobDir,
+    pub(crate) rules: OrderRules,
 }
 
 impl std::fmt::Debug for Store {
@@ -130,7 +139,7 @@ impl Store {
         let signer = DeviceSigner::from_pkcs8(&secrets.signing_pkcs8)?;
         let wrapped = keystore.wrap(KEY_ALIAS, &secrets.to_bytes())?;
         let device_id = Uuid::new_v4();
-        let clock = opts.clock.unwrap_or_else(|| Arc::new(SystemClock));
+        let clock = opts.clock.clone().unwrap_or_else(|| Arc::new(SystemClock));
 
         let mut conn = Connection::open(&path).map_err(|e| db_error(&path, e))?;
         configure(&conn, &path)?;
@@ -152,7 +161,8 @@ impl Store {
         )?;
         let blobs = BlobDir::open(&dir.join("blobs"))?;
         let device = DeviceInfo { device_id, public_key: signer.public_key(), profile };
-        Ok(Store { dir: dir.to_path_buf(), conn: Mutex::new(conn), keys, signer, device, clock, blobs })
+        let rules = opts.order_rules.unwrap_or_else(OrderRules::builtin);
+        Ok(Store { dir: dir.to_path_buf(), conn: Mutex::new(conn), keys, signer, device, clock, blobs, rules })
     }
 
     /// Opens an existing store and unlocks it with `keystore`. A wrong key gives
@@ -204,6 +214,7 @@ impl Store {
             device,
             clock: opts.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             blobs,
+            rules: opts.order_rules.unwrap_or_else(OrderRules::builtin),
         };
         store.collect_garbage()?;
         Ok(store)
@@ -247,7 +258,9 @@ impl Store {
             let conn = self.conn();
             let mut names = std::collections::HashSet::new();
             let mut stmt = conn.prepare(
-                "SELECT blob_name FROM evidence UNION SELECT signature_blob FROM statements WHERE signature_blob IS NOT NULL",
+                "SELECT blob_name FROM evidence
+                 UNION SELECT signature_blob FROM statements WHERE signature_blob IS NOT NULL
+                 UNION SELECT blob_name FROM order_events WHERE blob_name IS NOT NULL",
             )?;
             for n in stmt.query_map([], |r| r.get::<_, String>(0))? {
                 names.insert(n?);
@@ -259,4 +272,6 @@ impl Store {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
+#[cfg(test)]
+mod tests_orders;

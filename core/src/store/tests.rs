@@ -19,7 +19,7 @@ pub(crate) struct Scene {
 }
 
 pub(crate) fn clock() -> StoreOptions {
-    StoreOptions { clock: Some(Arc::new(SteppingClock::new(Utc.with_ymd_and_hms(2026, 11, 20, 18, 40, 0).unwrap(), 300))) }
+    StoreOptions { clock: Some(Arc::new(SteppingClock::new(Utc.with_ymd_and_hms(2026, 11, 20, 18, 40, 0).unwrap(), 300))), ..Default::default() }
 }
 
 pub(crate) fn scene() -> Scene {
