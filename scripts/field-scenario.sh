@@ -31,15 +31,21 @@ CASE=$("$Q" -q case open --trigger witness-report --category physical --category
 echo "case $CASE"
 
 say "3. People at the scene (IINs validated; survivor's and child's addresses confidential)"
-SURVIVOR=$("$Q" -q person add "$CASE" --role survivor --name "Aigerim Testova" --iin 940312402103 --phone "+7 700 000 00 00")
+SURVIVOR=$("$Q" -q person add "$CASE" --role survivor --name "Aigerim Testova" --iin 940312402103 --phone "+7 700 000 00 00" --address "Synthetic Refuge No. 9 (shelter)")
 AGGRESSOR=$("$Q" -q person add "$CASE" --role alleged-aggressor --name "Nurlan Sampleuly" --iin 901102303307 --relation spouse)
 "$Q" -q person add "$CASE" --role witness --name "Gulnara Fictiva" --relation neighbour --protected >/dev/null
-"$Q" -q person add "$CASE" --role child --name "Dana Testova" --iin 170601604419 --relation daughter >/dev/null
+CHILD=$("$Q" -q person add "$CASE" --role child --name "Dana Testova" --iin 170601604419 --relation daughter)
 echo "survivor $SURVIVOR, alleged aggressor $AGGRESSOR, a protected witness and a child"
 echo "an invalid IIN is refused:"
 if "$Q" person add "$CASE" --role witness --name "Typo" --iin 940312402109; then echo "unexpectedly accepted"; exit 1; fi
 
-say "4. Evidence captured: two 12 MP photos and an audio recording, hashed (SHA-256) and signed at capture"
+say "4. The officer checks the alleged aggressor offline, against the registry the station pushed down"
+STATION_KEY=$("$Q" -q synth registry --station-key "$WORK/station.key" --out "$WORK/registry.jsonl" --rows 5000 --prior 901102303307)
+"$Q" registry trust-station "$STATION_KEY"
+"$Q" registry import "$WORK/registry.jsonl"
+"$Q" registry check --iin 901102303307 --case "$CASE"
+
+say "5. Evidence captured: two 12 MP photos and an audio recording, hashed (SHA-256) and signed at capture"
 mkdir -p "$WORK/camera"
 "$Q" synth photo --out "$WORK/camera/IMG_0001.jpg" --seed 1
 "$Q" synth photo --out "$WORK/camera/IMG_0002.jpg" --seed 2
@@ -48,20 +54,41 @@ for f in IMG_0001.jpg IMG_0002.jpg REC_0001.wav; do
   "$Q" evidence add "$CASE" "$WORK/camera/$f" --lat 51.1282 --lon 71.4304 --accuracy 12
 done
 
-say "5. Statements: the survivor's in Kazakh; the alleged aggressor declines (the refusal is recorded)"
+say "6. Statements: the survivor's in Kazakh; the alleged aggressor declines (the refusal is recorded)"
 "$Q" statement add "$CASE" --person "$SURVIVOR" --lang kk --consent-crisis-centre --consent-court \
   --text "Күйеуім мені итеріп жіберді, қызым бәрін көрді. (синтетикалық мәтін)"
 "$Q" statement refuse "$CASE" --person "$AGGRESSOR" --lang ru --reason "declined to speak"
 
-say "6. Verification on the device: every original re-hashed, every custody link and signature checked"
+say "7. Protection order issued at the scene, served (he refuses to sign, the neighbour witnesses), printed and its QR verified"
+ORDER=$("$Q" -q order issue "$CASE" --restricted "$AGGRESSOR" --protect "$SURVIVOR" --protect "$CHILD" \
+  --prohibit commit_violence --prohibit seek_out --prohibit visit --prohibit contact --opinion "wants him kept away (synthetic)")
+"$Q" order show "$ORDER"
+"$Q" order serve "$ORDER" --refused --witness "Gulnara Fictiva (neighbour)" --witness "KZ-DEMO-PSY-02"
+"$Q" order pdf "$ORDER" --copy served --lang kk,ru,en --out "$WORK/order-served.pdf"
+"$Q" order pdf "$ORDER" --copy file --lang kk,ru --out "$WORK/order-file.pdf"
+"$Q" order qr "$ORDER" --png "$WORK/order-qr.png" >/dev/null
+SCANNED=$(zbarimg --quiet --raw "$WORK/order-qr.png" 2>/dev/null)
+echo "zbarimg read the printed code (${#SCANNED} characters); verifying it offline:"
+"$Q" order verify-qr "$SCANNED"
+echo "the served copy as pdftotext reads it (first lines):"
+pdftotext "$WORK/order-served.pdf" "$WORK/order-served.txt" && head -6 "$WORK/order-served.txt"
+"$Q" registry check --iin 901102303307 --case "$CASE"
+
+say "8. Referral of the survivor and her daughter to a shelter (consent recorded), and preventive work with the aggressor"
+"$Q" referral add "$CASE" --person "$SURVIVOR" --kind shelter --organisation "Synthetic Refuge (address confidential)" --children 1 --consent
+"$Q" intervention add "$CASE" --person "$AGGRESSOR" --kind preventive-talk --outcome "explained the order and the consequences of a violation" \
+  --next-check "$(date -d '+3 days' +%F)"
+"$Q" intervention due
+
+say "9. Verification on the device: every original re-hashed, every custody link and signature checked"
 "$Q" verify "$CASE"
 
-say "7. Export for court"
+say "10. Export for court"
 BUNDLE=$("$Q" -q export "$CASE" --out "$WORK/export")
 echo "bundle: $BUNDLE"
 ls "$BUNDLE"
 
-say "8. The court expert checks the bundle with standard tools only (the steps of its VERIFY.txt)"
+say "11. The court expert checks the bundle with standard tools only (the steps of its VERIFY.txt)"
 cd "$BUNDLE"
 STEPS=$(sed -n '1,/^4\./p' VERIFY.txt | grep '^     ' | cut -c6-)
 OUT=$(bash -e -c "$STEPS" 2>&1)

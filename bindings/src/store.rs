@@ -3,7 +3,16 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use qorgau_core::model::{CaptureInfo, Case, Evidence, Language, MediaKind, NewCase, NewPerson, NewStatement};
+use std::time::SystemTime;
+
+use chrono::NaiveDate;
+use qorgau_core::document::pdf::OrderCopy;
+use qorgau_core::document::qr::OrderPayload;
+use qorgau_core::model::{
+    CaptureInfo, Case, DueItem, Evidence, Intervention, Language, MediaKind, NewCase, NewIntervention, NewOrder, NewPerson,
+    NewReferral, NewStatement, OrderRules, OrderStatus, ReferralChange, ReferralState,
+};
+use qorgau_core::store::{PersonCheck, PersonQuery, RegistryImport, ServeOrder};
 use qorgau_core::store::CustodyEntry;
 use qorgau_core::{CaseFile, CaseSummary, DeviceInfo, DeviceProfile, Store, StoreOptions, VerifyReport};
 use qorgau_core::export::ExportSummary;
@@ -12,7 +21,10 @@ use uuid::Uuid;
 use crate::error::{guard, QorgauError};
 use crate::keystore::{Adapter as KeyAdapter, PlatformKeyStore};
 use crate::progress::{Adapter as ProgressAdapter, ProgressObserver};
-use crate::types::{RecordedCase, RecordedEvidence, RecordedPerson, RecordedStatement};
+use crate::types::{
+    RecordedCase, RecordedEvidence, RecordedIntervention, RecordedOrder, RecordedOrderEvent, RecordedPerson, RecordedReferral,
+    RecordedReferralUpdate, RecordedStatement,
+};
 
 /// The device's encrypted store, opened and unlocked with the platform key store. Safe to use
 /// from several threads; every change is one transaction with its custody entry.
@@ -137,5 +149,123 @@ impl QorgauStore {
     /// Exports the case to a bundle under `out_dir` for court.
     pub fn export_case(&self, case_id: Uuid, out_dir: String) -> Result<ExportSummary, QorgauError> {
         guard(|| Ok(self.inner.export_case(case_id, Path::new(&out_dir))?))
+    }
+
+    // ---- protection orders ----------------------------------------------------------------
+
+    /// The rule table in force (terms, prohibitions with their wording, source).
+    pub fn order_rules(&self) -> OrderRules {
+        self.inner.order_rules().clone()
+    }
+
+    /// Issues a protection order at the scene.
+    pub fn issue_order(&self, case_id: Uuid, order: NewOrder) -> Result<RecordedOrder, QorgauError> {
+        guard(|| Ok(self.inner.issue_order(case_id, order)?.into()))
+    }
+
+    /// An order with its events and current state.
+    pub fn order_status(&self, order_id: Uuid) -> Result<OrderStatus, QorgauError> {
+        guard(|| Ok(self.inner.order_status(order_id)?))
+    }
+
+    /// The orders of a case.
+    pub fn orders_of_case(&self, case_id: Uuid) -> Result<Vec<OrderStatus>, QorgauError> {
+        guard(|| Ok(self.inner.orders_of_case(case_id)?))
+    }
+
+    /// Records how the order was served (signed, or refused in front of witnesses).
+    pub fn serve_order(&self, order_id: Uuid, how: ServeOrder) -> Result<RecordedOrderEvent, QorgauError> {
+        guard(|| Ok(self.inner.serve_order(order_id, how)?.into()))
+    }
+
+    /// Extends an order.
+    pub fn extend_order(&self, order_id: Uuid, new_valid_until: SystemTime, reason: String) -> Result<RecordedOrderEvent, QorgauError> {
+        guard(|| Ok(self.inner.extend_order(order_id, new_valid_until.into(), &reason)?.into()))
+    }
+
+    /// Revokes an order.
+    pub fn revoke_order(&self, order_id: Uuid, reason: String) -> Result<RecordedOrderEvent, QorgauError> {
+        guard(|| Ok(self.inner.revoke_order(order_id, &reason)?.into()))
+    }
+
+    /// Records a violation; the restricted person becomes a repeat offender.
+    pub fn record_violation(&self, order_id: Uuid, description: String, occurred_at: SystemTime) -> Result<RecordedOrderEvent, QorgauError> {
+        guard(|| Ok(self.inner.record_violation(order_id, &description, occurred_at.into())?.into()))
+    }
+
+    /// The order's signed QR text.
+    pub fn order_qr_text(&self, order_id: Uuid) -> Result<String, QorgauError> {
+        guard(|| Ok(self.inner.order_qr_text(order_id)?))
+    }
+
+    /// The order's QR code as a PNG (`scale` pixels per module).
+    pub fn order_qr_png(&self, order_id: Uuid, scale: u32) -> Result<Vec<u8>, QorgauError> {
+        guard(|| Ok(qorgau_core::document::qr::png(&self.inner.order_qr_text(order_id)?, scale.clamp(1, 32))?))
+    }
+
+    /// Verifies a scanned order code offline.
+    pub fn verify_order_qr(&self, text: String) -> Result<OrderPayload, QorgauError> {
+        guard(|| Ok(self.inner.verify_order_qr(&text)?))
+    }
+
+    /// The printable order as PDF bytes, one page per language.
+    pub fn order_pdf(&self, order_id: Uuid, copy: OrderCopy, languages: Vec<Language>) -> Result<Vec<u8>, QorgauError> {
+        guard(|| Ok(self.inner.order_pdf(order_id, copy, &languages)?))
+    }
+
+    // ---- registry and check at the scene --------------------------------------------------
+
+    /// Trusts the station's public key (hex) for registry files.
+    pub fn trust_station_key(&self, public_key_hex: String) -> Result<(), QorgauError> {
+        guard(|| {
+            let key = qorgau_core::crypto::signing::PublicKey::from_hex(&public_key_hex)
+                .ok_or_else(|| qorgau_core::Error::invalid("public_key", "64 hex digits"))?;
+            Ok(self.inner.trust_station_key(key)?)
+        })
+    }
+
+    /// Imports a signed registry file (snapshot or delta) from a path.
+    pub fn import_registry(&self, path: String) -> Result<RegistryImport, QorgauError> {
+        guard(|| {
+            let f = std::fs::File::open(&path).map_err(|e| qorgau_core::Error::io("open registry file", e))?;
+            Ok(self.inner.import_registry(std::io::BufReader::new(f))?)
+        })
+    }
+
+    /// Checks a person at the scene, offline.
+    pub fn check_person(&self, query: PersonQuery) -> Result<PersonCheck, QorgauError> {
+        guard(|| Ok(self.inner.check_person(&query)?))
+    }
+
+    // ---- interventions and referrals -------------------------------------------------------
+
+    /// Records a preventive intervention.
+    pub fn record_intervention(&self, case_id: Uuid, intervention: NewIntervention) -> Result<RecordedIntervention, QorgauError> {
+        guard(|| Ok(self.inner.record_intervention(case_id, intervention)?.into()))
+    }
+
+    /// The interventions of a case.
+    pub fn interventions(&self, case_id: Uuid) -> Result<Vec<Intervention>, QorgauError> {
+        guard(|| Ok(self.inner.interventions(case_id)?))
+    }
+
+    /// What is due in the week from `from` (YYYY-MM-DD), and what is overdue.
+    pub fn due_this_week(&self, from: NaiveDate) -> Result<Vec<DueItem>, QorgauError> {
+        guard(|| Ok(self.inner.due_this_week(from)?))
+    }
+
+    /// Makes a referral (consent required).
+    pub fn make_referral(&self, case_id: Uuid, referral: NewReferral) -> Result<RecordedReferral, QorgauError> {
+        guard(|| Ok(self.inner.make_referral(case_id, referral)?.into()))
+    }
+
+    /// The referrals of a case.
+    pub fn referrals(&self, case_id: Uuid) -> Result<Vec<ReferralState>, QorgauError> {
+        guard(|| Ok(self.inner.referrals(case_id)?))
+    }
+
+    /// Updates a referral or records the withdrawal of consent.
+    pub fn update_referral(&self, referral_id: Uuid, change: ReferralChange) -> Result<RecordedReferralUpdate, QorgauError> {
+        guard(|| Ok(self.inner.update_referral(referral_id, change)?.into()))
     }
 }

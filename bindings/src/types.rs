@@ -10,7 +10,12 @@ use qorgau_core::crypto::signing::PublicKey;
 use qorgau_core::export::{BundleFile, ExportSummary};
 use qorgau_core::iin::Iin;
 use qorgau_core::model::*;
-use qorgau_core::store::{CustodyEntry, EventKind, SignedEntry};
+use qorgau_core::document::pdf::OrderCopy;
+use qorgau_core::document::qr::OrderPayload;
+use qorgau_core::registry::RegistryKind;
+use qorgau_core::store::{
+    ActiveOrder, CustodyEntry, EventKind, MatchKind, OrderSource, PersonCheck, PersonQuery, RegistryImport, ServeOrder, SignedEntry,
+};
 use qorgau_core::{CaseFile, CaseSummary, DeviceInfo, DeviceProfile, VerifyFailure, VerifyReport};
 use uuid::Uuid;
 
@@ -390,6 +395,295 @@ pub struct ExportSummary {
     pub device_fingerprint: String,
 }
 
+// ---- protection orders ------------------------------------------------------------------
+
+#[uniffi::remote(Record)]
+pub struct Texts {
+    pub kk: String,
+    pub ru: String,
+    pub en: String,
+}
+
+#[uniffi::remote(Record)]
+pub struct ProhibitionRule {
+    pub code: String,
+    pub text: Texts,
+}
+
+#[uniffi::remote(Record)]
+pub struct OrderRules {
+    pub rules_version: String,
+    pub source: String,
+    pub term_days: u32,
+    pub check_interval_days: u32,
+    pub min_age_restricted: u32,
+    pub max_total_days: u32,
+    pub violation_consequence: Texts,
+    pub prohibitions: Vec<ProhibitionRule>,
+}
+
+#[uniffi::remote(Record)]
+pub struct NewOrder {
+    pub restricted_person: Uuid,
+    pub protected_persons: Vec<Uuid>,
+    pub prohibitions: Vec<String>,
+    pub valid_from: Option<UtcInstant>,
+    pub valid_until: Option<UtcInstant>,
+    pub number: Option<String>,
+    pub survivor_opinion: Option<String>,
+}
+
+#[uniffi::remote(Record)]
+pub struct ProtectionOrder {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub number: String,
+    pub issued_at: DeviceTime,
+    pub valid_from: UtcInstant,
+    pub valid_until: UtcInstant,
+    pub restricted_person: Uuid,
+    pub protected_persons: Vec<Uuid>,
+    pub prohibitions: Vec<String>,
+    pub issued_by: String,
+    pub device_id: Uuid,
+    pub survivor_opinion: Option<String>,
+    pub rules_version: String,
+    pub check_interval_days: u32,
+}
+
+#[uniffi::remote(Enum)]
+pub enum Service {
+    Signed { signature_sha256: String },
+    RefusedToSign { witnesses: Vec<String> },
+}
+
+#[uniffi::remote(Enum)]
+pub enum OrderEventKind {
+    Served { service: Service },
+    Extended { new_valid_until: UtcInstant, reason: String },
+    Revoked { reason: String },
+    Violated { description: String, occurred_at: UtcInstant },
+}
+
+#[uniffi::remote(Record)]
+pub struct OrderEvent {
+    pub id: Uuid,
+    pub order_id: Uuid,
+    pub case_id: Uuid,
+    pub at: DeviceTime,
+    pub by: String,
+    pub event: OrderEventKind,
+}
+
+#[uniffi::remote(Record)]
+pub struct OrderStatus {
+    pub order: ProtectionOrder,
+    pub served_at: Option<DeviceTime>,
+    pub service: Option<Service>,
+    pub valid_until: UtcInstant,
+    pub revoked: bool,
+    pub violations: u32,
+    pub events: Vec<OrderEvent>,
+}
+
+#[uniffi::remote(Enum)]
+pub enum ServeOrder {
+    Signed { signature_image: Vec<u8> },
+    RefusedToSign { witnesses: Vec<String> },
+}
+
+#[uniffi::remote(Enum)]
+pub enum OrderCopy {
+    Served,
+    PoliceFile,
+}
+
+#[uniffi::remote(Record)]
+pub struct OrderPayload {
+    pub v: u8,
+    pub n: String,
+    pub f: i64,
+    pub u: i64,
+    pub i: i64,
+    pub r: String,
+    pub p: Vec<String>,
+    pub x: Vec<String>,
+    pub d: String,
+}
+
+// ---- registry and check at the scene ------------------------------------------------------
+
+#[uniffi::remote(Record)]
+pub struct PersonQuery {
+    pub iin: Option<String>,
+    pub name: Option<String>,
+    pub date_of_birth: Option<NaiveDate>,
+    pub current_case: Option<Uuid>,
+}
+
+#[uniffi::remote(Enum)]
+pub enum MatchKind {
+    Iin,
+    NameAndBirthDate,
+    NoMatch,
+}
+
+#[uniffi::remote(Enum)]
+pub enum OrderSource {
+    Registry,
+    ThisDevice,
+}
+
+#[uniffi::remote(Record)]
+pub struct ActiveOrder {
+    pub number: String,
+    pub valid_from: UtcInstant,
+    pub valid_until: UtcInstant,
+    pub prohibitions: Vec<String>,
+    pub source: OrderSource,
+}
+
+#[uniffi::remote(Record)]
+pub struct PersonCheck {
+    pub match_kind: MatchKind,
+    pub display_name: Option<String>,
+    pub active_orders: Vec<ActiveOrder>,
+    pub past_violations: u32,
+    pub earlier_cases: u32,
+    pub repeat_offender: bool,
+    pub registry_sequence: u64,
+}
+
+#[uniffi::remote(Enum)]
+pub enum RegistryKind {
+    Snapshot,
+    Delta,
+}
+
+#[uniffi::remote(Record)]
+pub struct RegistryImport {
+    pub kind: RegistryKind,
+    pub sequence: u64,
+    pub rows: u64,
+    pub devices: u64,
+}
+
+// ---- interventions and referrals ----------------------------------------------------------
+
+#[uniffi::remote(Enum)]
+pub enum InterventionKind {
+    PreventiveTalk,
+    HomeVisit,
+    OrderCheck,
+    OfficialWarning,
+    CorrectionalProgramme,
+    Other,
+}
+
+#[uniffi::remote(Record)]
+pub struct NewIntervention {
+    pub person_id: Uuid,
+    pub kind: InterventionKind,
+    pub date: NaiveDate,
+    pub outcome: String,
+    pub next_check: Option<NaiveDate>,
+}
+
+#[uniffi::remote(Record)]
+pub struct Intervention {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub person_id: Uuid,
+    pub kind: InterventionKind,
+    pub date: NaiveDate,
+    pub outcome: String,
+    pub next_check: Option<NaiveDate>,
+    pub officer: String,
+    pub recorded_at: DeviceTime,
+}
+
+#[uniffi::remote(Enum)]
+pub enum DueReason {
+    InterventionFollowUp { intervention_id: Uuid },
+    OrderCheck { order_id: Uuid, order_number: String },
+}
+
+#[uniffi::remote(Record)]
+pub struct DueItem {
+    pub due: NaiveDate,
+    pub case_id: Uuid,
+    pub person_id: Uuid,
+    pub reason: DueReason,
+    pub overdue: bool,
+}
+
+#[uniffi::remote(Enum)]
+pub enum ReferralKind {
+    CrisisCentre,
+    Shelter,
+    LegalAid,
+    Psychologist,
+    Medical,
+}
+
+#[uniffi::remote(Enum)]
+pub enum ReferralStatus {
+    Proposed,
+    Accepted,
+    InProgress,
+    Completed,
+    Declined,
+    Cancelled,
+}
+
+#[uniffi::remote(Record)]
+pub struct NewReferral {
+    pub person_id: Uuid,
+    pub kind: ReferralKind,
+    pub organisation: String,
+    pub children_placed: u32,
+    pub consent_given: bool,
+    pub note: Option<String>,
+}
+
+#[uniffi::remote(Record)]
+pub struct Referral {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub person_id: Uuid,
+    pub kind: ReferralKind,
+    pub organisation: String,
+    pub children_placed: u32,
+    pub consent_given_at: DeviceTime,
+    pub note: Option<String>,
+    pub made_by: String,
+    pub made_at: DeviceTime,
+}
+
+#[uniffi::remote(Enum)]
+pub enum ReferralChange {
+    Status { status: ReferralStatus, note: Option<String> },
+    ConsentWithdrawn { reason: Option<String> },
+}
+
+#[uniffi::remote(Record)]
+pub struct ReferralUpdate {
+    pub id: Uuid,
+    pub referral_id: Uuid,
+    pub case_id: Uuid,
+    pub at: DeviceTime,
+    pub by: String,
+    pub change: ReferralChange,
+}
+
+#[uniffi::remote(Record)]
+pub struct ReferralState {
+    pub referral: Referral,
+    pub status: ReferralStatus,
+    pub consent_active: bool,
+    pub updates: Vec<ReferralUpdate>,
+}
+
 // ---- results with their place in the chain ------------------------------------------------
 
 macro_rules! recorded {
@@ -413,3 +707,8 @@ recorded!(RecordedCase, Case);
 recorded!(RecordedPerson, Person);
 recorded!(RecordedEvidence, Evidence);
 recorded!(RecordedStatement, Statement);
+recorded!(RecordedOrder, ProtectionOrder);
+recorded!(RecordedOrderEvent, OrderEvent);
+recorded!(RecordedIntervention, Intervention);
+recorded!(RecordedReferral, Referral);
+recorded!(RecordedReferralUpdate, ReferralUpdate);

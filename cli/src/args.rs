@@ -57,9 +57,219 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Write synthetic media for demos and tests (no real people).
+    /// Protection orders: issue, serve, extend, revoke, violations, PDF, QR.
+    #[command(subcommand)]
+    Order(OrderCmd),
+    /// The offline registry from the station, and checking a person at the scene.
+    #[command(subcommand)]
+    Registry(RegistryCmd),
+    /// Preventive interventions with aggressors, and what is due.
+    #[command(subcommand)]
+    Intervention(InterventionCmd),
+    /// Referrals to crisis centres, shelters, legal aid, psychologists, medical help.
+    #[command(subcommand)]
+    Referral(ReferralCmd),
+    /// Write synthetic media and registries for demos and tests (no real people).
     #[command(subcommand)]
     Synth(SynthCmd),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OrderCmd {
+    /// Issue a protection order on a case.
+    Issue {
+        /// Case id.
+        case: String,
+        /// The restricted person's id (aged 16+).
+        #[arg(long)]
+        restricted: String,
+        /// A protected person's id (repeatable).
+        #[arg(long = "protect", required = true)]
+        protected: Vec<String>,
+        /// Prohibition code from the rule table (repeatable): commit_violence, seek_out, pursue, visit, contact.
+        #[arg(long = "prohibit", required = true)]
+        prohibitions: Vec<String>,
+        /// Number of a pre-printed paper form (otherwise numbered by the device).
+        #[arg(long)]
+        number: Option<String>,
+        /// Start of validity, RFC 3339 [default: now].
+        #[arg(long)]
+        from: Option<chrono::DateTime<chrono::Utc>>,
+        /// End of validity, RFC 3339 [default: the legal term after the start].
+        #[arg(long)]
+        until: Option<chrono::DateTime<chrono::Utc>>,
+        /// The survivor's opinion, as she gave it.
+        #[arg(long)]
+        opinion: Option<String>,
+    },
+    /// Record how an order was served.
+    Serve {
+        order: String,
+        /// The restricted person's signature image.
+        #[arg(long, conflicts_with = "refused")]
+        signature: Option<PathBuf>,
+        /// The person refused to sign (give --witness).
+        #[arg(long)]
+        refused: bool,
+        /// A witness present at the refusal (repeatable).
+        #[arg(long = "witness")]
+        witnesses: Vec<String>,
+    },
+    /// Extend an order.
+    Extend {
+        order: String,
+        #[arg(long)]
+        until: chrono::DateTime<chrono::Utc>,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Revoke an order.
+    Revoke {
+        order: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Record a violation of an order.
+    Violation {
+        order: String,
+        #[arg(long)]
+        description: String,
+        /// When it happened, RFC 3339 [default: now].
+        #[arg(long)]
+        at: Option<chrono::DateTime<chrono::Utc>>,
+    },
+    /// Show an order and its events.
+    Show { order: String },
+    /// Write the printable order (PDF).
+    Pdf {
+        order: String,
+        /// served (for the restricted person) or file (police file).
+        #[arg(long, default_value = "served")]
+        copy: String,
+        /// Languages, comma-separated.
+        #[arg(long, default_value = "kk,ru")]
+        lang: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Print the order's signed QR text; with --png also write it as an image.
+    Qr {
+        order: String,
+        #[arg(long)]
+        png: Option<PathBuf>,
+    },
+    /// Verify a scanned order QR text offline.
+    VerifyQr {
+        /// The QR text (as zbarimg --raw prints it).
+        text: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RegistryCmd {
+    /// Trust the station's public key (hex) for registry files.
+    TrustStation { public_key: String },
+    /// Import a signed registry snapshot or delta.
+    Import { file: PathBuf },
+    /// Check a person at the scene: active orders, violations, earlier cases.
+    Check {
+        #[arg(long)]
+        iin: Option<String>,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        dob: Option<chrono::NaiveDate>,
+        /// The case being worked on (not counted as an earlier case).
+        #[arg(long)]
+        case: Option<String>,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum InterventionKindArg {
+    PreventiveTalk,
+    HomeVisit,
+    OrderCheck,
+    OfficialWarning,
+    CorrectionalProgramme,
+    Other,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum InterventionCmd {
+    /// Record an intervention with a person.
+    Add {
+        case: String,
+        #[arg(long)]
+        person: String,
+        #[arg(long, value_enum)]
+        kind: InterventionKindArg,
+        /// Date, YYYY-MM-DD [default: today].
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+        #[arg(long)]
+        outcome: String,
+        #[arg(long)]
+        next_check: Option<chrono::NaiveDate>,
+    },
+    /// What is due this week (and overdue).
+    Due {
+        /// First day of the week [default: today].
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum ReferralKindArg {
+    CrisisCentre,
+    Shelter,
+    LegalAid,
+    Psychologist,
+    Medical,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum ReferralStatusArg {
+    Accepted,
+    InProgress,
+    Completed,
+    Declined,
+    Cancelled,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReferralCmd {
+    /// Refer a person (consent required).
+    Add {
+        case: String,
+        #[arg(long)]
+        person: String,
+        #[arg(long, value_enum)]
+        kind: ReferralKindArg,
+        #[arg(long)]
+        organisation: String,
+        /// Children placed with her (shelter or crisis centre).
+        #[arg(long, default_value_t = 0)]
+        children: u32,
+        /// The person consented (required).
+        #[arg(long)]
+        consent: bool,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Update the status of a referral, or record that consent was withdrawn.
+    Update {
+        referral: String,
+        #[arg(long, value_enum, conflicts_with = "withdraw_consent")]
+        status: Option<ReferralStatusArg>,
+        #[arg(long)]
+        withdraw_consent: bool,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// List the referrals of a case.
+    List { case: String },
 }
 
 #[derive(Args, Debug)]
@@ -394,6 +604,23 @@ pub enum SynthCmd {
         out: PathBuf,
         #[arg(long, default_value_t = 8)]
         mib: u64,
+    },
+    /// A signed synthetic registry snapshot from a synthetic station key (created if absent).
+    Registry {
+        /// The station's PKCS#8 key file.
+        #[arg(long)]
+        station_key: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        /// Sequence number of the snapshot.
+        #[arg(long, default_value_t = 1)]
+        sequence: u64,
+        /// Synthetic people with no record.
+        #[arg(long, default_value_t = 1000)]
+        rows: u64,
+        /// An IIN with a prior DV record and an active order from another unit (repeatable).
+        #[arg(long = "prior")]
+        prior: Vec<String>,
     },
     /// A synthetic WAV recording (a tone).
     Audio {

@@ -4,6 +4,7 @@
 //! 3 verification failed, wrong key or tampered data; 1 internal failure (I/O, database).
 
 mod args;
+mod orders;
 mod output;
 mod progress;
 mod synth;
@@ -63,7 +64,7 @@ fn open(cli: &Cli) -> Result<Store, Error> {
     Store::open(&home(cli).join("store"), &keystore(cli)?, StoreOptions::default())
 }
 
-fn parse_id(kind: &'static str, s: &str) -> Result<Uuid, Error> {
+pub(crate) fn parse_id(kind: &'static str, s: &str) -> Result<Uuid, Error> {
     Uuid::parse_str(s).map_err(|_| Error::invalid(kind, "not a UUID"))
 }
 
@@ -75,7 +76,7 @@ fn gps(lat: Option<f64>, lon: Option<f64>, accuracy: Option<f64>) -> Result<Opti
     }
 }
 
-fn read_file(path: &std::path::Path, what: &str) -> Result<Vec<u8>, Error> {
+pub(crate) fn read_file(path: &std::path::Path, what: &str) -> Result<Vec<u8>, Error> {
     std::fs::read(path).map_err(|e| Error::io(format!("read {what}"), e))
 }
 
@@ -162,7 +163,18 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
             let summary = open(cli)?.export_case(parse_id("case", case)?, dir)?;
             out.export(&summary)?;
         }
+        Command::Order(cmd) => orders::order(&open(cli)?, cmd, out)?,
+        Command::Registry(cmd) => orders::registry(&open(cli)?, cmd, out)?,
+        Command::Intervention(cmd) => orders::intervention(&open(cli)?, cmd, out)?,
+        Command::Referral(cmd) => orders::referral(&open(cli)?, cmd, out)?,
         Command::Synth(cmd) => match cmd {
+            SynthCmd::Registry { station_key, out: path, sequence, rows, prior } => {
+                let key = synth::registry(station_key, path, *sequence, *rows, prior)?;
+                if cli.quiet {
+                    println!("{key}");
+                }
+                out.message(&format!("wrote {}; station public key {key}", path.display()), &serde_json::json!({ "station_public_key": key }))?;
+            }
             SynthCmd::Photo { out: path, width, height, seed } => synth::photo(path, *width, *height, *seed)?,
             SynthCmd::Video { out: path, mib } => synth::video(path, *mib)?,
             SynthCmd::Audio { out: path, seconds } => synth::audio(path, *seconds)?,

@@ -34,6 +34,14 @@ impl Out {
         }
     }
 
+    pub fn quiet(&self) -> bool {
+        self.quiet
+    }
+
+    pub fn json(&self) -> bool {
+        self.json
+    }
+
     pub fn message(&self, text: &str, json: &serde_json::Value) -> Result<(), Error> {
         if self.json {
             print_json(json)

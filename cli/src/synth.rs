@@ -58,3 +58,24 @@ pub fn audio(path: &Path, seconds: u32) -> Result<(), Error> {
     }
     w.flush().map_err(|e| Error::io("write synthetic audio", e))
 }
+
+/// A signed synthetic registry snapshot; creates the station key file if absent. Returns the
+/// station's public key (hex).
+pub fn registry(key_path: &Path, out: &Path, sequence: u64, rows: u64, prior: &[String]) -> Result<String, Error> {
+    use qorgau_core::crypto::signing::{generate_pkcs8, DeviceSigner};
+    let pkcs8 = match std::fs::read(key_path) {
+        Ok(k) => k,
+        Err(_) => {
+            let k = generate_pkcs8()?;
+            std::fs::write(key_path, &k).map_err(|e| Error::io("write station key", e))?;
+            k
+        }
+    };
+    let station = DeviceSigner::from_pkcs8(&pkcs8)?;
+    for iin in prior {
+        qorgau_core::iin::Iin::parse(iin)?;
+    }
+    let w = create(out)?;
+    fixtures::write_registry(w, &station, sequence, rows, prior, chrono::Utc::now())?;
+    Ok(station.public_key().hex())
+}

@@ -168,8 +168,8 @@ struct Writer<'a> {
 
 impl Writer<'_> {
     fn text(&mut self, s: &str, size: f32, bold: bool) {
-        // DejaVu Sans averages about 0.55 em per character.
-        let max = ((180.0 / (size * 0.3528 * 0.55)) as usize).max(20);
+        // DejaVu Sans averages about 0.6 em per Cyrillic character.
+        let max = ((180.0 / (size * 0.3528 * 0.62)) as usize).max(20);
         for line in wrap(s, max) {
             self.layer.use_text(line, size, Mm(15.0), Mm(self.y), if bold { self.bold } else { self.font });
             self.y -= size * 0.3528 * 1.45;

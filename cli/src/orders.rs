@@ -1,0 +1,233 @@
+//! The order, registry, intervention and referral commands.
+
+use qorgau_core::crypto::signing::PublicKey;
+use qorgau_core::document::pdf::OrderCopy;
+use qorgau_core::model::{
+    InterventionKind, Language, NewIntervention, NewOrder, NewReferral, ReferralChange, ReferralKind, ReferralStatus,
+};
+use qorgau_core::store::{PersonQuery, ServeOrder};
+use qorgau_core::{Error, Store};
+use serde::Serialize;
+
+use crate::args::{InterventionCmd, InterventionKindArg, OrderCmd, ReferralCmd, ReferralKindArg, ReferralStatusArg, RegistryCmd};
+use crate::output::Out;
+use crate::{parse_id, read_file};
+
+fn print<T: Serialize>(out: &Out, text: &str, v: &T) -> Result<(), Error> {
+    out.message(text, &serde_json::to_value(v)?)
+}
+
+fn id(out: &Out, text: &str, id: impl std::fmt::Display, v: &impl Serialize) -> Result<(), Error> {
+    if out.quiet() {
+        println!("{id}");
+        Ok(())
+    } else {
+        print(out, text, v)
+    }
+}
+
+pub fn order(store: &Store, cmd: &OrderCmd, out: &Out) -> Result<(), Error> {
+    match cmd {
+        OrderCmd::Issue { case, restricted, protected, prohibitions, number, from, until, opinion } => {
+            let new = NewOrder {
+                restricted_person: parse_id("restricted", restricted)?,
+                protected_persons: protected.iter().map(|p| parse_id("protect", p)).collect::<Result<_, _>>()?,
+                prohibitions: prohibitions.clone(),
+                valid_from: *from,
+                valid_until: *until,
+                number: number.clone(),
+                survivor_opinion: opinion.clone(),
+            };
+            let o = store.issue_order(parse_id("case", case)?, new)?;
+            let text = format!(
+                "order {} issued: {} (valid {} to {}, custody entry {})",
+                o.record.id,
+                o.record.number,
+                o.record.valid_from.format("%Y-%m-%d %H:%M UTC"),
+                o.record.valid_until.format("%Y-%m-%d %H:%M UTC"),
+                o.seq
+            );
+            id(out, &text, o.record.id, &o)
+        }
+        OrderCmd::Serve { order, signature, refused, witnesses } => {
+            let how = match (signature, refused) {
+                (Some(p), false) => ServeOrder::Signed { signature_image: read_file(p, "signature image")? },
+                (None, true) => ServeOrder::RefusedToSign { witnesses: witnesses.clone() },
+                _ => return Err(Error::invalid("serve", "give --signature FILE or --refused with --witness")),
+            };
+            let e = store.serve_order(parse_id("order", order)?, how)?;
+            id(out, &format!("order served (custody entry {})", e.seq), e.record.id, &e)
+        }
+        OrderCmd::Extend { order, until, reason } => {
+            let e = store.extend_order(parse_id("order", order)?, *until, reason)?;
+            id(out, &format!("order extended to {} (custody entry {})", until.format("%Y-%m-%d %H:%M UTC"), e.seq), e.record.id, &e)
+        }
+        OrderCmd::Revoke { order, reason } => {
+            let e = store.revoke_order(parse_id("order", order)?, reason)?;
+            id(out, &format!("order revoked (custody entry {})", e.seq), e.record.id, &e)
+        }
+        OrderCmd::Violation { order, description, at } => {
+            let at = at.unwrap_or_else(chrono::Utc::now);
+            let e = store.record_violation(parse_id("order", order)?, description, at)?;
+            id(out, &format!("violation recorded (custody entry {}); the person is now a repeat offender", e.seq), e.record.id, &e)
+        }
+        OrderCmd::Show { order } => {
+            let s = store.order_status(parse_id("order", order)?)?;
+            let text = format!(
+                "order {} {}: valid until {}, served: {}, revoked: {}, violations: {}",
+                s.order.id,
+                s.order.number,
+                s.valid_until.format("%Y-%m-%d %H:%M UTC"),
+                s.served_at.is_some(),
+                s.revoked,
+                s.violations
+            );
+            print(out, &text, &s)
+        }
+        OrderCmd::Pdf { order, copy, lang, out: path } => {
+            let copy = match copy.as_str() {
+                "served" => OrderCopy::Served,
+                "file" => OrderCopy::PoliceFile,
+                _ => return Err(Error::invalid("copy", "served or file")),
+            };
+            let langs = lang.split(',').map(Language::parse).collect::<Result<Vec<_>, _>>()?;
+            let pdf = store.order_pdf(parse_id("order", order)?, copy, &langs)?;
+            std::fs::write(path, &pdf).map_err(|e| Error::io("write PDF", e))?;
+            out.message(&format!("wrote {} ({} bytes)", path.display(), pdf.len()), &serde_json::json!({ "bytes": pdf.len() }))
+        }
+        OrderCmd::Qr { order, png } => {
+            let text = store.order_qr_text(parse_id("order", order)?)?;
+            if let Some(p) = png {
+                std::fs::write(p, qorgau_core::document::qr::png(&text, 6)?).map_err(|e| Error::io("write PNG", e))?;
+            }
+            if out.json() {
+                print(out, "", &serde_json::json!({ "qr": text }))
+            } else {
+                println!("{text}");
+                Ok(())
+            }
+        }
+        OrderCmd::VerifyQr { text } => {
+            let p = store.verify_order_qr(text)?;
+            let until = chrono::DateTime::from_timestamp(p.u, 0).map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default();
+            print(out, &format!("VALID order {} until {}; prohibitions: {}", p.n, until, p.x.join(", ")), &p)
+        }
+    }
+}
+
+pub fn registry(store: &Store, cmd: &RegistryCmd, out: &Out) -> Result<(), Error> {
+    match cmd {
+        RegistryCmd::TrustStation { public_key } => {
+            let key = PublicKey::from_hex(public_key).ok_or_else(|| Error::invalid("public_key", "64 hex digits"))?;
+            store.trust_station_key(key)?;
+            out.message(&format!("station key trusted (fingerprint {})", key.fingerprint()), &serde_json::json!({ "fingerprint": key.fingerprint() }))
+        }
+        RegistryCmd::Import { file } => {
+            let f = std::fs::File::open(file).map_err(|e| Error::io("open registry file", e))?;
+            let r = store.import_registry(std::io::BufReader::new(f))?;
+            print(out, &format!("registry {:?} #{} imported: {} rows, {} device keys", r.kind, r.sequence, r.rows, r.devices), &r)
+        }
+        RegistryCmd::Check { iin, name, dob, case } => {
+            let q = PersonQuery {
+                iin: iin.clone(),
+                name: name.clone(),
+                date_of_birth: *dob,
+                current_case: case.as_deref().map(|c| parse_id("case", c)).transpose()?,
+            };
+            let c = store.check_person(&q)?;
+            let mut text = format!(
+                "match: {:?}{}; active orders: {}; past violations: {}; earlier cases: {}; REPEAT OFFENDER: {}",
+                c.match_kind,
+                if c.match_kind == qorgau_core::store::MatchKind::NameAndBirthDate { " (confirm identity)" } else { "" },
+                c.active_orders.len(),
+                c.past_violations,
+                c.earlier_cases,
+                if c.repeat_offender { "yes" } else { "no" }
+            );
+            for o in &c.active_orders {
+                text.push_str(&format!(
+                    "\n  order {} until {} ({:?}): {}",
+                    o.number,
+                    o.valid_until.format("%Y-%m-%d"),
+                    o.source,
+                    o.prohibitions.join(", ")
+                ));
+            }
+            print(out, &text, &c)
+        }
+    }
+}
+
+pub fn intervention(store: &Store, cmd: &InterventionCmd, out: &Out) -> Result<(), Error> {
+    let today = chrono::Local::now().date_naive();
+    match cmd {
+        InterventionCmd::Add { case, person, kind, date, outcome, next_check } => {
+            let kind = match kind {
+                InterventionKindArg::PreventiveTalk => InterventionKind::PreventiveTalk,
+                InterventionKindArg::HomeVisit => InterventionKind::HomeVisit,
+                InterventionKindArg::OrderCheck => InterventionKind::OrderCheck,
+                InterventionKindArg::OfficialWarning => InterventionKind::OfficialWarning,
+                InterventionKindArg::CorrectionalProgramme => InterventionKind::CorrectionalProgramme,
+                InterventionKindArg::Other => InterventionKind::Other,
+            };
+            let i = store.record_intervention(
+                parse_id("case", case)?,
+                NewIntervention { person_id: parse_id("person", person)?, kind, date: date.unwrap_or(today), outcome: outcome.clone(), next_check: *next_check },
+            )?;
+            id(out, &format!("intervention {} recorded (custody entry {})", i.record.id, i.seq), i.record.id, &i)
+        }
+        InterventionCmd::Due { from } => {
+            let items = store.due_this_week(from.unwrap_or(today))?;
+            let mut text = format!("{} due this week", items.len());
+            for d in &items {
+                text.push_str(&format!("\n  {}{}  case {}  person {}  {:?}", d.due, if d.overdue { " OVERDUE" } else { "" }, d.case_id, d.person_id, d.reason));
+            }
+            print(out, &text, &items)
+        }
+    }
+}
+
+pub fn referral(store: &Store, cmd: &ReferralCmd, out: &Out) -> Result<(), Error> {
+    match cmd {
+        ReferralCmd::Add { case, person, kind, organisation, children, consent, note } => {
+            let kind = match kind {
+                ReferralKindArg::CrisisCentre => ReferralKind::CrisisCentre,
+                ReferralKindArg::Shelter => ReferralKind::Shelter,
+                ReferralKindArg::LegalAid => ReferralKind::LegalAid,
+                ReferralKindArg::Psychologist => ReferralKind::Psychologist,
+                ReferralKindArg::Medical => ReferralKind::Medical,
+            };
+            let r = store.make_referral(
+                parse_id("case", case)?,
+                NewReferral { person_id: parse_id("person", person)?, kind, organisation: organisation.clone(), children_placed: *children, consent_given: *consent, note: note.clone() },
+            )?;
+            id(out, &format!("referral {} made (custody entry {})", r.record.id, r.seq), r.record.id, &r)
+        }
+        ReferralCmd::Update { referral, status, withdraw_consent, note } => {
+            let change = match (status, withdraw_consent) {
+                (_, true) => ReferralChange::ConsentWithdrawn { reason: note.clone() },
+                (Some(s), false) => ReferralChange::Status {
+                    status: match s {
+                        ReferralStatusArg::Accepted => ReferralStatus::Accepted,
+                        ReferralStatusArg::InProgress => ReferralStatus::InProgress,
+                        ReferralStatusArg::Completed => ReferralStatus::Completed,
+                        ReferralStatusArg::Declined => ReferralStatus::Declined,
+                        ReferralStatusArg::Cancelled => ReferralStatus::Cancelled,
+                    },
+                    note: note.clone(),
+                },
+                (None, false) => return Err(Error::invalid("update", "give --status or --withdraw-consent")),
+            };
+            let u = store.update_referral(parse_id("referral", referral)?, change)?;
+            id(out, &format!("referral updated (custody entry {})", u.seq), u.record.id, &u)
+        }
+        ReferralCmd::List { case } => {
+            let all = store.referrals(parse_id("case", case)?)?;
+            let mut text = format!("{} referrals", all.len());
+            for r in &all {
+                text.push_str(&format!("\n  {}  {:?}  {:?}  consent active: {}", r.referral.id, r.referral.kind, r.status, r.consent_active));
+            }
+            print(out, &text, &all)
+        }
+    }
+}
