@@ -289,13 +289,13 @@ impl Store {
                     }
                 }
             }
-            if match_kind == MatchKind::NoMatch && !cases.is_empty() {
-                match_kind = MatchKind::Iin;
-            }
             // This device's cases are newer than the registry's last sync; the case being
             // worked on is not an earlier one.
             cases.retain(|c| Some(*c) != q.current_case);
             earlier += cases.len() as u32;
+            if match_kind == MatchKind::NoMatch && (!cases.is_empty() || !active.is_empty() || violations > 0) {
+                match_kind = MatchKind::Iin;
+            }
         }
         Ok(PersonCheck {
             match_kind,

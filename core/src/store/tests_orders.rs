@@ -414,3 +414,14 @@ fn a_version_1_database_is_upgraded_on_open() {
     assert!(store.verify(case).unwrap().ok);
     assert!(store.all_orders().unwrap().is_empty());
 }
+
+#[test]
+fn the_case_being_worked_on_is_not_an_earlier_case() {
+    let h = household();
+    let iin = fixtures::aggressor().iin.unwrap();
+    let here = h.s.store.check_person(&PersonQuery { iin: Some(iin.clone()), name: None, date_of_birth: None, current_case: Some(h.case) }).unwrap();
+    assert_eq!((here.match_kind, here.earlier_cases, here.repeat_offender), (MatchKind::NoMatch, 0, false));
+    // Seen from another case, this one is an earlier case.
+    let elsewhere = h.s.store.check_person(&PersonQuery { iin: Some(iin), name: None, date_of_birth: None, current_case: None }).unwrap();
+    assert_eq!((elsewhere.match_kind, elsewhere.earlier_cases, elsewhere.repeat_offender), (MatchKind::Iin, 1, true));
+}

@@ -20,6 +20,8 @@ object ErrorMessages {
             is QorgauException.Integrity -> "integrity"
             is QorgauException.Profile -> "profile"
             is QorgauException.Storage -> "storage"
+            is QorgauException.InvalidQr -> "invalid_qr"
+            is QorgauException.InvalidRegistry -> "invalid_registry"
             is QorgauException.Cancelled -> "cancelled"
             is QorgauException.KeyStore -> "key_store"
             is QorgauException.Io -> "io"
@@ -68,6 +70,16 @@ object ErrorMessages {
             UiLanguage.KK to "Қойма файлы бүлінген немесе жаңа нұсқадан",
             UiLanguage.RU to "Файл хранилища повреждён или от более новой версии",
             UiLanguage.EN to "The store file is damaged or from a newer version",
+        ),
+        "invalid_qr" to mapOf(
+            UiLanguage.KK to "Нұсқама коды жарамсыз: өзгертілген, мерзімі өткен немесе белгісіз құрылғыдан",
+            UiLanguage.RU to "Код предписания недействителен: изменён, просрочен или от неизвестного устройства",
+            UiLanguage.EN to "Order code not valid: altered, expired or from an unknown device",
+        ),
+        "invalid_registry" to mapOf(
+            UiLanguage.KK to "Бекеттен келген тізілім қабылданбады; ештеңе өзгертілмеді",
+            UiLanguage.RU to "Реестр от станции отклонён; ничего не изменено",
+            UiLanguage.EN to "The station's registry was refused; nothing was changed",
         ),
         "cancelled" to mapOf(
             UiLanguage.KK to "Тоқтатылды",
