@@ -35,6 +35,16 @@ pub enum QorgauError {
     /// A registry file from the station was refused; nothing changed.
     #[error("{reason}")]
     InvalidRegistry { reason: String },
+    /// The acting profile's role may not do this; the attempt is audited where it concerns
+    /// restricted content.
+    #[error("{reason}")]
+    PermissionDenied { reason: String },
+    /// A wrong PIN.
+    #[error("{reason}")]
+    WrongPin { attempts_left: u32, reason: String },
+    /// Too many wrong PINs: locked until `until` (RFC 3339).
+    #[error("{reason}")]
+    ProfileLocked { until: String, reason: String },
     /// The operation was cancelled through the progress observer.
     #[error("cancelled")]
     Cancelled,
@@ -68,6 +78,9 @@ impl From<Error> for QorgauError {
             Error::AlreadyInitialised(_) | Error::NotInitialised(_) => QorgauError::Profile { reason: message },
             Error::InvalidQr { .. } => QorgauError::InvalidQr { reason: message },
             Error::InvalidRegistry { .. } => QorgauError::InvalidRegistry { reason: message },
+            Error::PermissionDenied { .. } => QorgauError::PermissionDenied { reason: message },
+            Error::WrongPin { attempts_left } => QorgauError::WrongPin { attempts_left, reason: message },
+            Error::ProfileLocked { until } => QorgauError::ProfileLocked { until, reason: message },
             Error::Cancelled => QorgauError::Cancelled,
             Error::WrongKey => QorgauError::WrongKey { reason: message },
             Error::Integrity { .. } => QorgauError::Integrity { reason: message },

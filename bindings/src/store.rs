@@ -9,10 +9,11 @@ use chrono::NaiveDate;
 use qorgau_core::document::pdf::OrderCopy;
 use qorgau_core::document::qr::OrderPayload;
 use qorgau_core::model::{
+    AssessmentDetail, AssessmentSummary, Instrument, NewAssessment, TeamRole, TrendPoint,
     CaptureInfo, Case, DueItem, Evidence, Intervention, Language, MediaKind, NewCase, NewIntervention, NewOrder, NewPerson,
     NewReferral, NewStatement, OrderRules, OrderStatus, ReferralChange, ReferralState,
 };
-use qorgau_core::store::{PersonCheck, PersonQuery, RegistryImport, ServeOrder};
+use qorgau_core::store::{PersonCheck, PersonQuery, Profile, RegistryImport, ServeOrder};
 use qorgau_core::store::CustodyEntry;
 use qorgau_core::{CaseFile, CaseSummary, DeviceInfo, DeviceProfile, Store, StoreOptions, VerifyReport};
 use qorgau_core::export::ExportSummary;
@@ -22,7 +23,7 @@ use crate::error::{guard, QorgauError};
 use crate::keystore::{Adapter as KeyAdapter, PlatformKeyStore};
 use crate::progress::{Adapter as ProgressAdapter, ProgressObserver};
 use crate::types::{
-    RecordedCase, RecordedEvidence, RecordedIntervention, RecordedOrder, RecordedOrderEvent, RecordedPerson, RecordedReferral,
+    RecordedAssessment, RecordedCase, RecordedEvidence, RecordedIntervention, RecordedOrder, RecordedOrderEvent, RecordedPerson, RecordedReferral,
     RecordedReferralUpdate, RecordedStatement,
 };
 
@@ -267,5 +268,69 @@ impl QorgauStore {
     /// Updates a referral or records the withdrawal of consent.
     pub fn update_referral(&self, referral_id: Uuid, change: ReferralChange) -> Result<RecordedReferralUpdate, QorgauError> {
         guard(|| Ok(self.inner.update_referral(referral_id, change)?.into()))
+    }
+
+    // ---- profiles -------------------------------------------------------------------------
+
+    /// Creates a profile with a PIN (6–12 digits, not trivial).
+    pub fn create_profile(&self, role: TeamRole, name: String, badge: String, pin: String) -> Result<Profile, QorgauError> {
+        guard(|| Ok(self.inner.create_profile(role, &name, &badge, &pin)?))
+    }
+
+    /// The profiles on this device.
+    pub fn profiles(&self) -> Result<Vec<Profile>, QorgauError> {
+        guard(|| Ok(self.inner.profiles()?))
+    }
+
+    /// Unlocks a profile and makes it the acting one.
+    pub fn unlock_profile(&self, profile_id: Uuid, pin: String) -> Result<Profile, QorgauError> {
+        guard(|| Ok(self.inner.unlock_profile(profile_id, &pin)?))
+    }
+
+    /// Signs the acting profile out.
+    pub fn lock_profile(&self) {
+        self.inner.lock_profile()
+    }
+
+    /// The acting profile, if any.
+    pub fn current_profile(&self) -> Option<Profile> {
+        self.inner.current_profile()
+    }
+
+    // ---- risk assessments -----------------------------------------------------------------
+
+    /// The instruments available (shipped and station-loaded).
+    pub fn instruments(&self) -> Result<Vec<Instrument>, QorgauError> {
+        guard(|| Ok(self.inner.instruments()?))
+    }
+
+    /// Loads a station-signed instrument file (its content as text).
+    pub fn load_signed_instrument(&self, envelope: String) -> Result<Instrument, QorgauError> {
+        guard(|| Ok(self.inner.load_signed_instrument(&envelope)?))
+    }
+
+    /// Records an assessment (psychologist profiles only).
+    pub fn record_assessment(&self, case_id: Uuid, assessment: NewAssessment) -> Result<RecordedAssessment, QorgauError> {
+        guard(|| Ok(self.inner.record_assessment(case_id, assessment)?.into()))
+    }
+
+    /// Level, score and recommendations: for every role.
+    pub fn assessment_summary(&self, assessment_id: Uuid) -> Result<AssessmentSummary, QorgauError> {
+        guard(|| Ok(self.inner.assessment_summary(assessment_id)?))
+    }
+
+    /// The assessments of a case (summaries).
+    pub fn assessments_of_case(&self, case_id: Uuid) -> Result<Vec<AssessmentSummary>, QorgauError> {
+        guard(|| Ok(self.inner.assessments_of_case(case_id)?))
+    }
+
+    /// Answers and clinical notes: psychologists only; every read and refusal is audited.
+    pub fn assessment_detail(&self, assessment_id: Uuid) -> Result<AssessmentDetail, QorgauError> {
+        guard(|| Ok(self.inner.assessment_detail(assessment_id)?))
+    }
+
+    /// A survivor's levels over time.
+    pub fn level_trend(&self, survivor_id: Uuid) -> Result<Vec<TrendPoint>, QorgauError> {
+        guard(|| Ok(self.inner.level_trend(survivor_id)?))
     }
 }

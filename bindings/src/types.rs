@@ -2,6 +2,7 @@
 //! core's so that UniFFI can generate them; the compiler checks that they match), plus the
 //! custom types for ids, dates and keys.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::SystemTime;
 
@@ -14,7 +15,8 @@ use qorgau_core::document::pdf::OrderCopy;
 use qorgau_core::document::qr::OrderPayload;
 use qorgau_core::registry::RegistryKind;
 use qorgau_core::store::{
-    ActiveOrder, CustodyEntry, EventKind, MatchKind, OrderSource, PersonCheck, PersonQuery, RegistryImport, ServeOrder, SignedEntry,
+    ActiveOrder, CustodyEntry, EventKind, MatchKind, OrderSource, PersonCheck, PersonQuery, Profile, RegistryImport, ServeOrder,
+    SignedEntry,
 };
 use qorgau_core::{CaseFile, CaseSummary, DeviceInfo, DeviceProfile, VerifyFailure, VerifyReport};
 use uuid::Uuid;
@@ -333,6 +335,9 @@ pub enum EventKind {
     InterventionRecorded,
     ReferralMade,
     ReferralUpdated,
+    AssessmentRecorded,
+    AssessmentViewed,
+    AccessDenied,
 }
 
 #[uniffi::remote(Record)]
@@ -684,6 +689,137 @@ pub struct ReferralState {
     pub updates: Vec<ReferralUpdate>,
 }
 
+// ---- profiles and risk assessments -------------------------------------------------------
+
+#[uniffi::remote(Record)]
+pub struct Profile {
+    pub id: Uuid,
+    pub role: TeamRole,
+    pub name: String,
+    pub badge: String,
+    pub failed_attempts: u32,
+    pub locked_until: Option<UtcInstant>,
+}
+
+#[uniffi::remote(Enum)]
+pub enum InstrumentKind {
+    Checklist,
+    Weighted,
+}
+
+#[uniffi::remote(Enum)]
+pub enum Answer {
+    Yes,
+    No,
+    DontKnow,
+}
+
+#[uniffi::remote(Record)]
+pub struct InstrumentItem {
+    pub id: String,
+    pub text: Texts,
+    pub weight: u32,
+    pub required: bool,
+}
+
+#[uniffi::remote(Record)]
+pub struct CalendarRule {
+    pub max_severity: u8,
+    pub points_by_severity: Vec<u32>,
+}
+
+#[uniffi::remote(Record)]
+pub struct Band {
+    pub level: String,
+    pub min_score: u32,
+    pub label: Texts,
+}
+
+#[uniffi::remote(Record)]
+pub struct Instrument {
+    pub id: String,
+    pub version: String,
+    pub kind: InstrumentKind,
+    pub title: Texts,
+    pub source: String,
+    pub validated: bool,
+    pub answer_options: Vec<Answer>,
+    pub items: Vec<InstrumentItem>,
+    pub calendar: Option<CalendarRule>,
+    pub bands: Vec<Band>,
+    pub override_up_allowed: bool,
+}
+
+#[uniffi::remote(Record)]
+pub struct CalendarEntry {
+    pub date: NaiveDate,
+    pub severity: u8,
+}
+
+#[uniffi::remote(Record)]
+pub struct Recommendations {
+    pub protection_order: bool,
+    pub shelter: bool,
+    pub arrest_request: bool,
+    pub follow_up: Option<NaiveDate>,
+}
+
+#[uniffi::remote(Record)]
+pub struct NewAssessment {
+    pub survivor_id: Uuid,
+    pub instrument_id: String,
+    pub instrument_version: String,
+    pub answers: HashMap<String, Answer>,
+    pub calendar: Vec<CalendarEntry>,
+    pub override_level: Option<String>,
+    pub override_reason: Option<String>,
+    pub recommendations: Recommendations,
+    pub clinical_notes: String,
+}
+
+#[uniffi::remote(Record)]
+pub struct AssessmentSummary {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub survivor_id: Uuid,
+    pub instrument_id: String,
+    pub instrument_version: String,
+    pub score: u32,
+    pub computed_level: String,
+    pub level: String,
+    pub level_rank: u32,
+    pub overridden: bool,
+    pub recommendations: Recommendations,
+    pub assessed_by: String,
+    pub assessed_at: DeviceTime,
+    pub clinical_sha256: String,
+}
+
+#[uniffi::remote(Record)]
+pub struct ClinicalPart {
+    pub answers: HashMap<String, Answer>,
+    pub calendar: Vec<CalendarEntry>,
+    pub override_reason: Option<String>,
+    pub notes: String,
+}
+
+#[uniffi::remote(Record)]
+pub struct AssessmentDetail {
+    pub summary: AssessmentSummary,
+    pub clinical: ClinicalPart,
+}
+
+#[uniffi::remote(Record)]
+pub struct TrendPoint {
+    pub assessment_id: Uuid,
+    pub case_id: Uuid,
+    pub assessed_at: DeviceTime,
+    pub instrument_id: String,
+    pub score: u32,
+    pub level: String,
+    pub level_rank: u32,
+}
+
 // ---- results with their place in the chain ------------------------------------------------
 
 macro_rules! recorded {
@@ -712,3 +848,4 @@ recorded!(RecordedOrderEvent, OrderEvent);
 recorded!(RecordedIntervention, Intervention);
 recorded!(RecordedReferral, Referral);
 recorded!(RecordedReferralUpdate, ReferralUpdate);
+recorded!(RecordedAssessment, AssessmentSummary);

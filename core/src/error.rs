@@ -61,6 +61,16 @@ pub enum Error {
     /// A registry file or delta from the station was refused.
     #[error("registry update rejected: {reason}")]
     InvalidRegistry { reason: String },
+    /// The acting profile's role may not do this (enforced in the core; the attempt is audited
+    /// where it concerns restricted content).
+    #[error("permission denied: cannot {action}")]
+    PermissionDenied { action: String },
+    /// A wrong PIN; the profile locks after a few more.
+    #[error("wrong PIN ({attempts_left} attempts left before the profile locks)")]
+    WrongPin { attempts_left: u32 },
+    /// Too many wrong PINs: the profile is locked until the time given.
+    #[error("profile locked after repeated wrong PINs until {until}")]
+    ProfileLocked { until: String },
     /// The operation was cancelled by the caller.
     #[error("cancelled")]
     Cancelled,
@@ -116,6 +126,7 @@ impl Error {
                 | Error::FileTooLarge { .. }
                 | Error::NotFound { .. }
                 | Error::InvalidQr { .. }
+                | Error::WrongPin { .. }
                 | Error::InvalidRegistry { .. }
                 | Error::Conflict(_)
                 | Error::AlreadyInitialised(_)

@@ -156,6 +156,7 @@ impl Store {
             }
         }
         let pk = self.device().public_key;
+        let actor = self.actor();
         write_file(root, "device.pub.pem", pk.to_pem().as_bytes(), &mut files)?;
         write_file(root, "VERIFY.txt", VERIFY_TXT.as_bytes(), &mut files)?;
         files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -165,7 +166,7 @@ impl Store {
             device_id: self.device().device_id,
             device_public_key: pk.hex(),
             device_fingerprint: pk.fingerprint(),
-            exported_by: self.actor(),
+            exported_by: &actor,
             custody_entries: log.len() as u64,
             files: &files,
         };

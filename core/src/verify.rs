@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::crypto::hash::Sha256;
 use crate::crypto::seal;
 use crate::error::{Error, Result};
-use crate::model::{Case, Evidence, Intervention, OrderEvent, OrderEventKind, Person, ProtectionOrder, Referral, ReferralUpdate, Service, Statement};
+use crate::model::{AssessmentSummary, Case, Evidence, Intervention, OrderEvent, OrderEventKind, Person, ProtectionOrder, Referral, ReferralUpdate, Service, Statement};
 use crate::store::{BlobDir, CustodyEntry, EventKind, Store};
 
 /// The first thing that did not match.
@@ -325,6 +325,16 @@ impl Checker<'_> {
                 let u: ReferralUpdate = serde_json::from_slice(bytes)?;
                 let r: String = conn.query_row("SELECT referral_id FROM referral_updates WHERE id = ?1", [id.to_string()], |r| r.get(0))?;
                 ("referral_id column", u.referral_id.to_string(), r)
+            }
+            "assessments" => {
+                let a: AssessmentSummary = serde_json::from_slice(bytes)?;
+                let (sv, clinical): (String, Vec<u8>) = conn.query_row(
+                    "SELECT survivor_id, clinical FROM assessments WHERE id = ?1",
+                    [id.to_string()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                // The clinical part cannot be decrypted here; its ciphertext hash is in the record.
+                ("survivor_id column and clinical ciphertext", format!("{} {}", a.survivor_id, a.clinical_sha256), format!("{sv} {}", Sha256::of(&clinical).hex()))
             }
             _ => return Ok(Ok(())),
         };

@@ -29,11 +29,14 @@ pub enum EventKind {
     InterventionRecorded,
     ReferralMade,
     ReferralUpdated,
+    AssessmentRecorded,
+    AssessmentViewed,
+    AccessDenied,
 }
 
 /// Every table holding records that custody entries log.
 pub const RECORD_TABLES: &[&str] =
-    &["people", "evidence", "statements", "orders", "order_events", "interventions", "referrals", "referral_updates"];
+    &["people", "evidence", "statements", "orders", "order_events", "interventions", "referrals", "referral_updates", "assessments"];
 
 impl EventKind {
     /// The snake_case name stored and signed.
@@ -53,6 +56,9 @@ impl EventKind {
             EventKind::InterventionRecorded => "intervention_recorded",
             EventKind::ReferralMade => "referral_made",
             EventKind::ReferralUpdated => "referral_updated",
+            EventKind::AssessmentRecorded => "assessment_recorded",
+            EventKind::AssessmentViewed => "assessment_viewed",
+            EventKind::AccessDenied => "access_denied",
         }
     }
 
@@ -75,7 +81,8 @@ impl EventKind {
             EventKind::InterventionRecorded => Some("interventions"),
             EventKind::ReferralMade => Some("referrals"),
             EventKind::ReferralUpdated => Some("referral_updates"),
-            EventKind::EvidenceViewed | EventKind::CaseExported => None,
+            EventKind::AssessmentRecorded => Some("assessments"),
+            EventKind::EvidenceViewed | EventKind::CaseExported | EventKind::AssessmentViewed | EventKind::AccessDenied => None,
         }
     }
 }

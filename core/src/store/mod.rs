@@ -8,6 +8,7 @@
 //! <dir>/blobs/tmp/       ingests in progress (removed when stale)
 //! ```
 
+mod assessments;
 mod blobs;
 pub mod cases;
 mod custody;
@@ -15,6 +16,7 @@ mod evidence;
 mod orders;
 mod people;
 mod prevention;
+mod profiles;
 mod registry;
 mod documents;
 mod records;
@@ -31,7 +33,9 @@ use uuid::Uuid;
 pub use blobs::BlobDir;
 pub use custody::{CustodyEntry, EventKind, SignedEntry, RECORD_TABLES};
 pub use evidence::{NoProgress, Progress};
+pub use assessments::sign_instrument;
 pub use orders::ServeOrder;
+pub use profiles::{Profile, MAX_FAILED, PIN_ITERATIONS};
 pub use registry::{ActiveOrder, MatchKind, OrderSource, PersonCheck, PersonQuery, RegistryImport};
 
 use crate::crypto::keys::{DerivedKeys, DeviceSecrets, KeyStore};
@@ -93,6 +97,7 @@ pub struct Store {
     clock: Arc<dyn Clock>,
     blobs: BlobDir,
     pub(crate) rules: OrderRules,
+    pub(crate) current: Mutex<Option<profiles::ActiveProfile>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -162,7 +167,7 @@ impl Store {
         let blobs = BlobDir::open(&dir.join("blobs"))?;
         let device = DeviceInfo { device_id, public_key: signer.public_key(), profile };
         let rules = opts.order_rules.unwrap_or_else(OrderRules::builtin);
-        Ok(Store { dir: dir.to_path_buf(), conn: Mutex::new(conn), keys, signer, device, clock, blobs, rules })
+        Ok(Store { dir: dir.to_path_buf(), conn: Mutex::new(conn), keys, signer, device, clock, blobs, rules, current: Mutex::new(None) })
     }
 
     /// Opens an existing store and unlocks it with `keystore`. A wrong key gives
@@ -215,6 +220,7 @@ impl Store {
             clock: opts.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             blobs,
             rules: opts.order_rules.unwrap_or_else(OrderRules::builtin),
+            current: Mutex::new(None),
         };
         store.collect_garbage()?;
         Ok(store)
@@ -246,9 +252,10 @@ impl Store {
         self.clock.as_ref()
     }
 
-    /// The badge number of the acting officer.
-    pub(crate) fn actor(&self) -> &str {
-        &self.device.profile.officer.badge
+    /// The badge number of the acting team member: the unlocked profile's, else the device
+    /// officer's.
+    pub(crate) fn actor(&self) -> String {
+        self.current_profile().map(|p| p.badge).unwrap_or_else(|| self.device.profile.officer.badge.clone())
     }
 
     /// Removes stale temporary files of interrupted ingests and blobs no record refers to
@@ -275,3 +282,5 @@ impl Store {
 pub(crate) mod tests;
 #[cfg(test)]
 mod tests_orders;
+#[cfg(test)]
+mod tests_assessments;

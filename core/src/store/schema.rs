@@ -5,10 +5,15 @@ use rusqlite::Connection;
 use crate::error::{Error, Result};
 
 /// The migrations, in order; migration *i* (1-based) brings the schema to version *i*.
-const MIGRATIONS: &[&str] = &[include_str!("../../sql/0001_init.sql"), include_str!("../../sql/0002_orders.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("../../sql/0001_init.sql"), include_str!("../../sql/0002_orders.sql"), include_str!("../../sql/0003_assessments.sql")];
 
 /// The schema version this build writes.
 pub const CURRENT: i64 = MIGRATIONS.len() as i64;
+
+/// The migration scripts, in order (for tests that rebuild older databases).
+pub fn migrations() -> &'static [&'static str] {
+    MIGRATIONS
+}
 
 /// Reads the schema version of a database.
 pub fn version(conn: &Connection) -> Result<i64> {

@@ -307,6 +307,35 @@ mod tamper {
         s.store.correct_statement(st.record.id, statement(p, "Түзету")).unwrap();
         s.store.record_refusal(case, a, Language::Ru, "", "KZ-DEMO-0417").unwrap();
         s.store.view_original(ev, "review", &mut Vec::new()).unwrap();
+        let o = s
+            .store
+            .issue_order(case, NewOrder {
+                restricted_person: a,
+                protected_persons: vec![p],
+                prohibitions: vec!["contact".into()],
+                valid_from: None,
+                valid_until: None,
+                number: None,
+                survivor_opinion: None,
+            })
+            .unwrap()
+            .record;
+        s.store.serve_order(o.id, ServeOrder::Signed { signature_image: fixtures::photo_jpeg(90, 30, 11, 1) }).unwrap();
+        s.store
+            .record_intervention(case, NewIntervention {
+                person_id: a,
+                kind: InterventionKind::PreventiveTalk,
+                date: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+                outcome: "talk".into(),
+                next_check: NaiveDate::from_ymd_opt(2026, 11, 23),
+            })
+            .unwrap();
+        let r = s
+            .store
+            .make_referral(case, NewReferral { person_id: p, kind: ReferralKind::CrisisCentre, organisation: "Centre".into(), children_placed: 0, consent_given: true, note: None })
+            .unwrap()
+            .record;
+        s.store.update_referral(r.id, ReferralChange::Status { status: ReferralStatus::Accepted, note: None }).unwrap();
         assert!(s.store.verify(case).unwrap().ok);
         (s, case)
     }
@@ -319,7 +348,8 @@ mod tamper {
     fn cells(s: &Scene) -> Vec<(String, String, String)> {
         let conn = s.store.conn();
         let mut out = Vec::new();
-        for (table, key) in [("cases", "id"), ("people", "id"), ("evidence", "id"), ("statements", "id"), ("custody", "case_id || '/' || seq")] {
+        let tables = ["cases", "people", "evidence", "statements", "orders", "order_events", "interventions", "referrals", "referral_updates"];
+        for (table, key) in tables.iter().map(|t| (*t, "id")).chain([("custody", "case_id || '/' || seq")]) {
             let cols: Vec<String> = conn
                 .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
                 .unwrap()
@@ -387,7 +417,7 @@ mod tamper {
         fn changing_any_byte_of_a_stored_original_is_detected(file in any::<prop::sample::Index>(), pos in 0usize..1_000_000) {
             let (s, case) = full_case();
             let blobs: Vec<_> = walk(&s.store.dir().join("blobs")).into_iter().filter(|p| !p.starts_with(s.store.dir().join("blobs/tmp"))).collect();
-            prop_assert_eq!(blobs.len(), 2, "photo and signature image");
+            prop_assert_eq!(blobs.len(), 3, "photo, statement signature and order signature");
             let f = file.get(&blobs);
             let mut bytes = std::fs::read(f).unwrap();
             let i = pos % bytes.len();

@@ -394,25 +394,28 @@ fn referrals_need_consent_which_can_be_withdrawn() {
 }
 
 #[test]
-fn a_version_1_database_is_upgraded_on_open() {
-    let s = scene();
-    let dir = s.store.dir().to_path_buf();
-    let case = s.store.open_case(fixtures::neighbour_report_case()).unwrap().record.id;
-    {
-        let conn = s.store.conn();
-        // Make it exactly what version 1 wrote.
-        conn.execute_batch(
-            "DROP TABLE counters; DROP TABLE order_events; DROP TABLE orders; DROP TABLE interventions;
-             DROP TABLE referral_updates; DROP TABLE referrals; DROP TABLE trusted_keys; DROP TABLE registry;
-             DROP TABLE registry_state; PRAGMA user_version = 1;",
-        )
-        .unwrap();
+fn a_database_at_every_earlier_version_is_upgraded_on_open() {
+    for old in 1..schema::CURRENT {
+        let s = scene();
+        let dir = s.store.dir().to_path_buf();
+        let case = s.store.open_case(fixtures::neighbour_report_case()).unwrap().record.id;
+        {
+            // Make it exactly what version `old` wrote: drop the tables later versions create.
+            let conn = s.store.conn();
+            for sql in &schema::migrations()[old as usize..] {
+                for table in sql.lines().filter_map(|l| l.strip_prefix("CREATE TABLE ")).map(|l| l.split_whitespace().next().unwrap()) {
+                    conn.execute_batch(&format!("DROP TABLE {table}")).unwrap();
+                }
+            }
+            conn.pragma_update(None, "user_version", old).unwrap();
+        }
+        drop(s.store);
+        let store = Store::open(&dir, &s.ks, clock()).unwrap();
+        assert_eq!(schema::version(&store.conn()).unwrap(), schema::CURRENT, "from version {old}");
+        assert!(store.verify(case).unwrap().ok);
+        assert!(store.all_orders().unwrap().is_empty());
+        assert!(store.profiles().unwrap().is_empty());
     }
-    drop(s.store);
-    let store = Store::open(&dir, &s.ks, clock()).unwrap();
-    assert_eq!(schema::version(&store.conn()).unwrap(), schema::CURRENT);
-    assert!(store.verify(case).unwrap().ok);
-    assert!(store.all_orders().unwrap().is_empty());
 }
 
 #[test]

@@ -1,0 +1,245 @@
+//! Story tests of profiles, PINs, risk assessments and access control.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{Duration, TimeZone, Utc};
+use uuid::Uuid;
+
+use super::tests::{scene, walk, Scene};
+use super::*;
+use crate::crypto::signing::{generate_pkcs8, DeviceSigner};
+use crate::fixtures;
+use crate::model::*;
+
+const NOTES: &str = "CLINICAL-MARKER she described strangling twice (synthetic)";
+const PSY_PIN: &str = "480917";
+
+struct Team {
+    s: Scene,
+    case: Uuid,
+    survivor: Uuid,
+    officer: Profile,
+    psychologist: Profile,
+}
+
+fn team() -> Team {
+    let s = scene();
+    let case = s.store.open_case(fixtures::neighbour_report_case()).unwrap().record.id;
+    let survivor = s.store.add_person(case, fixtures::survivor()).unwrap().record.id;
+    let officer = s.store.create_profile(TeamRole::Officer, "Aibek Demoulin", "KZ-DEMO-0417", "270415").unwrap();
+    let psychologist = s.store.create_profile(TeamRole::Psychologist, "Saule Examplova", "KZ-DEMO-PSY-02", PSY_PIN).unwrap();
+    Team { s, case, survivor, officer, psychologist }
+}
+
+fn answers(inst: &Instrument, yes: usize) -> HashMap<String, Answer> {
+    inst.items.iter().enumerate().map(|(i, it)| (it.id.clone(), if i < yes { Answer::Yes } else { Answer::No })).collect()
+}
+
+fn dash_assessment(t: &Team, yes: usize) -> NewAssessment {
+    let inst = t.s.store.instrument("dash-style-kz", "1.0.0").unwrap();
+    NewAssessment {
+        survivor_id: t.survivor,
+        instrument_id: inst.id.clone(),
+        instrument_version: inst.version.clone(),
+        answers: answers(&inst, yes),
+        calendar: vec![],
+        override_level: None,
+        override_reason: None,
+        recommendations: Recommendations { protection_order: true, shelter: yes >= 14, arrest_request: false, follow_up: None },
+        clinical_notes: NOTES.into(),
+    }
+}
+
+#[test]
+fn the_psychologist_assesses_and_the_officer_sees_the_level_only() {
+    let t = team();
+    let st = &t.s.store;
+    assert!(matches!(st.record_assessment(t.case, dash_assessment(&t, 15)), Err(Error::PermissionDenied { .. })), "device officer");
+    st.unlock_profile(t.psychologist.id, PSY_PIN).unwrap();
+    let a = st.record_assessment(t.case, dash_assessment(&t, 15)).unwrap().record;
+    assert_eq!((a.score, a.level.as_str(), a.overridden), (15, "high", false));
+    assert_eq!(a.assessed_by, "KZ-DEMO-PSY-02", "the acting profile signs the entry");
+    let detail = st.assessment_detail(a.id).unwrap();
+    assert_eq!(detail.clinical.notes, NOTES);
+    assert_eq!(detail.clinical.answers.len(), 27);
+
+    st.unlock_profile(t.officer.id, "270415").unwrap();
+    let seen = st.assessment_summary(a.id).unwrap();
+    assert_eq!((seen.level.as_str(), seen.score, seen.recommendations.shelter), ("high", 15, true));
+    assert!(matches!(st.assessment_detail(a.id), Err(Error::PermissionDenied { .. })));
+    let log = st.custody_log(t.case).unwrap();
+    let kinds: Vec<EventKind> = log.iter().map(|e| e.entry.kind).collect();
+    assert!(kinds.ends_with(&[EventKind::AssessmentRecorded, EventKind::AssessmentViewed, EventKind::AccessDenied]), "{kinds:?}");
+    let denied = log.last().unwrap();
+    assert_eq!(denied.entry.actor, "KZ-DEMO-0417", "who");
+    assert!(denied.detail.as_deref().unwrap().contains(&a.id.to_string()), "what");
+    assert!(st.verify(t.case).unwrap().ok);
+}
+
+#[test]
+fn every_role_but_psychologist_is_refused_the_clinical_content() {
+    let t = team();
+    let st = &t.s.store;
+    st.unlock_profile(t.psychologist.id, PSY_PIN).unwrap();
+    let a = st.record_assessment(t.case, dash_assessment(&t, 3)).unwrap().record;
+    let sw = st.create_profile(TeamRole::SocialWorker, "Dina Casework", "KZ-DEMO-SW-1", "735190").unwrap();
+    let sup = st.create_profile(TeamRole::Supervisor, "Marat Lead", "KZ-DEMO-SUP-1", "864203").unwrap();
+    for (p, pin) in [(&sw, "735190"), (&sup, "864203"), (&t.officer, "270415")] {
+        st.unlock_profile(p.id, pin).unwrap();
+        assert_eq!(st.assessment_summary(a.id).unwrap().level, "standard");
+        assert!(matches!(st.assessment_detail(a.id), Err(Error::PermissionDenied { .. })), "{:?}", p.role);
+        assert!(matches!(st.record_assessment(t.case, dash_assessment(&t, 3)), Err(Error::PermissionDenied { .. })));
+    }
+    st.lock_profile();
+    assert!(matches!(st.assessment_detail(a.id), Err(Error::PermissionDenied { .. })), "no profile: device officer");
+    let denials = st.custody_log(t.case).unwrap().iter().filter(|e| e.entry.kind == EventKind::AccessDenied).count();
+    assert_eq!(denials, 4);
+}
+
+#[test]
+fn overrides_need_a_reason_and_only_raise_the_level() {
+    let t = team();
+    let st = &t.s.store;
+    st.unlock_profile(t.psychologist.id, PSY_PIN).unwrap();
+    let no_reason = NewAssessment { override_level: Some("high".into()), ..dash_assessment(&t, 4) };
+    assert!(matches!(st.record_assessment(t.case, no_reason), Err(Error::InvalidField { field: "override_reason", .. })));
+    let lower = NewAssessment { override_level: Some("standard".into()), override_reason: Some("calmer".into()), ..dash_assessment(&t, 12) };
+    assert!(matches!(st.record_assessment(t.case, lower), Err(Error::InvalidField { field: "override_level", .. })));
+    let raised = NewAssessment { override_level: Some("high".into()), override_reason: Some("recent strangling, judgement".into()), ..dash_assessment(&t, 4) };
+    let a = st.record_assessment(t.case, raised).unwrap().record;
+    assert_eq!((a.computed_level.as_str(), a.level.as_str(), a.overridden), ("standard", "high", true));
+    let unknown = NewAssessment { instrument_version: "9.9".into(), ..dash_assessment(&t, 1) };
+    assert!(matches!(st.record_assessment(t.case, unknown), Err(Error::NotFound { .. })));
+    let mut missing = dash_assessment(&t, 1);
+    missing.answers.remove("q27");
+    assert!(matches!(st.record_assessment(t.case, missing), Err(Error::InvalidField { field: "answers", .. })));
+    assert_eq!(st.assessments_of_case(t.case).unwrap().len(), 1);
+}
+
+#[test]
+fn wrong_pins_lock_the_profile_and_the_lock_survives_a_restart() {
+    let t = team();
+    let st = &t.s.store;
+    assert!(matches!(st.create_profile(TeamRole::Officer, "X", "B-1", "1234"), Err(Error::InvalidField { field: "pin", .. })));
+    assert!(matches!(st.create_profile(TeamRole::Officer, "X", "B-1", "123456"), Err(Error::InvalidField { field: "pin", .. })));
+    for left in (1..MAX_FAILED).rev() {
+        assert!(matches!(st.unlock_profile(t.psychologist.id, "000111"), Err(Error::WrongPin { attempts_left }) if attempts_left == left));
+    }
+    assert!(matches!(st.unlock_profile(t.psychologist.id, "000111"), Err(Error::ProfileLocked { .. })));
+    assert!(matches!(st.unlock_profile(t.psychologist.id, PSY_PIN), Err(Error::ProfileLocked { .. })), "locked even with the right PIN");
+    let dir = st.dir().to_path_buf();
+    drop(t.s.store);
+    let reopened = Store::open(&dir, &t.s.ks, super::tests::clock()).unwrap();
+    assert!(matches!(reopened.unlock_profile(t.psychologist.id, PSY_PIN), Err(Error::ProfileLocked { .. })), "after a restart");
+    drop(reopened);
+    let later = StoreOptions {
+        clock: Some(Arc::new(SteppingClock::new(Utc.with_ymd_and_hms(2026, 11, 20, 18, 40, 0).unwrap() + Duration::hours(1), 300))),
+        ..Default::default()
+    };
+    let store = Store::open(&dir, &t.s.ks, later).unwrap();
+    store.unlock_profile(t.psychologist.id, PSY_PIN).unwrap();
+    assert_eq!(store.profile(t.psychologist.id).unwrap().failed_attempts, 0);
+}
+
+#[test]
+fn a_second_psychologist_gets_the_clinical_key_only_from_a_signed_in_psychologist() {
+    let t = team();
+    let st = &t.s.store;
+    st.unlock_profile(t.psychologist.id, PSY_PIN).unwrap();
+    let a = st.record_assessment(t.case, dash_assessment(&t, 2)).unwrap().record;
+    st.unlock_profile(t.officer.id, "270415").unwrap();
+    assert!(matches!(st.create_profile(TeamRole::Psychologist, "Other", "PSY-3", "519283"), Err(Error::PermissionDenied { .. })));
+    st.unlock_profile(t.psychologist.id, PSY_PIN).unwrap();
+    let second = st.create_profile(TeamRole::Psychologist, "Other Psy", "PSY-3", "519283").unwrap();
+    st.unlock_profile(second.id, "519283").unwrap();
+    assert_eq!(st.assessment_detail(a.id).unwrap().clinical.notes, NOTES);
+}
+
+#[test]
+fn clinical_notes_are_nowhere_in_plain_text_and_not_readable_with_the_device_key_alone() {
+    let t = team();
+    let st = &t.s.store;
+    st.unlock_profile(t.psychologist.id, PSY_PIN).unwrap();
+    st.record_assessment(t.case, dash_assessment(&t, 9)).unwrap();
+    // Search the database, its WAL (still unmerged: the store is open) and the blob directory.
+    let files = walk(st.dir());
+    assert!(files.iter().any(|f| f.to_string_lossy().ends_with("-wal")), "the WAL is searched too");
+    for f in &files {
+        let bytes = std::fs::read(f).unwrap();
+        for needle in [NOTES.as_bytes(), b"CLINICAL-MARKER", b"strangling twice"] {
+            assert!(!bytes.windows(needle.len()).any(|w| w == needle), "{} holds clinical text", f.display());
+        }
+    }
+    // With the database and the key store but without a psychologist's PIN: no notes.
+    let dir = st.dir().to_path_buf();
+    drop(t.s.store);
+    let copy = Store::open(&dir, &t.s.ks, super::tests::clock()).unwrap();
+    let a = copy.assessments_of_case(t.case).unwrap().remove(0);
+    assert!(matches!(copy.assessment_detail(a.id), Err(Error::PermissionDenied { .. })));
+}
+
+#[test]
+fn a_survivors_levels_form_a_trend_over_time() {
+    let t = team();
+    let st = &t.s.store;
+    st.unlock_profile(t.psychologist.id, PSY_PIN).unwrap();
+    for yes in [4, 11, 16] {
+        st.record_assessment(t.case, dash_assessment(&t, yes)).unwrap();
+    }
+    // A later case with the same survivor (same IIN) joins her trend.
+    let case2 = st.open_case(fixtures::neighbour_report_case()).unwrap().record.id;
+    let again = st.add_person(case2, fixtures::survivor()).unwrap().record.id;
+    let inst = st.instrument("example-weighted", "0.1.0").unwrap();
+    st.record_assessment(case2, NewAssessment {
+        survivor_id: again,
+        instrument_id: inst.id.clone(),
+        instrument_version: inst.version.clone(),
+        answers: answers(&inst, 2),
+        calendar: vec![CalendarEntry { date: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(), severity: 5 }],
+        override_level: None,
+        override_reason: None,
+        recommendations: Recommendations::default(),
+        clinical_notes: "second case".into(),
+    })
+    .unwrap();
+    let trend = st.level_trend(t.survivor).unwrap();
+    let levels: Vec<&str> = trend.iter().map(|p| p.level.as_str()).collect();
+    assert_eq!(levels, vec!["standard", "medium", "high", "severe"]);
+    assert!(trend.windows(2).all(|w| w[0].assessed_at.utc <= w[1].assessed_at.utc));
+    assert_eq!(trend[3].case_id, case2);
+}
+
+#[test]
+fn instruments_load_only_with_the_stations_signature() {
+    let t = team();
+    let st = &t.s.store;
+    let station = DeviceSigner::from_pkcs8(&generate_pkcs8().unwrap()).unwrap();
+    let mut inst = st.instrument("example-weighted", "0.1.0").unwrap();
+    inst.version = "0.2.0".into();
+    let signed = sign_instrument(&inst, &station).unwrap();
+    assert!(st.load_signed_instrument(&signed).is_err(), "no station key yet");
+    st.trust_station_key(station.public_key()).unwrap();
+    let forged = signed.replace("\"weight\":4", "\"weight\":9");
+    assert!(matches!(st.load_signed_instrument(&forged), Err(Error::InvalidField { field: "instrument", .. })));
+    let intruder = DeviceSigner::from_pkcs8(&generate_pkcs8().unwrap()).unwrap();
+    assert!(st.load_signed_instrument(&sign_instrument(&inst, &intruder).unwrap()).is_err());
+    assert!(st.instrument("example-weighted", "0.2.0").is_err(), "nothing stored");
+    st.load_signed_instrument(&signed).unwrap();
+    assert_eq!(st.instrument("example-weighted", "0.2.0").unwrap().items.len(), 10);
+}
+
+#[test]
+fn a_changed_clinical_ciphertext_is_caught_by_verify_without_the_clinical_key() {
+    let t = team();
+    let st = &t.s.store;
+    st.unlock_profile(t.psychologist.id, PSY_PIN).unwrap();
+    let a = st.record_assessment(t.case, dash_assessment(&t, 5)).unwrap().record;
+    st.lock_profile();
+    assert!(st.verify(t.case).unwrap().ok);
+    let mut c: Vec<u8> = st.conn().query_row("SELECT clinical FROM assessments WHERE id = ?1", [a.id.to_string()], |r| r.get(0)).unwrap();
+    c[20] ^= 1;
+    st.conn().execute("UPDATE assessments SET clinical = ?1 WHERE id = ?2", rusqlite::params![c, a.id.to_string()]).unwrap();
+    let f = st.verify(t.case).unwrap().failure.unwrap();
+    assert_eq!(f.what, "survivor_id column and clinical ciphertext");
+}
