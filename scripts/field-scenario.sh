@@ -59,7 +59,19 @@ say "6. Statements: the survivor's in Kazakh; the alleged aggressor declines (th
   --text "Күйеуім мені итеріп жіберді, қызым бәрін көрді. (синтетикалық мәтін)"
 "$Q" statement refuse "$CASE" --person "$AGGRESSOR" --lang ru --reason "declined to speak"
 
-say "7. Protection order issued at the scene, served (he refuses to sign, the neighbour witnesses), printed and its QR verified"
+say "7. The team psychologist signs in with her PIN and assesses the risk; the officer sees the level only"
+"$Q" profile create --role officer --name "Aibek Demoulin" --badge KZ-DEMO-0417 --new-pin 270415
+"$Q" profile create --role psychologist --name "Saule Examplova" --badge KZ-DEMO-PSY-02 --new-pin 480917
+ASSESSMENT=$("$Q" -q --as KZ-DEMO-PSY-02 --pin 480917 assessment record "$CASE" --survivor "$SURVIVOR" \
+  --yes q01,q02,q03,q08,q10,q11,q12,q13,q15,q19,q21,q22,q24,q27 --dont-know q09 --recommend order,shelter \
+  --notes "She described being choked twice this month (synthetic clinical note).")
+"$Q" --as KZ-DEMO-PSY-02 --pin 480917 assessment show "$ASSESSMENT"
+echo "the officer, signed in, sees the level and recommendations:"
+"$Q" --as KZ-DEMO-0417 --pin 270415 assessment show "$ASSESSMENT"
+echo "and asks for the clinical notes (refused by the core, and audited in the custody chain):"
+if "$Q" --as KZ-DEMO-0417 --pin 270415 assessment detail "$ASSESSMENT"; then echo "unexpectedly allowed"; exit 1; fi
+
+say "8. Protection order issued at the scene, served (he refuses to sign, the neighbour witnesses), printed and its QR verified"
 ORDER=$("$Q" -q order issue "$CASE" --restricted "$AGGRESSOR" --protect "$SURVIVOR" --protect "$CHILD" \
   --prohibit commit_violence --prohibit seek_out --prohibit visit --prohibit contact --opinion "wants him kept away (synthetic)")
 "$Q" order show "$ORDER"
@@ -74,21 +86,21 @@ echo "the served copy as pdftotext reads it (first lines):"
 pdftotext "$WORK/order-served.pdf" "$WORK/order-served.txt" && head -6 "$WORK/order-served.txt"
 "$Q" registry check --iin 901102303307 --case "$CASE"
 
-say "8. Referral of the survivor and her daughter to a shelter (consent recorded), and preventive work with the aggressor"
+say "9. Referral of the survivor and her daughter to a shelter (consent recorded), and preventive work with the aggressor"
 "$Q" referral add "$CASE" --person "$SURVIVOR" --kind shelter --organisation "Synthetic Refuge (address confidential)" --children 1 --consent
 "$Q" intervention add "$CASE" --person "$AGGRESSOR" --kind preventive-talk --outcome "explained the order and the consequences of a violation" \
   --next-check "$(date -d '+3 days' +%F)"
 "$Q" intervention due
 
-say "9. Verification on the device: every original re-hashed, every custody link and signature checked"
+say "10. Verification on the device: every original re-hashed, every custody link and signature checked"
 "$Q" verify "$CASE"
 
-say "10. Export for court"
+say "11. Export for court"
 BUNDLE=$("$Q" -q export "$CASE" --out "$WORK/export")
 echo "bundle: $BUNDLE"
 ls "$BUNDLE"
 
-say "11. The court expert checks the bundle with standard tools only (the steps of its VERIFY.txt)"
+say "12. The court expert checks the bundle with standard tools only (the steps of its VERIFY.txt)"
 cd "$BUNDLE"
 STEPS=$(sed -n '1,/^4\./p' VERIFY.txt | grep '^     ' | cut -c6-)
 OUT=$(bash -e -c "$STEPS" 2>&1)

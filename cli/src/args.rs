@@ -21,6 +21,12 @@ pub struct Cli {
     /// Print JSON instead of text (progress goes to stderr as JSON lines).
     #[arg(long, global = true)]
     pub json: bool,
+    /// Act as the profile with this badge number (unlocked with --pin).
+    #[arg(long = "as", global = true, env = "QORGAU_AS")]
+    pub as_badge: Option<String>,
+    /// The profile's PIN.
+    #[arg(long, global = true, env = "QORGAU_PIN", hide_env_values = true)]
+    pub pin: Option<String>,
     /// Print only the id of what was created (for scripts).
     #[arg(long, short, global = true)]
     pub quiet: bool,
@@ -69,6 +75,12 @@ pub enum Command {
     /// Referrals to crisis centres, shelters, legal aid, psychologists, medical help.
     #[command(subcommand)]
     Referral(ReferralCmd),
+    /// User profiles on a shared device (PIN-protected roles).
+    #[command(subcommand)]
+    Profile(ProfileCmd),
+    /// Risk assessments (psychologists record; every role sees the level).
+    #[command(subcommand)]
+    Assessment(AssessmentCmd),
     /// Write synthetic media and registries for demos and tests (no real people).
     #[command(subcommand)]
     Synth(SynthCmd),
@@ -628,5 +640,78 @@ pub enum SynthCmd {
         out: PathBuf,
         #[arg(long, default_value_t = 5)]
         seconds: u32,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum RoleArgT {
+    Officer,
+    Psychologist,
+    SocialWorker,
+    Supervisor,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ProfileCmd {
+    /// Create a profile (PIN: 6 to 12 digits, from --pin or QORGAU_PIN).
+    Create {
+        #[arg(long, value_enum)]
+        role: RoleArgT,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        badge: String,
+        /// The new profile's PIN.
+        #[arg(long = "new-pin", env = "QORGAU_NEW_PIN", hide_env_values = true)]
+        new_pin: String,
+    },
+    /// List the profiles on this device.
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AssessmentCmd {
+    /// List the instruments.
+    Instruments,
+    /// Record a risk assessment (as a psychologist: --as BADGE --pin PIN).
+    Record {
+        case: String,
+        #[arg(long)]
+        survivor: String,
+        #[arg(long, default_value = "dash-style-kz")]
+        instrument: String,
+        #[arg(long, default_value = "1.0.0")]
+        version: String,
+        /// Items answered yes, comma-separated (every other item is answered no).
+        #[arg(long, default_value = "")]
+        yes: String,
+        /// Items answered "don't know", comma-separated.
+        #[arg(long, default_value = "")]
+        dont_know: String,
+        /// Calendar incidents as YYYY-MM-DD:SEVERITY, comma-separated (weighted instruments).
+        #[arg(long, default_value = "")]
+        calendar: String,
+        /// Raise the level by professional judgement (needs --reason).
+        #[arg(long = "raise-to")]
+        raise_to: Option<String>,
+        #[arg(long)]
+        reason: Option<String>,
+        /// Recommend: order, shelter, arrest (comma-separated).
+        #[arg(long, default_value = "")]
+        recommend: String,
+        #[arg(long)]
+        follow_up: Option<chrono::NaiveDate>,
+        /// Clinical notes (psychologists only can read them back).
+        #[arg(long, default_value = "")]
+        notes: String,
+    },
+    /// Level, score and recommendations (every role).
+    Show { assessment: String },
+    /// Answers and clinical notes (psychologists only; audited).
+    Detail { assessment: String },
+    /// A survivor's levels over time.
+    Trend {
+        #[arg(long)]
+        survivor: String,
     },
 }

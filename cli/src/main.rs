@@ -1,7 +1,8 @@
 //! `qorgau`: the desktop command line over the Qorgau core, for demos, scripting and tests.
 //!
 //! Exit codes: 0 success; 2 bad input (usage, validation, unknown ids, refused media);
-//! 3 verification failed, wrong key or tampered data; 1 internal failure (I/O, database).
+//! 3 verification failed, wrong key or tampered data; 4 permission refused (role) or profile
+//! locked; 1 internal failure (I/O, database).
 
 mod args;
 mod orders;
@@ -24,6 +25,8 @@ use output::Out;
 const EXIT_BAD_INPUT: u8 = 2;
 /// Exit code for failed verification, a wrong key or tampered data.
 const EXIT_INTEGRITY: u8 = 3;
+/// Exit code for a permission refused by the core (role) or a locked profile.
+const EXIT_DENIED: u8 = 4;
 /// Exit code for internal failures.
 const EXIT_INTERNAL: u8 = 1;
 
@@ -44,6 +47,8 @@ fn exit_code(e: &Error) -> u8 {
         EXIT_BAD_INPUT
     } else if matches!(e, Error::WrongKey | Error::Integrity { .. } | Error::NotADatabase(_)) {
         EXIT_INTEGRITY
+    } else if matches!(e, Error::PermissionDenied { .. } | Error::ProfileLocked { .. }) {
+        EXIT_DENIED
     } else {
         EXIT_INTERNAL
     }
@@ -61,7 +66,17 @@ fn keystore(cli: &Cli) -> Result<FileKeyStore, Error> {
 }
 
 fn open(cli: &Cli) -> Result<Store, Error> {
-    Store::open(&home(cli).join("store"), &keystore(cli)?, StoreOptions::default())
+    let store = Store::open(&home(cli).join("store"), &keystore(cli)?, StoreOptions::default())?;
+    if let Some(badge) = &cli.as_badge {
+        let profile = store
+            .profiles()?
+            .into_iter()
+            .find(|p| &p.badge == badge)
+            .ok_or_else(|| Error::NotFound { kind: "profile with badge", id: badge.clone() })?;
+        let pin = cli.pin.as_deref().ok_or_else(|| Error::invalid("pin", "give --pin or QORGAU_PIN to act as a profile"))?;
+        store.unlock_profile(profile.id, pin)?;
+    }
+    Ok(store)
 }
 
 pub(crate) fn parse_id(kind: &'static str, s: &str) -> Result<Uuid, Error> {
@@ -167,6 +182,8 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
         Command::Registry(cmd) => orders::registry(&open(cli)?, cmd, out)?,
         Command::Intervention(cmd) => orders::intervention(&open(cli)?, cmd, out)?,
         Command::Referral(cmd) => orders::referral(&open(cli)?, cmd, out)?,
+        Command::Profile(cmd) => orders::profile(&open(cli)?, cmd, out)?,
+        Command::Assessment(cmd) => orders::assessment(&open(cli)?, cmd, out)?,
         Command::Synth(cmd) => match cmd {
             SynthCmd::Registry { station_key, out: path, sequence, rows, prior } => {
                 let key = synth::registry(station_key, path, *sequence, *rows, prior)?;

@@ -6,7 +6,7 @@ WORK=$(mktemp -d -t qorgau-e2e.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 OUT=$("$ROOT/scripts/field-scenario.sh" "$WORK" 2>&1) || { echo "$OUT"; echo "field scenario exited non-zero"; exit 1; }
 fail() { echo "$OUT" | tail -40; echo "e2e field scenario: $1"; exit 1; }
-echo "$OUT" | grep -Eq "VERIFIED: 14 custody entries, 14 records, 5 files" || fail "device verification line missing"
+echo "$OUT" | grep -Eq "VERIFIED: 16 custody entries, 15 records, 5 files" || fail "device verification line missing"
 echo "$OUT" | grep -q "REPEAT OFFENDER: yes" || fail "the registry check did not flag the repeat offender"
 echo "$OUT" | grep -Eq "^VALID order PO-[0-9A-F]{8}-20[0-9]{2}-00001 " || fail "the printed QR code did not verify"
 echo "$OUT" | grep -q "ҚОРҒАУ НҰСҚАМАСЫ" || fail "pdftotext did not read the Kazakh title"
@@ -14,9 +14,12 @@ grep -q "ЗАЩИТНОЕ ПРЕДПИСАНИЕ" "$WORK/order-served.txt" || fa
 if grep -q "Refuge No. 9" "$WORK/order-served.txt"; then fail "the served copy shows the survivor shelter"; fi
 grep -q "Refuge No. 9" "$WORK/device/store/qorgau.db" && fail "the shelter address is stored in clear"
 echo "$OUT" | grep -q "1 due this week" || fail "the intervention follow-up is not due"
+[ "$(echo "$OUT" | grep -c 'level HIGH (score 14, dash-style-kz 1.0.0)')" -eq 2 ] || fail "psychologist and officer should both see the level"
+echo "$OUT" | grep -q "permission denied: cannot read the answers and clinical notes" || fail "the officer was not refused the notes"
+if grep -rqa "choked twice" "$WORK/device"; then fail "clinical notes are stored in clear"; fi
 echo "$OUT" | grep -q "invalid IIN: check digit does not match" || fail "invalid IIN was not refused"
 echo "$OUT" | grep -Eq "^[0-9]+ files OK by sha256sum -c$" || fail "sha256sum -c did not pass"
-[ "$(echo "$OUT" | grep -c 'Signature Verified Successfully')" -eq 16 ] || fail "expected 16 openssl verifications (SHA256SUMS + 15 entries)"
+[ "$(echo "$OUT" | grep -c 'Signature Verified Successfully')" -eq 18 ] || fail "expected 18 openssl verifications (SHA256SUMS + 17 entries)"
 # The device store holds no statement text or name in clear.
 if grep -rqa "Aigerim" "$WORK/device/store"; then fail "a name is stored in clear"; fi
 if grep -rqa "итеріп" "$WORK/device/store"; then fail "statement text is stored in clear"; fi
