@@ -16,6 +16,9 @@ bash bindings/scripts/generate.sh debug
 echo "== Kotlin on the JVM against the real library (android/core-jvm)"
 (cd android/core-jvm && mvn -B --no-transfer-progress test -Dqorgau.lib.dir="$ROOT/target/debug")
 
+echo "== Android app: compile check of its non-UI Kotlin against android-all, and its screen models on the JVM (android/app-check)"
+(cd android/app-check && mvn -B --no-transfer-progress test -Dqorgau.lib.dir="$ROOT/target/debug")
+
 echo "== End-to-end tests (tests/e2e)"
 passed=0 failed=0
 for t in tests/e2e/*.sh; do

@@ -72,7 +72,13 @@ impl Store {
         let mut head = vec![0u8; SNIFF_LEN.min(total as usize)];
         let n = read_full(&mut file, &mut head).map_err(|e| Error::io("read evidence file", e))?;
         head.truncate(n);
-        let sniffed = media::sniff(&head)?;
+        let mut sniffed = media::sniff(&head)?;
+        // An MPEG-4 container with a generic brand (isom, mp42: what Android's MediaRecorder
+        // writes for AAC audio) sniffs as video; the container holds audio alone just as well,
+        // so when the app declares audio, an MPEG-4/QuickTime/3GPP container is taken as audio.
+        if expected == Some(MediaKind::Audio) && matches!(sniffed.mime.as_str(), "video/mp4" | "video/quicktime" | "video/3gpp") {
+            sniffed = Sniffed { kind: MediaKind::Audio, mime: "audio/mp4".into(), extension: "m4a".into() };
+        }
         if let Some(want) = expected {
             if want != sniffed.kind {
                 return Err(Error::WrongMediaKind { expected: want.as_str(), found: sniffed.mime });

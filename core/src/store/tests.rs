@@ -200,13 +200,19 @@ fn video_streams_with_progress_and_cancellation() {
     assert!(seen.len() >= 6, "progress per MiB piece: {seen:?}");
     assert!(seen.windows(2).all(|w| w[0].0 < w[1].0));
     assert_eq!(seen.last().unwrap(), &(video.len() as u64, video.len() as u64));
+    // A photo declared as audio is refused; an MPEG-4 container declared as audio is audio
+    // (Android's MediaRecorder writes AAC in an "mp42"/"isom" MPEG-4 file).
+    let photo = s.dir.path().join("p.jpg");
+    std::fs::write(&photo, fixtures::photo_jpeg(64, 48, 2, 1)).unwrap();
     assert!(matches!(
-        s.store.add_evidence_file(case, &path, Some(MediaKind::Audio), CaptureInfo::default(), &NoProgress),
+        s.store.add_evidence_file(case, &photo, Some(MediaKind::Audio), CaptureInfo::default(), &NoProgress),
         Err(Error::WrongMediaKind { expected: "audio", .. })
     ));
+    let m4a = s.store.add_evidence_file(case, &path, Some(MediaKind::Audio), CaptureInfo::default(), &NoProgress).unwrap().record;
+    assert_eq!((m4a.kind, m4a.media_type.as_str()), (MediaKind::Audio, "audio/mp4"));
     let report = s.store.verify(case).unwrap();
     assert!(report.ok);
-    assert_eq!(report.bytes_hashed, video.len() as u64);
+    assert_eq!(report.bytes_hashed, 2 * video.len() as u64);
 }
 
 #[test]

@@ -22,6 +22,9 @@ object ErrorMessages {
             is QorgauException.Storage -> "storage"
             is QorgauException.InvalidQr -> "invalid_qr"
             is QorgauException.InvalidRegistry -> "invalid_registry"
+            is QorgauException.PermissionDenied -> "permission_denied"
+            is QorgauException.WrongPin -> "wrong_pin"
+            is QorgauException.ProfileLocked -> "profile_locked"
             is QorgauException.Cancelled -> "cancelled"
             is QorgauException.KeyStore -> "key_store"
             is QorgauException.Io -> "io"
@@ -80,6 +83,21 @@ object ErrorMessages {
             UiLanguage.KK to "Бекеттен келген тізілім қабылданбады; ештеңе өзгертілмеді",
             UiLanguage.RU to "Реестр от станции отклонён; ничего не изменено",
             UiLanguage.EN to "The station's registry was refused; nothing was changed",
+        ),
+        "permission_denied" to mapOf(
+            UiLanguage.KK to "Бұл рөлге рұқсат жоқ (әрекет тіркелді)",
+            UiLanguage.RU to "Для этой роли нет доступа (попытка записана)",
+            UiLanguage.EN to "Not allowed for this role (the attempt is recorded)",
+        ),
+        "wrong_pin" to mapOf(
+            UiLanguage.KK to "PIN-код қате",
+            UiLanguage.RU to "Неверный PIN-код",
+            UiLanguage.EN to "Wrong PIN",
+        ),
+        "profile_locked" to mapOf(
+            UiLanguage.KK to "Профиль бірнеше қате PIN-кодтан кейін бұғатталды",
+            UiLanguage.RU to "Профиль заблокирован после нескольких неверных PIN-кодов",
+            UiLanguage.EN to "Profile locked after repeated wrong PINs",
         ),
         "cancelled" to mapOf(
             UiLanguage.KK to "Тоқтатылды",

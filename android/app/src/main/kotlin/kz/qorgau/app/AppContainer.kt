@@ -1,0 +1,48 @@
+package kz.qorgau.app
+
+import android.app.Application
+import android.content.Context
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.SupervisorJob
+import kz.qorgau.app.capture.CaptureFiles
+import kz.qorgau.app.capture.IngestQueue
+import kz.qorgau.app.capture.LocationReader
+import kz.qorgau.app.capture.VideoPreviews
+import kz.qorgau.app.data.AppDirs
+import kz.qorgau.app.data.CaseRepository
+import kz.qorgau.app.data.SessionManager
+import kz.qorgau.app.data.uiLanguage
+import kz.qorgau.app.security.AndroidKeystoreKeyStore
+import kz.qorgau.core.UiLanguage
+
+/** The app's single objects, made once per process (no DI framework needed at this size). */
+class AppContainer(private val context: Context) {
+    /** Outlives every screen: evidence ingest goes on when the officer navigates away. */
+    val appScope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
+
+    val dirs = AppDirs.of(context)
+    val sessions = SessionManager(dirs.store, AndroidKeystoreKeyStore())
+    val repository = CaseRepository({ sessions.session }, dirs.exports)
+    val captures = CaptureFiles(dirs.captures)
+    val location = LocationReader(context)
+    val ingest = IngestQueue(
+        store = { sessions.session.store },
+        scope = appScope,
+        language = ::language,
+        previews = VideoPreviews,
+    )
+
+    /** The UI language now (the per-app language can change while the app runs). */
+    fun language(): UiLanguage = context.uiLanguage()
+}
+
+class QorgauApp : Application() {
+    lateinit var container: AppContainer
+        private set
+
+    override fun onCreate() {
+        super.onCreate()
+        container = AppContainer(this)
+    }
+}

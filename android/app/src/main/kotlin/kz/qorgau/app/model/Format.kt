@@ -1,0 +1,31 @@
+package kz.qorgau.app.model
+
+import kz.qorgau.ffi.DeviceTime
+import kz.qorgau.ffi.GeoPoint
+import java.time.ZoneOffset
+import java.time.format.DateTimeFormatter
+import java.util.Locale
+
+/** Display formats shared by the screens (no personal data is formatted here). */
+object Format {
+    private val dateTime = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT)
+
+    /** The device time as recorded, with its UTC offset (a wrong phone clock stays visible). */
+    fun deviceTime(t: DeviceTime): String {
+        val offset = ZoneOffset.ofTotalSeconds(t.utcOffsetMin * 60)
+        return dateTime.format(t.utc.atOffset(offset)) + " UTC" + if (offset == ZoneOffset.UTC) "" else offset.id
+    }
+
+    fun point(p: GeoPoint): String =
+        String.format(Locale.ROOT, "%.5f, %.5f ±%.0f m", p.lat, p.lon, p.accuracyM)
+
+    fun bytes(n: Long): String = when {
+        n >= 1L shl 30 -> String.format(Locale.ROOT, "%.2f GB", n / (1L shl 30).toDouble())
+        n >= 1L shl 20 -> String.format(Locale.ROOT, "%.1f MB", n / (1L shl 20).toDouble())
+        n >= 1L shl 10 -> String.format(Locale.ROOT, "%.0f KB", n / (1L shl 10).toDouble())
+        else -> "$n B"
+    }
+
+    /** First 16 hex digits of a SHA-256, grouped, for reading aloud or comparing by eye. */
+    fun shortHash(hex: String): String = hex.take(16).chunked(4).joinToString(" ")
+}

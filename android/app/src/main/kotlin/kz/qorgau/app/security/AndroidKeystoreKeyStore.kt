@@ -1,0 +1,142 @@
+package kz.qorgau.app.security
+
+import android.os.Build
+import android.security.keystore.KeyGenParameterSpec
+import android.security.keystore.KeyPermanentlyInvalidatedException
+import android.security.keystore.KeyProperties
+import android.security.keystore.StrongBoxUnavailableException
+import android.security.keystore.UserNotAuthenticatedException
+import kz.qorgau.ffi.KeyStoreException
+import kz.qorgau.ffi.PlatformKeyStore
+import java.security.GeneralSecurityException
+import java.security.KeyStore
+import java.security.ProviderException
+import javax.crypto.AEADBadTagException
+import javax.crypto.Cipher
+import javax.crypto.KeyGenerator
+import javax.crypto.SecretKey
+import javax.crypto.spec.GCMParameterSpec
+
+/**
+ * The device's [PlatformKeyStore]: wraps the store's secrets (data key, device signing key)
+ * with a non-exportable AES-256-GCM key held by the Android Keystore (in StrongBox where the
+ * phone has one, else in the TEE).
+ *
+ * Wrapped form: `IV (12 bytes) || ciphertext || GCM tag (16 bytes)`, with the core's alias
+ * bound as associated data, so bytes wrapped for one alias do not unwrap for another.
+ * Bytes this key store did not wrap (another phone, a reset keystore, a changed byte) fail
+ * with [KeyStoreException.WrongKey]; the core then changes nothing.
+ *
+ * Nothing secret or personal ever appears in an exception message.
+ */
+class AndroidKeystoreKeyStore(
+    /** Prefix of the Keystore entry names; one Keystore key per core alias. */
+    private val entryPrefix: String = "kz.qorgau.wrap.",
+) : PlatformKeyStore {
+
+    private val keyStore: KeyStore by lazy { KeyStore.getInstance(PROVIDER).apply { load(null) } }
+    private val lock = Any()
+
+    override fun wrap(alias: String, secret: ByteArray): ByteArray = synchronized(lock) {
+        try {
+            val key = existingKey(alias) ?: createKey(alias)
+            val cipher = Cipher.getInstance(TRANSFORMATION)
+            // Randomized encryption is enforced by the key: the Keystore picks the IV.
+            cipher.init(Cipher.ENCRYPT_MODE, key)
+            cipher.updateAAD(alias.toByteArray(Charsets.UTF_8))
+            val iv = cipher.iv
+            if (iv == null || iv.size != IV_BYTES) throw unavailable("unexpected GCM IV length ${iv?.size}")
+            iv + cipher.doFinal(secret)
+        } catch (e: KeyStoreException) {
+            throw e
+        } catch (e: UserNotAuthenticatedException) {
+            throw unavailable("device must be unlocked")
+        } catch (e: GeneralSecurityException) {
+            throw unavailable("wrap failed: ${e.javaClass.simpleName}")
+        } catch (e: ProviderException) {
+            throw unavailable("wrap failed: ${e.javaClass.simpleName}")
+        }
+    }
+
+    override fun unwrap(alias: String, wrapped: ByteArray): ByteArray = synchronized(lock) {
+        // No key under this alias: the Keystore was reset, or the bytes come from another phone.
+        val key = try {
+            existingKey(alias)
+        } catch (e: GeneralSecurityException) {
+            throw unavailable("key lookup failed: ${e.javaClass.simpleName}")
+        } ?: throw KeyStoreException.WrongKey()
+        if (wrapped.size < IV_BYTES + TAG_BYTES) throw KeyStoreException.WrongKey()
+        try {
+            val cipher = Cipher.getInstance(TRANSFORMATION)
+            cipher.init(Cipher.DECRYPT_MODE, key, GCMParameterSpec(TAG_BYTES * 8, wrapped, 0, IV_BYTES))
+            cipher.updateAAD(alias.toByteArray(Charsets.UTF_8))
+            cipher.doFinal(wrapped, IV_BYTES, wrapped.size - IV_BYTES)
+        } catch (e: AEADBadTagException) {
+            throw KeyStoreException.WrongKey()
+        } catch (e: KeyPermanentlyInvalidatedException) {
+            // The key can never decrypt again (e.g. after a policy change): like a wrong key.
+            throw KeyStoreException.WrongKey()
+        } catch (e: UserNotAuthenticatedException) {
+            throw unavailable("device must be unlocked")
+        } catch (e: GeneralSecurityException) {
+            throw unavailable("unwrap failed: ${e.javaClass.simpleName}")
+        } catch (e: ProviderException) {
+            throw unavailable("unwrap failed: ${e.javaClass.simpleName}")
+        }
+    }
+
+    private fun entryName(alias: String) = entryPrefix + alias
+
+    private fun existingKey(alias: String): SecretKey? =
+        (keyStore.getEntry(entryName(alias), null) as? KeyStore.SecretKeyEntry)?.secretKey
+
+    private fun createKey(alias: String): SecretKey {
+        if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.P) {
+            StrongBox.tryGenerate { generate(alias, strongBox = true) }?.let { return it }
+        }
+        return generate(alias, strongBox = false)
+    }
+
+    /** API 28+ only (StrongBoxUnavailableException does not exist below): loaded only there. */
+    private object StrongBox {
+        fun tryGenerate(generate: () -> SecretKey): SecretKey? = try {
+            generate()
+        } catch (e: StrongBoxUnavailableException) {
+            null // no secure element on this phone: a TEE-backed key instead
+        }
+    }
+
+    private fun generate(alias: String, strongBox: Boolean): SecretKey {
+        val spec = KeyGenParameterSpec.Builder(
+            entryName(alias),
+            KeyProperties.PURPOSE_ENCRYPT or KeyProperties.PURPOSE_DECRYPT,
+        )
+            .setKeySize(256)
+            .setBlockModes(KeyProperties.BLOCK_MODE_GCM)
+            .setEncryptionPaddings(KeyProperties.ENCRYPTION_PADDING_NONE)
+            .setRandomizedEncryptionRequired(true)
+            // Not tied to the lock screen for now: the store is unlocked once when the app
+            // starts, and phones are shared within a unit. When the unit's device policy
+            // (MDM) settles PINs per profile, switch this to true with
+            // setUserAuthenticationParameters(timeout, AUTH_DEVICE_CREDENTIAL or
+            // AUTH_BIOMETRIC_STRONG) on API 30+ and map UserNotAuthenticatedException to a
+            // prompt. Changing it needs a new key (the existing one keeps its properties).
+            .setUserAuthenticationRequired(false)
+            .apply {
+                if (strongBox && Build.VERSION.SDK_INT >= Build.VERSION_CODES.P) setIsStrongBoxBacked(true)
+            }
+            .build()
+        val generator = KeyGenerator.getInstance(KeyProperties.KEY_ALGORITHM_AES, PROVIDER)
+        generator.init(spec)
+        return generator.generateKey()
+    }
+
+    private fun unavailable(reason: String) = KeyStoreException.Unavailable(reason)
+
+    private companion object {
+        const val PROVIDER = "AndroidKeyStore"
+        const val TRANSFORMATION = "AES/GCM/NoPadding"
+        const val IV_BYTES = 12
+        const val TAG_BYTES = 16
+    }
+}

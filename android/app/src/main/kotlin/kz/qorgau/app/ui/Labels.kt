@@ -1,0 +1,69 @@
+package kz.qorgau.app.ui
+
+import androidx.annotation.StringRes
+import kz.qorgau.app.R
+import kz.qorgau.ffi.CaseStatus
+import kz.qorgau.ffi.Category
+import kz.qorgau.ffi.Language
+import kz.qorgau.ffi.MediaKind
+import kz.qorgau.ffi.PersonRole
+import kz.qorgau.ffi.StatementKind
+import kz.qorgau.ffi.TeamRole
+import kz.qorgau.ffi.Trigger
+
+// The core's enums as UI strings (values/, values-kk/, values-ru/).
+
+@StringRes fun Trigger.label(): Int = when (this) {
+    Trigger.SURVIVOR_CALL -> R.string.trigger_survivor_call
+    Trigger.WITNESS_REPORT -> R.string.trigger_witness_report
+    Trigger.VIDEO_RECORD -> R.string.trigger_video_record
+    Trigger.OFFICER_OBSERVED -> R.string.trigger_officer_observed
+    Trigger.AGENCY_REFERRAL -> R.string.trigger_agency_referral
+}
+
+@StringRes fun Category.label(): Int = when (this) {
+    Category.PHYSICAL -> R.string.category_physical
+    Category.PSYCHOLOGICAL -> R.string.category_psychological
+    Category.SEXUAL -> R.string.category_sexual
+    Category.ECONOMIC -> R.string.category_economic
+    Category.STALKING -> R.string.category_stalking
+    Category.FORCED_MARRIAGE -> R.string.category_forced_marriage
+    Category.CHILD_INVOLVED -> R.string.category_child_involved
+}
+
+@StringRes fun TeamRole.label(): Int = when (this) {
+    TeamRole.OFFICER -> R.string.team_officer
+    TeamRole.PSYCHOLOGIST -> R.string.team_psychologist
+    TeamRole.SOCIAL_WORKER -> R.string.team_social_worker
+    TeamRole.SUPERVISOR -> R.string.team_supervisor
+}
+
+@StringRes fun PersonRole.label(): Int = when (this) {
+    PersonRole.SURVIVOR -> R.string.role_survivor
+    PersonRole.ALLEGED_AGGRESSOR -> R.string.role_alleged_aggressor
+    PersonRole.WITNESS -> R.string.role_witness
+    PersonRole.CHILD -> R.string.role_child
+    PersonRole.OTHER -> R.string.role_other
+}
+
+@StringRes fun Language.label(): Int = when (this) {
+    Language.KK -> R.string.language_kk
+    Language.RU -> R.string.language_ru
+    Language.EN -> R.string.language_en
+}
+
+@StringRes fun MediaKind.label(): Int = when (this) {
+    MediaKind.PHOTO -> R.string.kind_photo
+    MediaKind.VIDEO -> R.string.kind_video
+    MediaKind.AUDIO -> R.string.kind_audio
+}
+
+@StringRes fun CaseStatus.label(): Int = when (this) {
+    CaseStatus.OPEN -> R.string.status_open
+    CaseStatus.CLOSED -> R.string.status_closed
+}
+
+@StringRes fun StatementKind.label(): Int = when (this) {
+    StatementKind.GIVEN -> R.string.statement_given
+    StatementKind.REFUSED -> R.string.statement_refused
+}
