@@ -170,6 +170,7 @@ impl Store {
             params![id, case.to_string(), evidence.kind.as_str(), put.name, thumb, sealed.sealed],
         )?;
         let seq = self.append_custody(&tx, case, EventKind::EvidenceAdded, Some(evidence.id), None, sealed.sha256, at)?;
+        self.outbox_blob(&tx, case, seq, &put.name, put.size)?;
         tx.commit()?;
         Ok(Recorded { record: evidence, sha256: sealed.sha256.hex(), seq })
     }

@@ -14,6 +14,7 @@ pub mod cases;
 mod custody;
 mod evidence;
 mod orders;
+mod outbox;
 mod people;
 mod prevention;
 mod profiles;
@@ -35,6 +36,7 @@ pub use custody::{CustodyEntry, EventKind, SignedEntry, RECORD_TABLES};
 pub use evidence::{NoProgress, Progress};
 pub use assessments::sign_instrument;
 pub use orders::ServeOrder;
+pub use outbox::{OutboxItem, SyncStatus};
 pub use profiles::{Profile, MAX_FAILED, PIN_ITERATIONS};
 pub use registry::{ActiveOrder, MatchKind, OrderSource, PersonCheck, PersonQuery, RegistryImport};
 

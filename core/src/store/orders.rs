@@ -214,7 +214,7 @@ impl Store {
                 }
                 media::platform_thumbnail(&signature_image)?;
                 let put = self.blobs().put_stream(self.keys(), &signature_image, std::io::empty(), |_| Ok(()))?;
-                blob = Some(put.name);
+                blob = Some((put.name, put.size));
                 Service::Signed { signature_sha256: put.sha256.hex() }
             }
             ServeOrder::RefusedToSign { witnesses } => {
@@ -273,7 +273,11 @@ impl Store {
         self.order_event(&status, EventKind::OrderViolated, ev, None)
     }
 
-    fn order_event(&self, status: &OrderStatus, kind: EventKind, event: OrderEventKind, blob: Option<String>) -> Result<Recorded<OrderEvent>> {
+    fn order_event(&self, status: &OrderStatus, kind: EventKind, event: OrderEventKind, blob: Option<(String, u64)>) -> Result<Recorded<OrderEvent>> {
+        let (blob, blob_bytes) = match blob {
+            Some((n, b)) => (Some(n), Some(b)),
+            None => (None, None),
+        };
         let at = self.clock().now();
         let ev = OrderEvent { id: Uuid::new_v4(), order_id: status.order.id, case_id: status.order.case_id, at, by: self.actor().to_string(), event };
         let id = ev.id.to_string();
@@ -285,6 +289,9 @@ impl Store {
             params![id, ev.order_id.to_string(), ev.case_id.to_string(), blob, sealed.sealed],
         )?;
         let seq = self.append_custody(&tx, ev.case_id, kind, Some(ev.id), None, sealed.sha256, at)?;
+        if let Some((name, bytes)) = blob.as_ref().zip(blob_bytes) {
+            self.outbox_blob(&tx, ev.case_id, seq, name, bytes)?;
+        }
         tx.commit()?;
         Ok(Recorded { record: ev, sha256: sealed.sha256.hex(), seq })
     }

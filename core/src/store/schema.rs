@@ -5,7 +5,7 @@ use rusqlite::Connection;
 use crate::error::{Error, Result};
 
 /// The migrations, in order; migration *i* (1-based) brings the schema to version *i*.
-const MIGRATIONS: &[&str] = &[include_str!("../../sql/0001_init.sql"), include_str!("../../sql/0002_orders.sql"), include_str!("../../sql/0003_assessments.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("../../sql/0001_init.sql"), include_str!("../../sql/0002_orders.sql"), include_str!("../../sql/0003_assessments.sql"), include_str!("../../sql/0004_outbox.sql")];
 
 /// The schema version this build writes.
 pub const CURRENT: i64 = MIGRATIONS.len() as i64;

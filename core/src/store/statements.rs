@@ -124,6 +124,9 @@ impl Store {
             _ => e.into(),
         })?;
         let seq = self.append_custody(&tx, case, EventKind::StatementRecorded, Some(statement.id), None, sealed.sha256, at)?;
+        if let (Some(name), Some(sig)) = (&signature_blob, &statement.signature) {
+            self.outbox_blob(&tx, case, seq, name, sig.size_bytes)?;
+        }
         tx.commit()?;
         Ok(Recorded { record: statement, sha256: sealed.sha256.hex(), seq })
     }

@@ -446,8 +446,40 @@ mod tamper {
         assert_ne!(f.expected, f.found);
         // Deleting a middle entry breaks the sequence at that point.
         let (s, case) = full_case();
+        s.store.conn().execute_batch("PRAGMA foreign_keys = OFF").unwrap();
         s.store.conn().execute("DELETE FROM custody WHERE case_id = ?1 AND seq = 3", [case.to_string()]).unwrap();
         let f = s.store.verify(case).unwrap().failure.unwrap();
         assert_eq!((f.seq, f.what.as_str(), f.expected.as_str(), f.found.as_str()), (Some(3), "sequence number", "3", "4"));
     }
+}
+
+#[test]
+fn every_change_is_in_the_outbox_in_the_same_transaction() {
+    let s = scene();
+    let case = s.store.open_case(fixtures::neighbour_report_case()).unwrap().record.id;
+    let p = s.store.add_person(case, fixtures::survivor()).unwrap().record.id;
+    let jpeg = fixtures::photo_jpeg(320, 240, 12, 1);
+    s.store.add_photo_bytes(case, &jpeg, CaptureInfo::default()).unwrap();
+    s.store.record_statement(case, statement(p, "Мәтін")).unwrap();
+    let status = s.store.sync_status().unwrap();
+    assert_eq!((status.pending_records, status.pending_bytes), (4, jpeg.len() as u64));
+    let pending = s.store.outbox_pending(100).unwrap();
+    assert_eq!(pending.iter().map(|i| i.entry.entry.seq).collect::<Vec<_>>(), vec![1, 2, 3, 4]);
+    assert_eq!(pending[2].blob.as_ref().unwrap().1, jpeg.len() as u64);
+    // The record bytes are exactly what the entry's payload hash covers.
+    for i in &pending {
+        assert_eq!(crate::crypto::hash::Sha256::of(i.record.as_ref().unwrap()).hex(), i.entry.entry.payload);
+    }
+    s.store.outbox_ack(case, &[1, 2]).unwrap();
+    let status = s.store.sync_status().unwrap();
+    assert_eq!(status.pending_records, 2);
+    assert!(status.last_success_at.is_some());
+
+    // If the outbox cannot take the entry, the change itself is not stored either.
+    s.store.conn().execute_batch("ALTER TABLE outbox RENAME TO outbox_gone").unwrap();
+    assert!(s.store.add_person(case, fixtures::aggressor()).is_err());
+    s.store.conn().execute_batch("ALTER TABLE outbox_gone RENAME TO outbox").unwrap();
+    assert_eq!(s.store.people(case).unwrap().len(), 1);
+    assert_eq!(s.store.custody_log(case).unwrap().len(), 4);
+    assert!(s.store.verify(case).unwrap().ok);
 }

@@ -1,0 +1,129 @@
+//! The outbox: what is still waiting to reach the station, and what the UI shows about it.
+
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{CustodyEntry, Store};
+use crate::error::{Error, Result};
+
+/// What the sync screen shows: nothing may silently stop moving.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncStatus {
+    /// Custody entries (each with its record) not yet acknowledged by the station.
+    pub pending_records: u64,
+    /// Bytes of originals still to upload.
+    pub pending_bytes: u64,
+    /// When the oldest waiting change was made (RFC 3339), if any.
+    pub oldest_pending_at: Option<String>,
+    pub last_success_at: Option<String>,
+    /// The last error in plain words (no personal data).
+    pub last_error: Option<String>,
+    pub last_error_at: Option<String>,
+}
+
+/// One entry waiting to be sent, with everything the station needs to verify it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxItem {
+    pub entry: CustodyEntry,
+    /// The record's canonical bytes (what the entry's payload hash covers), if it has a record.
+    pub record: Option<Vec<u8>>,
+    /// The table the record belongs to.
+    pub table: Option<&'static str>,
+    /// A blob to upload first: its name on the device, and its size.
+    pub blob: Option<(String, u64)>,
+    pub attempts: u32,
+}
+
+impl Store {
+    /// Counts what is waiting, for the UI.
+    pub fn sync_status(&self) -> Result<SyncStatus> {
+        let conn = self.conn();
+        let (pending_records, pending_bytes, oldest): (u64, u64, Option<String>) = conn.query_row(
+            "SELECT count(*), coalesce(sum(blob_bytes), 0), min(enqueued_at) FROM outbox WHERE acked_at IS NULL",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let state: Option<(Option<String>, Option<String>, Option<String>)> = conn
+            .query_row("SELECT last_success_at, last_error, last_error_at FROM sync_state WHERE singleton = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?;
+        let (last_success_at, last_error, last_error_at) = state.unwrap_or((None, None, None));
+        Ok(SyncStatus { pending_records, pending_bytes, oldest_pending_at: oldest, last_success_at, last_error, last_error_at })
+    }
+
+    /// Up to `limit` waiting entries, each case's in sequence order (cases oldest first), with
+    /// their records' canonical bytes.
+    pub fn outbox_pending(&self, limit: u32) -> Result<Vec<OutboxItem>> {
+        let keys: Vec<(String, u64, Option<String>, u64, u32)> = {
+            let conn = self.conn();
+            let mut stmt = conn.prepare(
+                "SELECT o.case_id, o.seq, o.blob_name, o.blob_bytes, o.attempts FROM outbox o
+                 JOIN (SELECT case_id, min(enqueued_at) AS first FROM outbox WHERE acked_at IS NULL GROUP BY case_id) c
+                   ON c.case_id = o.case_id
+                 WHERE o.acked_at IS NULL ORDER BY c.first, o.case_id, o.seq LIMIT ?1",
+            )?;
+            let rows = stmt.query_map([limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+            rows.collect::<std::result::Result<_, _>>()?
+        };
+        let mut out = Vec::with_capacity(keys.len());
+        let mut logs: std::collections::HashMap<String, Vec<CustodyEntry>> = Default::default();
+        for (case, seq, blob, bytes, attempts) in keys {
+            let case_id = Uuid::parse_str(&case).map_err(|_| Error::Integrity { what: "case id".into() })?;
+            if !logs.contains_key(&case) {
+                logs.insert(case.clone(), self.custody_log(case_id)?);
+            }
+            let entry = logs[&case]
+                .iter()
+                .find(|e| e.entry.seq == seq)
+                .cloned()
+                .ok_or_else(|| Error::Integrity { what: format!("outbox names custody entry {seq} of case {case}, which is missing") })?;
+            let table = entry.entry.kind.record_table();
+            let record = match (table, entry.entry.record) {
+                (Some(t), Some(id)) => {
+                    let body: Vec<u8> = self.conn().query_row(&format!("SELECT body FROM {t} WHERE id = ?1"), [id.to_string()], |r| r.get(0))?;
+                    Some(self.open_record_bytes(t, &id.to_string(), &body)?)
+                }
+                _ => None,
+            };
+            out.push(OutboxItem { entry, record, table, blob: blob.map(|b| (b, bytes)), attempts });
+        }
+        Ok(out)
+    }
+
+    /// Marks entries acknowledged: the station stored and verified them.
+    pub fn outbox_ack(&self, case: Uuid, seqs: &[u64]) -> Result<()> {
+        let now = self.clock().now().utc_rfc3339();
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        for s in seqs {
+            tx.execute("UPDATE outbox SET acked_at = ?1, last_error = NULL WHERE case_id = ?2 AND seq = ?3", params![now, case.to_string(), s])?;
+        }
+        tx.execute(
+            "INSERT INTO sync_state (singleton, last_success_at) VALUES (1, ?1)
+             ON CONFLICT(singleton) DO UPDATE SET last_success_at = excluded.last_success_at",
+            [&now],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Records a failed attempt in plain words (shown to the officer; no personal data).
+    pub fn outbox_failed(&self, case: Option<(Uuid, u64)>, error: &str) -> Result<()> {
+        let now = self.clock().now().utc_rfc3339();
+        let conn = self.conn();
+        if let Some((c, s)) = case {
+            conn.execute(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?1 WHERE case_id = ?2 AND seq = ?3",
+                params![error, c.to_string(), s],
+            )?;
+        }
+        conn.execute(
+            "INSERT INTO sync_state (singleton, last_error, last_error_at) VALUES (1, ?1, ?2)
+             ON CONFLICT(singleton) DO UPDATE SET last_error = excluded.last_error, last_error_at = excluded.last_error_at",
+            params![error, now],
+        )?;
+        Ok(())
+    }
+}
