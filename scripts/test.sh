@@ -19,6 +19,9 @@ echo "== Kotlin on the JVM against the real library (android/core-jvm)"
 echo "== Android app: compile check of its non-UI Kotlin against android-all, and its screen models on the JVM (android/app-check)"
 (cd android/app-check && mvn -B --no-transfer-progress test -Dqorgau.lib.dir="$ROOT/target/debug")
 
+echo "== Swift on Linux against the real library (ios/, Debian 13 chroot with swiftlang)"
+bash ios/scripts/test-linux.sh
+
 echo "== End-to-end tests (tests/e2e)"
 passed=0 failed=0
 for t in tests/e2e/*.sh; do

@@ -23,9 +23,12 @@ pub enum QorgauError {
     /// Stored data failed an integrity check (altered or corrupt).
     #[error("{reason}")]
     Integrity { reason: String },
-    /// The store directory has no device profile yet, or already has one.
+    /// The store directory has no device profile yet: create one first.
     #[error("{reason}")]
-    Profile { reason: String },
+    NotInitialised { reason: String },
+    /// The store directory already has a device profile: open it instead.
+    #[error("{reason}")]
+    AlreadyInitialised { reason: String },
     /// The store file is not a database, or was written by a newer version.
     #[error("{reason}")]
     Storage { reason: String },
@@ -75,7 +78,8 @@ impl From<Error> for QorgauError {
             | Error::FileTooLarge { .. } => QorgauError::BadMedia { reason: message },
             Error::NotFound { .. } => QorgauError::NotFound { reason: message },
             Error::Conflict(_) => QorgauError::Conflict { reason: message },
-            Error::AlreadyInitialised(_) | Error::NotInitialised(_) => QorgauError::Profile { reason: message },
+            Error::AlreadyInitialised(_) => QorgauError::AlreadyInitialised { reason: message },
+            Error::NotInitialised(_) => QorgauError::NotInitialised { reason: message },
             Error::InvalidQr { .. } => QorgauError::InvalidQr { reason: message },
             Error::InvalidRegistry { .. } => QorgauError::InvalidRegistry { reason: message },
             Error::PermissionDenied { .. } => QorgauError::PermissionDenied { reason: message },

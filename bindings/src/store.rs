@@ -38,7 +38,7 @@ pub struct QorgauStore {
 impl QorgauStore {
     /// Creates the store in `dir` with fresh device keys wrapped by `keystore`.
     #[uniffi::constructor]
-    pub fn init(dir: String, keystore: Arc<dyn PlatformKeyStore>, profile: DeviceProfile) -> Result<Arc<Self>, QorgauError> {
+    pub fn create(dir: String, keystore: Arc<dyn PlatformKeyStore>, profile: DeviceProfile) -> Result<Arc<Self>, QorgauError> {
         guard(|| Ok(Arc::new(QorgauStore { inner: Store::init(Path::new(&dir), &KeyAdapter(keystore), profile, StoreOptions::default())? })))
     }
 

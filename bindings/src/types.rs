@@ -93,7 +93,7 @@ pub enum Trigger {
 }
 
 #[uniffi::remote(Enum)]
-pub enum Category {
+pub enum CaseCategory {
     Physical,
     Psychological,
     Sexual,
@@ -128,7 +128,7 @@ pub enum CaseStatus {
 pub struct NewCase {
     pub location: CaseLocation,
     pub trigger: Trigger,
-    pub categories: Vec<Category>,
+    pub categories: Vec<CaseCategory>,
     pub team: Vec<TeamMember>,
     pub summary: Option<String>,
 }
@@ -139,7 +139,7 @@ pub struct Case {
     pub opened_at: DeviceTime,
     pub location: CaseLocation,
     pub trigger: Trigger,
-    pub categories: Vec<Category>,
+    pub categories: Vec<CaseCategory>,
     pub team: Vec<TeamMember>,
     pub summary: Option<String>,
     pub device_id: Uuid,

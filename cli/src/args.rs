@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use qorgau_core::model::{
-    CaseLocation, Category, GeoPoint, MediaKind, NewCase, NewPerson, PersonRole, TeamMember, TeamRole, Trigger,
+    CaseLocation, CaseCategory, GeoPoint, MediaKind, NewCase, NewPerson, PersonRole, TeamMember, TeamRole, Trigger,
 };
 use qorgau_core::{DeviceProfile, Error};
 
@@ -406,13 +406,13 @@ impl CaseOpenArgs {
                 .categories
                 .iter()
                 .map(|c| match c {
-                    CategoryArg::Physical => Category::Physical,
-                    CategoryArg::Psychological => Category::Psychological,
-                    CategoryArg::Sexual => Category::Sexual,
-                    CategoryArg::Economic => Category::Economic,
-                    CategoryArg::Stalking => Category::Stalking,
-                    CategoryArg::ForcedMarriage => Category::ForcedMarriage,
-                    CategoryArg::ChildInvolved => Category::ChildInvolved,
+                    CategoryArg::Physical => CaseCategory::Physical,
+                    CategoryArg::Psychological => CaseCategory::Psychological,
+                    CategoryArg::Sexual => CaseCategory::Sexual,
+                    CategoryArg::Economic => CaseCategory::Economic,
+                    CategoryArg::Stalking => CaseCategory::Stalking,
+                    CategoryArg::ForcedMarriage => CaseCategory::ForcedMarriage,
+                    CategoryArg::ChildInvolved => CaseCategory::ChildInvolved,
                 })
                 .collect(),
             team,

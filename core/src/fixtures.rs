@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use crate::iin::{self, Sex};
 use crate::model::{
-    CaseLocation, Category, GeoPoint, NewCase, NewPerson, PersonRole, TeamMember, TeamRole, Trigger,
+    CaseLocation, CaseCategory, GeoPoint, NewCase, NewPerson, PersonRole, TeamMember, TeamRole, Trigger,
 };
 use crate::store::DeviceProfile;
 
@@ -26,7 +26,7 @@ pub fn neighbour_report_case() -> NewCase {
             address: Some("Synthetic street 1, flat 1, Astana".into()),
         },
         trigger: Trigger::WitnessReport,
-        categories: vec![Category::Physical, Category::ChildInvolved],
+        categories: vec![CaseCategory::Physical, CaseCategory::ChildInvolved],
         team: vec![
             TeamMember { role: TeamRole::Officer, name: "Aibek Demoulin".into(), badge: "KZ-DEMO-0417".into() },
             TeamMember { role: TeamRole::Psychologist, name: "Saule Examplova".into(), badge: "KZ-DEMO-PSY-02".into() },

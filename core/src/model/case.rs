@@ -53,7 +53,7 @@ pub enum Trigger {
 /// Kind of violence recorded on a case (several may apply).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Category {
+pub enum CaseCategory {
     Physical,
     Psychological,
     Sexual,
@@ -94,7 +94,7 @@ pub enum CaseStatus {
 pub struct NewCase {
     pub location: CaseLocation,
     pub trigger: Trigger,
-    pub categories: Vec<Category>,
+    pub categories: Vec<CaseCategory>,
     pub team: Vec<TeamMember>,
     /// A short note of what happened (free text; personal data, stored encrypted).
     pub summary: Option<String>,
@@ -107,7 +107,7 @@ pub struct Case {
     pub opened_at: DeviceTime,
     pub location: CaseLocation,
     pub trigger: Trigger,
-    pub categories: Vec<Category>,
+    pub categories: Vec<CaseCategory>,
     pub team: Vec<TeamMember>,
     pub summary: Option<String>,
     /// The device that opened the case.

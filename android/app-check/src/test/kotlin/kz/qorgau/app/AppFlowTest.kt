@@ -23,7 +23,7 @@ import kz.qorgau.app.model.PeopleModel
 import kz.qorgau.app.model.StatementModel
 import kz.qorgau.app.model.VerifyModel
 import kz.qorgau.core.UiLanguage
-import kz.qorgau.ffi.Category
+import kz.qorgau.ffi.CaseCategory
 import kz.qorgau.ffi.DeviceProfile
 import kz.qorgau.ffi.Language
 import kz.qorgau.ffi.MediaKind
@@ -138,7 +138,7 @@ class AppFlowTest {
         // New case: the device's officer is on the team; a place is needed.
         val newCase = NewCaseModel(scope, repo, lang) { null }
         newCase.state.await("officer on the team") { it.form.team == listOf(officer) }
-        newCase.toggleCategory(Category.PHYSICAL)
+        newCase.toggleCategory(CaseCategory.PHYSICAL)
         assertFalse(newCase.state.value.canSave, "no GPS fix and no address")
         newCase.useCurrentLocation()
         assertTrue(newCase.state.await("no fix") { !it.locating }.noFix)

@@ -18,7 +18,7 @@ object ErrorMessages {
             is QorgauException.Conflict -> "conflict"
             is QorgauException.WrongKey -> "wrong_key"
             is QorgauException.Integrity -> "integrity"
-            is QorgauException.Profile -> "profile"
+            is QorgauException.NotInitialised, is QorgauException.AlreadyInitialised -> "profile"
             is QorgauException.Storage -> "storage"
             is QorgauException.InvalidQr -> "invalid_qr"
             is QorgauException.InvalidRegistry -> "invalid_registry"

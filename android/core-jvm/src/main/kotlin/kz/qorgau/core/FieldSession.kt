@@ -19,12 +19,12 @@ class FieldSession private constructor(val store: QorgauStore, val directory: Fi
             val store = if (dbFile.exists()) {
                 QorgauStore.open(directory.path, keyStore)
             } else {
-                QorgauStore.init(directory.path, keyStore, profile)
+                QorgauStore.create(directory.path, keyStore, profile)
             }
             return FieldSession(store, directory)
         }
 
-        /** Opens an existing store; fails with [QorgauException.Profile] if there is none. */
+        /** Opens an existing store; fails with [QorgauException.NotInitialised] if there is none. */
         fun open(directory: File, keyStore: PlatformKeyStore): FieldSession =
             FieldSession(QorgauStore.open(directory.path, keyStore), directory)
     }

@@ -1,7 +1,7 @@
 package kz.qorgau.core
 
 import kz.qorgau.ffi.CaseLocation
-import kz.qorgau.ffi.Category
+import kz.qorgau.ffi.CaseCategory
 import kz.qorgau.ffi.GeoPoint
 import kz.qorgau.ffi.NewCase
 import kz.qorgau.ffi.NewPerson
@@ -14,7 +14,7 @@ import kz.qorgau.ffi.validateIin
 /** State of the "new case" screen; [toNewCase] gives what the core takes. */
 data class NewCaseForm(
     val trigger: Trigger = Trigger.WITNESS_REPORT,
-    val categories: Set<Category> = emptySet(),
+    val categories: Set<CaseCategory> = emptySet(),
     val lat: Double? = null,
     val lon: Double? = null,
     val accuracyM: Double? = null,

@@ -1,6 +1,6 @@
 package kz.qorgau.core
 
-import kz.qorgau.ffi.Category
+import kz.qorgau.ffi.CaseCategory
 import kz.qorgau.ffi.Consent
 import kz.qorgau.ffi.CaptureInfo
 import kz.qorgau.ffi.EventKind
@@ -37,7 +37,7 @@ class OfficerFlowTest {
             val store = session.store
             val form = NewCaseForm(
                 trigger = Trigger.WITNESS_REPORT,
-                categories = setOf(Category.PHYSICAL, Category.CHILD_INVOLVED),
+                categories = setOf(CaseCategory.PHYSICAL, CaseCategory.CHILD_INVOLVED),
                 lat = 51.1282, lon = 71.4304, accuracyM = 12.0,
                 team = listOf(Fixtures.officer, TeamMember(TeamRole.PSYCHOLOGIST, "Saule Examplova", "KZ-DEMO-PSY-02")),
                 summary = "Neighbour reported shouting (synthetic)",

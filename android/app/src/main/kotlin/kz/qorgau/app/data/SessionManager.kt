@@ -43,7 +43,7 @@ class SessionManager(
         _state.value = withContext(io) {
             try {
                 SessionState.Ready(FieldSession.open(storeDir, keyStore))
-            } catch (e: QorgauException.Profile) {
+            } catch (e: QorgauException.NotInitialised) {
                 SessionState.NeedsSetup
             } catch (e: Exception) {
                 SessionState.Failed(e)

@@ -25,7 +25,7 @@ data class UiError(val headline: String, val detail: String?, val cancelled: Boo
             is QorgauException.Conflict -> e.reason
             is QorgauException.WrongKey -> e.reason
             is QorgauException.Integrity -> e.reason
-            is QorgauException.Profile -> e.reason
+            is QorgauException.NotInitialised, is QorgauException.AlreadyInitialised -> e.reason
             is QorgauException.Storage -> e.reason
             is QorgauException.Cancelled -> null
             is QorgauException.KeyStore -> e.reason

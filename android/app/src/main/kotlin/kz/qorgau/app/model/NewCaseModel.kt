@@ -12,7 +12,7 @@ import kz.qorgau.app.data.UiError
 import kz.qorgau.app.data.attempt
 import kz.qorgau.core.NewCaseForm
 import kz.qorgau.core.UiLanguage
-import kz.qorgau.ffi.Category
+import kz.qorgau.ffi.CaseCategory
 import kz.qorgau.ffi.GeoPoint
 import kz.qorgau.ffi.TeamMember
 import kz.qorgau.ffi.TeamRole
@@ -54,7 +54,7 @@ class NewCaseModel(
 
     fun setTrigger(t: Trigger) = _state.update { s -> s.withForm { it.copy(trigger = t) } }
 
-    fun toggleCategory(c: Category) = _state.update { s ->
+    fun toggleCategory(c: CaseCategory) = _state.update { s ->
         s.withForm { it.copy(categories = if (c in it.categories) it.categories - c else it.categories + c) }
     }
 

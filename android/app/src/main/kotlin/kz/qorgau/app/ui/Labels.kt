@@ -3,7 +3,7 @@ package kz.qorgau.app.ui
 import androidx.annotation.StringRes
 import kz.qorgau.app.R
 import kz.qorgau.ffi.CaseStatus
-import kz.qorgau.ffi.Category
+import kz.qorgau.ffi.CaseCategory
 import kz.qorgau.ffi.Language
 import kz.qorgau.ffi.MediaKind
 import kz.qorgau.ffi.PersonRole
@@ -21,14 +21,14 @@ import kz.qorgau.ffi.Trigger
     Trigger.AGENCY_REFERRAL -> R.string.trigger_agency_referral
 }
 
-@StringRes fun Category.label(): Int = when (this) {
-    Category.PHYSICAL -> R.string.category_physical
-    Category.PSYCHOLOGICAL -> R.string.category_psychological
-    Category.SEXUAL -> R.string.category_sexual
-    Category.ECONOMIC -> R.string.category_economic
-    Category.STALKING -> R.string.category_stalking
-    Category.FORCED_MARRIAGE -> R.string.category_forced_marriage
-    Category.CHILD_INVOLVED -> R.string.category_child_involved
+@StringRes fun CaseCategory.label(): Int = when (this) {
+    CaseCategory.PHYSICAL -> R.string.category_physical
+    CaseCategory.PSYCHOLOGICAL -> R.string.category_psychological
+    CaseCategory.SEXUAL -> R.string.category_sexual
+    CaseCategory.ECONOMIC -> R.string.category_economic
+    CaseCategory.STALKING -> R.string.category_stalking
+    CaseCategory.FORCED_MARRIAGE -> R.string.category_forced_marriage
+    CaseCategory.CHILD_INVOLVED -> R.string.category_child_involved
 }
 
 @StringRes fun TeamRole.label(): Int = when (this) {

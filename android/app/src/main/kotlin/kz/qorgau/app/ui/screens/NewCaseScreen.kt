@@ -37,7 +37,7 @@ import kz.qorgau.app.ui.ErrorCard
 import kz.qorgau.app.ui.QScreen
 import kz.qorgau.app.ui.SectionTitle
 import kz.qorgau.app.ui.label
-import kz.qorgau.ffi.Category
+import kz.qorgau.ffi.CaseCategory
 import kz.qorgau.ffi.GeoPoint
 import kz.qorgau.ffi.TeamRole
 import kz.qorgau.ffi.Trigger
@@ -62,7 +62,7 @@ fun NewCaseScreen(model: NewCaseModel, onBack: () -> Unit, onOpened: (Uuid) -> U
             Chips(Trigger.entries, { it == s.form.trigger }, { stringResource(it.label()) }, model::setTrigger)
 
             SectionTitle(stringResource(R.string.categories))
-            Chips(Category.entries, { it in s.form.categories }, { stringResource(it.label()) }, model::toggleCategory)
+            Chips(CaseCategory.entries, { it in s.form.categories }, { stringResource(it.label()) }, model::toggleCategory)
 
             SectionTitle(stringResource(R.string.place))
             val lat = s.form.lat

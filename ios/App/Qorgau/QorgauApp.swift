@@ -1,0 +1,135 @@
+// The SwiftUI app. Compiled only on iOS (SwiftUI, UIKit, AVFoundation, PhotosUI); the view
+// models it binds to are in the Swift package's `Qorgau` target, tested on Linux.
+#if canImport(SwiftUI) && canImport(UIKit)
+import SwiftUI
+import Qorgau
+import QorgauFFI
+
+@main
+struct QorgauApp: App {
+    @StateObject private var model = AppModel()
+    @Environment(\.scenePhase) private var scenePhase
+
+    var body: some Scene {
+        WindowGroup {
+            RootView()
+                .environmentObject(model)
+                // Nothing of a case is visible in the app switcher or over someone's shoulder
+                // when the app is not in front.
+                .overlay {
+                    if scenePhase != .active {
+                        PrivacyCover()
+                    }
+                }
+        }
+    }
+}
+
+/// The app's state: starting, first-start profile, unlocked session, or a failure to unlock.
+@MainActor
+final class AppModel: ObservableObject {
+    enum State {
+        case starting
+        case needsProfile
+        case ready(FieldSession)
+        case failed(QorgauAppError)
+    }
+
+    @Published private(set) var state: State = .starting
+    let keyStore = KeychainKeyStore()
+
+    /// The UI language: the app's resolved localization (kk, ru or en).
+    var language: Language { Language.preferred(Bundle.main.preferredLocalizations) }
+
+    func start() async {
+        do {
+            let dir = try AppDirectories.store
+            state = .ready(try await FieldSession.open(directory: dir, keyStore: keyStore))
+        } catch QorgauError.NotInitialised {
+            state = .needsProfile
+        } catch {
+            state = .failed(QorgauAppError(error, language: language))
+        }
+    }
+
+    func create(profile: DeviceProfile) async {
+        do {
+            let dir = try AppDirectories.store
+            state = .ready(try await FieldSession.openOrInit(directory: dir, keyStore: keyStore, profile: profile))
+        } catch {
+            state = .failed(QorgauAppError(error, language: language))
+        }
+    }
+}
+
+struct RootView: View {
+    @EnvironmentObject private var model: AppModel
+
+    var body: some View {
+        switch model.state {
+        case .starting:
+            ProgressView("app.unlocking")
+                .task { await model.start() }
+        case .needsProfile:
+            SetupView()
+        case let .ready(session):
+            CaseListView(session: session, language: model.language)
+        case let .failed(error):
+            VStack(spacing: 16) {
+                Image(systemName: error.isSecurityFailure ? "lock.trianglebadge.exclamationmark" : "exclamationmark.triangle")
+                    .font(.largeTitle)
+                Text(error.message).multilineTextAlignment(.center)
+                Button("app.retry") { Task { await model.start() } }
+            }
+            .padding()
+        }
+    }
+}
+
+struct PrivacyCover: View {
+    var body: some View {
+        ZStack {
+            Rectangle().fill(.background)
+            Image(systemName: "shield.lefthalf.filled").font(.system(size: 64)).foregroundStyle(.secondary)
+        }
+        .ignoresSafeArea()
+    }
+}
+
+/// First start on a device: the officer's profile, then the store is created with fresh keys.
+struct SetupView: View {
+    @EnvironmentObject private var model: AppModel
+    @State private var name = ""
+    @State private var badge = ""
+    @State private var unit = ""
+    @State private var label = UIDevice.current.name
+    @State private var saving = false
+
+    var body: some View {
+        NavigationStack {
+            Form {
+                Section("setup.officer") {
+                    TextField("setup.name", text: $name).textContentType(.name)
+                    TextField("setup.badge", text: $badge).textInputAutocapitalization(.characters)
+                }
+                Section("setup.device") {
+                    TextField("setup.unit", text: $unit)
+                    TextField("setup.label", text: $label)
+                }
+                Section {
+                    Button("setup.create") {
+                        saving = true
+                        let profile = DeviceProfile(label: label, unit: unit,
+                                                    officer: TeamMember(role: .officer, name: name, badge: badge))
+                        Task { await model.create(profile: profile); saving = false }
+                    }
+                    .disabled(saving || name.isEmpty || badge.isEmpty || unit.isEmpty)
+                } footer: {
+                    Text("setup.footer")
+                }
+            }
+            .navigationTitle("setup.title")
+        }
+    }
+}
+#endif

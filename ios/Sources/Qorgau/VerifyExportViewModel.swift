@@ -1,0 +1,85 @@
+import Foundation
+import QorgauFFI
+
+/// Verification of a case on the device, and its export for court.
+@MainActor
+public final class VerifyExportViewModel: ViewModel {
+    public let session: FieldSession
+    public let caseId: Uuid
+    public var language: Language
+
+    public private(set) var isWorking = false
+    public private(set) var report: VerifyReport?
+    public private(set) var export: ExportSummary?
+    public private(set) var error: QorgauAppError?
+
+    public init(session: FieldSession, caseId: Uuid, language: Language = .preferred()) {
+        self.session = session
+        self.caseId = caseId
+        self.language = language
+    }
+
+    /// Re-hashes every original and checks the custody chain.
+    @discardableResult
+    public func verify() async -> VerifyReport? {
+        let caseId = self.caseId
+        set { isWorking = true; error = nil }
+        do {
+            let r = try await session.perform { try $0.verify(caseId: caseId) }
+            set { report = r; isWorking = false }
+            return r
+        } catch {
+            set { self.error = QorgauAppError(error, language: language); isWorking = false }
+            return nil
+        }
+    }
+
+    /// Verifies, then exports the case to a bundle under `directory` (created if needed). A case
+    /// that does not verify is not exported. The bundle holds personal data in clear: the app
+    /// must keep it in a protected, non-backed-up place and delete it once handed over.
+    @discardableResult
+    public func export(to directory: URL) async -> ExportSummary? {
+        guard let r = await verify(), r.ok else { return nil }
+        let caseId = self.caseId
+        let out = directory.path
+        set { isWorking = true }
+        do {
+            let summary = try await session.perform { store -> ExportSummary in
+                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+                return try store.exportCase(caseId: caseId, outDir: out)
+            }
+            set { export = summary; isWorking = false }
+            return summary
+        } catch {
+            set { self.error = QorgauAppError(error, language: language); isWorking = false }
+            return nil
+        }
+    }
+
+    /// One line for the officer about the last verification.
+    public var headline: String? {
+        guard let report else { return nil }
+        if report.ok {
+            switch language {
+            case .kk: return "Іс тексерілді: \(report.entriesChecked) жазба, \(report.filesChecked) файл — бәрі түпнұсқа."
+            case .ru: return "Дело проверено: записей — \(report.entriesChecked), файлов — \(report.filesChecked); всё подлинное."
+            case .en: return "Case verified: \(report.entriesChecked) entries, \(report.filesChecked) files, all intact."
+            }
+        }
+        let at = report.failure?.seq.map(String.init) ?? "?"
+        switch language {
+        case .kk: return "Тексеріс сәтсіз: №\(at) жазбада сәйкессіздік. Экспорттауға болмайды; хабарлаңыз."
+        case .ru: return "Проверка не пройдена: несоответствие в записи №\(at). Экспорт невозможен; сообщите об этом."
+        case .en: return "Verification failed: mismatch at entry \(at). The case cannot be exported; report it."
+        }
+    }
+
+    /// The bundle directory of the last export.
+    public var bundleURL: URL? { export.map { URL(fileURLWithPath: $0.bundle) } }
+
+    private func set(_ change: () -> Void) {
+        willChange()
+        change()
+        didChange()
+    }
+}
