@@ -48,6 +48,9 @@ pub enum QorgauError {
     /// Too many wrong PINs: locked until `until` (RFC 3339).
     #[error("{reason}")]
     ProfileLocked { until: String, reason: String },
+    /// Talking to the station failed; everything stays in the outbox.
+    #[error("{reason}")]
+    Sync { reason: String },
     /// The operation was cancelled through the progress observer.
     #[error("cancelled")]
     Cancelled,
@@ -85,6 +88,7 @@ impl From<Error> for QorgauError {
             Error::PermissionDenied { .. } => QorgauError::PermissionDenied { reason: message },
             Error::WrongPin { attempts_left } => QorgauError::WrongPin { attempts_left, reason: message },
             Error::ProfileLocked { until } => QorgauError::ProfileLocked { until, reason: message },
+            Error::Sync { .. } => QorgauError::Sync { reason: message },
             Error::Cancelled => QorgauError::Cancelled,
             Error::WrongKey => QorgauError::WrongKey { reason: message },
             Error::Integrity { .. } => QorgauError::Integrity { reason: message },

@@ -29,6 +29,7 @@ CREATE TABLE uploads (
 
 CREATE TABLE sync_state (
     singleton       INTEGER PRIMARY KEY CHECK (singleton = 1),
+    station_url     TEXT,
     last_success_at TEXT,
     last_error      TEXT,
     last_error_at   TEXT

@@ -71,6 +71,9 @@ pub enum Error {
     /// Too many wrong PINs: the profile is locked until the time given.
     #[error("profile locked after repeated wrong PINs until {until}")]
     ProfileLocked { until: String },
+    /// Talking to the station failed (network, refusal, protocol); the outbox keeps everything.
+    #[error("sync: {reason}")]
+    Sync { reason: String },
     /// The operation was cancelled by the caller.
     #[error("cancelled")]
     Cancelled,

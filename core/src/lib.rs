@@ -16,6 +16,7 @@ pub mod media;
 pub mod model;
 pub mod registry;
 pub mod store;
+pub mod sync;
 pub mod verify;
 
 pub use crypto::keys::{FileKeyStore, KeyStore};

@@ -174,6 +174,16 @@ impl DerivedKeys {
         Ok(DerivedKeys { records, blob_names, lookup, blob_prk })
     }
 
+    /// The key sealing records (for a station that uses the same construction at rest).
+    pub fn records(&self) -> &LessSafeKey {
+        &self.records
+    }
+
+    /// The HMAC key for lookup hashes.
+    pub fn lookup(&self) -> &hmac::Key {
+        &self.lookup
+    }
+
     /// The AES-256-GCM key of one blob file, from the random salt in its header.
     pub fn blob_key(&self, salt: &[u8; 32]) -> Result<LessSafeKey> {
         let mut out = [0u8; 32];

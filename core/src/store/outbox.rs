@@ -109,6 +109,30 @@ impl Store {
         Ok(())
     }
 
+    /// Signs a sync request's signing text (see [`crate::sync::protocol::signing_text`]) with
+    /// the device key. Only texts of that form are signed.
+    pub fn sign_request(&self, text: &str) -> Result<[u8; 64]> {
+        if !text.starts_with("QORGAU-REQ-1\n") {
+            return Err(Error::invalid("request", "not a request signing text"));
+        }
+        Ok(self.signer.sign(text.as_bytes()))
+    }
+
+    /// Remembers the station this device is enrolled with.
+    pub fn set_station(&self, url: &str) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO sync_state (singleton, station_url) VALUES (1, ?1)
+             ON CONFLICT(singleton) DO UPDATE SET station_url = excluded.station_url",
+            [url],
+        )?;
+        Ok(())
+    }
+
+    /// The station this device is enrolled with, if any.
+    pub fn station(&self) -> Result<Option<String>> {
+        Ok(self.conn().query_row("SELECT station_url FROM sync_state WHERE singleton = 1", [], |r| r.get(0)).optional()?.flatten())
+    }
+
     /// Records a failed attempt in plain words (shown to the officer; no personal data).
     pub fn outbox_failed(&self, case: Option<(Uuid, u64)>, error: &str) -> Result<()> {
         let now = self.clock().now().utc_rfc3339();

@@ -137,7 +137,7 @@ impl Store {
         let current = self.registry_sequence()?;
         match header.kind {
             RegistryKind::Snapshot if header.sequence <= current => return Err(bad("out of sequence: older than the registry in force")),
-            RegistryKind::Delta if header.base_sequence != Some(current) || header.sequence != current + 1 => {
+            RegistryKind::Delta if header.base_sequence != Some(current) || header.sequence <= current => {
                 return Err(bad("out of sequence: the delta does not follow the registry in force"))
             }
             _ => {}

@@ -25,6 +25,7 @@ object ErrorMessages {
             is QorgauException.PermissionDenied -> "permission_denied"
             is QorgauException.WrongPin -> "wrong_pin"
             is QorgauException.ProfileLocked -> "profile_locked"
+            is QorgauException.Sync -> "sync"
             is QorgauException.Cancelled -> "cancelled"
             is QorgauException.KeyStore -> "key_store"
             is QorgauException.Io -> "io"
@@ -98,6 +99,11 @@ object ErrorMessages {
             UiLanguage.KK to "Профиль бірнеше қате PIN-кодтан кейін бұғатталды",
             UiLanguage.RU to "Профиль заблокирован после нескольких неверных PIN-кодов",
             UiLanguage.EN to "Profile locked after repeated wrong PINs",
+        ),
+        "sync" to mapOf(
+            UiLanguage.KK to "Бекетпен синхрондау сәтсіз; барлық деректер құрылғыда сақталды",
+            UiLanguage.RU to "Синхронизация со станцией не удалась; все данные сохранены на устройстве",
+            UiLanguage.EN to "Sync with the station failed; everything is kept on the device",
         ),
         "cancelled" to mapOf(
             UiLanguage.KK to "Тоқтатылды",

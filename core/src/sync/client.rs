@@ -1,0 +1,334 @@
+//! The sync client: enrolment, then pulling the registry and pushing the outbox, uploading
+//! originals with tus 1.0 (resumable, a SHA-256 checksum on every PATCH, the upload URL and the
+//! confirmed offset kept in the store so that a restart resumes), retrying with backoff, and
+//! marking an entry acknowledged only when the station says it stored and verified it.
+
+use std::time::Duration;
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+
+use super::protocol::{self, EnrolRequest, EnrolResponse, PushItem, PushRequest, PushResponse, Rejected};
+use crate::crypto::hash::Sha256;
+use crate::crypto::signing::PublicKey;
+use crate::error::{Error, Result};
+use crate::store::{Progress, RegistryImport, Store};
+
+/// Bytes per tus PATCH.
+pub const PATCH_SIZE: usize = 8 * 1024 * 1024;
+/// Entries per push.
+const BATCH: u32 = 200;
+/// Attempts of one request before the sync gives up for now (the outbox keeps everything).
+const ATTEMPTS: u32 = 4;
+
+/// What one sync run did.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct SyncReport {
+    pub acked: u64,
+    pub rejected: Vec<Rejected>,
+    pub uploaded_bytes: u64,
+    pub registry: Option<RegistryImport>,
+    pub pending_after: u64,
+}
+
+/// A client for one station.
+pub struct SyncClient {
+    base: String,
+    agent: ureq::Agent,
+}
+
+fn sync_err(what: &str, e: ureq::Error) -> Error {
+    match e {
+        ureq::Error::Status(code, r) => {
+            let body = r.into_string().unwrap_or_default();
+            let msg = serde_json::from_str::<serde_json::Value>(&body).ok().and_then(|v| v["error"].as_str().map(str::to_string)).unwrap_or(body);
+            Error::Sync { reason: format!("{what}: station answered {code}: {}", msg.chars().take(300).collect::<String>()) }
+        }
+        ureq::Error::Transport(t) => Error::Sync { reason: format!("{what}: cannot reach the station ({})", t.kind()) },
+    }
+}
+
+fn is_transient(e: &Error) -> bool {
+    matches!(e, Error::Sync { reason } if reason.contains("cannot reach") || reason.contains("answered 5") || reason.contains("answered 409"))
+}
+
+impl SyncClient {
+    /// A client for the station at `base_url` (e.g. `http://127.0.0.1:8440`).
+    pub fn new(base_url: &str) -> SyncClient {
+        let agent = ureq::AgentBuilder::new().timeout_connect(Duration::from_secs(10)).timeout_read(Duration::from_secs(120)).build();
+        SyncClient { base: base_url.trim_end_matches('/').to_string(), agent }
+    }
+
+    /// Enrols this device with a one-time code; afterwards the device trusts the station's key
+    /// for registries and remembers the station's address.
+    pub fn enrol(&self, store: &Store, code: &str) -> Result<EnrolResponse> {
+        let d = store.device();
+        let req = EnrolRequest {
+            code: code.to_string(),
+            device_id: d.device_id.to_string(),
+            public_key: d.public_key.hex(),
+            label: d.profile.label.clone(),
+        };
+        let resp: EnrolResponse = self
+            .agent
+            .post(&format!("{}/v1/enrol", self.base))
+            .send_json(serde_json::to_value(&req)?)
+            .map_err(|e| sync_err("enrolment", e))?
+            .into_json()
+            .map_err(|e| Error::Sync { reason: format!("enrolment: malformed answer ({e})") })?;
+        let key = PublicKey::from_hex(&resp.station_public_key).ok_or_else(|| Error::Sync { reason: "enrolment: malformed station key".into() })?;
+        let sig = B64.decode(&resp.certificate_signature).map_err(|_| Error::Sync { reason: "enrolment: malformed certificate".into() })?;
+        if !key.verify(&crate::canonical::to_bytes(&resp.certificate)?, &sig) || resp.certificate.public_key != d.public_key.hex() {
+            return Err(Error::Sync { reason: "enrolment: the certificate does not verify".into() });
+        }
+        store.trust_station_key(key)?;
+        store.set_station(&self.base)?;
+        Ok(resp)
+    }
+
+    fn signed(&self, store: &Store, method: &str, path: &str, body: &[u8], upload_offset: Option<u64>, checksum: Option<&str>) -> ureq::Request {
+        let ts = chrono::Utc::now().timestamp();
+        let nonce = hex::encode(crate::crypto::random_bytes::<16>().unwrap_or([0u8; 16]));
+        let offset = upload_offset.map(|o| o.to_string()).unwrap_or_default();
+        let text = protocol::signing_text(method, path, &Sha256::of(body).hex(), &offset, checksum.unwrap_or(""), ts, &nonce);
+        // The query string is not signed (the station signs over the path alone).
+        let sign_path = path.split('?').next().unwrap_or(path);
+        let text = if sign_path != path {
+            protocol::signing_text(method, sign_path, &Sha256::of(body).hex(), &offset, checksum.unwrap_or(""), ts, &nonce)
+        } else {
+            text
+        };
+        let sig = store.sign_request(&text).unwrap_or([0u8; 64]);
+        let mut r = self
+            .agent
+            .request(method, &format!("{}{path}", self.base))
+            .set(protocol::H_DEVICE, &store.device().device_id.to_string())
+            .set(protocol::H_TIMESTAMP, &ts.to_string())
+            .set(protocol::H_NONCE, &nonce)
+            .set(protocol::H_SIGNATURE, &B64.encode(sig))
+            .set("Tus-Resumable", "1.0.0");
+        if let Some(o) = upload_offset {
+            r = r.set("Upload-Offset", &o.to_string());
+        }
+        if let Some(c) = checksum {
+            r = r.set("Upload-Checksum", c);
+        }
+        r
+    }
+
+    /// Retries a request with backoff on transient failures (network, 5xx, a busy upload).
+    fn retry<T>(&self, mut f: impl FnMut() -> Result<T>) -> Result<T> {
+        let mut wait = Duration::from_millis(250);
+        let mut attempt = 1;
+        loop {
+            match f() {
+                Err(e) if attempt < ATTEMPTS && is_transient(&e) => {
+                    std::thread::sleep(wait);
+                    wait *= 2;
+                    attempt += 1;
+                }
+                r => return r,
+            }
+        }
+    }
+
+    /// Pulls the registry delta since the one in force.
+    pub fn pull_registry(&self, store: &Store) -> Result<Option<RegistryImport>> {
+        let since = store.registry_sequence()?;
+        let path = format!("/v1/registry?since={since}");
+        let resp = self.retry(|| self.signed(store, "GET", &path, b"", None, None).call().map_err(|e| sync_err("registry", e)))?;
+        if resp.status() == 204 {
+            return Ok(None);
+        }
+        let mut body = Vec::new();
+        std::io::Read::read_to_end(&mut resp.into_reader(), &mut body).map_err(|e| Error::io("read registry", e))?;
+        Ok(Some(store.import_registry(&body[..])?))
+    }
+
+    /// Uploads one blob with tus, resuming from the offset the station confirms.
+    fn upload(&self, store: &Store, blob_name: &str, sha256: &str, size: u64, progress: &dyn Progress, done: &mut u64, total: u64) -> Result<u64> {
+        let saved: Option<(String, u64)> = store
+            .conn()
+            .query_row("SELECT url, offset FROM uploads WHERE blob_name = ?1", [blob_name], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let mut offset = None;
+        let mut url = String::new();
+        if let Some((u, _)) = saved {
+            // The station's offset is the truth (it may have kept less or more than we saw).
+            match self.signed(store, "HEAD", &u, b"", None, None).call() {
+                Ok(r) => {
+                    offset = r.header("Upload-Offset").and_then(|v| v.parse().ok());
+                    url = u;
+                }
+                Err(ureq::Error::Status(404 | 410, _)) => {}
+                Err(e) => return Err(sync_err("upload status", e)),
+            }
+        }
+        if offset.is_none() {
+            let meta = format!("sha256 {},filename {}", B64.encode(sha256), B64.encode(blob_name));
+            let r = self.retry(|| {
+                self.signed(store, "POST", "/v1/uploads", b"", None, None)
+                    .set("Upload-Length", &size.to_string())
+                    .set("Upload-Metadata", &meta)
+                    .send_bytes(b"")
+                    .map_err(|e| sync_err("upload creation", e))
+            })?;
+            url = r.header("Location").ok_or_else(|| Error::Sync { reason: "upload creation: no Location".into() })?.to_string();
+            offset = Some(r.header("Upload-Offset").and_then(|v| v.parse().ok()).unwrap_or(0));
+        }
+        let mut offset = offset.unwrap_or(0);
+        let remember = |o: u64| {
+            store.conn().execute(
+                "INSERT INTO uploads (blob_name, url, offset, length, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(blob_name) DO UPDATE SET url = excluded.url, offset = excluded.offset, updated_at = excluded.updated_at",
+                params![blob_name, url, o, size, chrono::Utc::now().to_rfc3339()],
+            )
+        };
+        remember(offset)?;
+        let mut sent = 0u64;
+        if offset < size {
+            // Decrypt the original piece by piece; send from the confirmed offset in PATCHes.
+            let mut skip = offset;
+            let mut buf: Vec<u8> = Vec::with_capacity(PATCH_SIZE);
+            let mut flush = |buf: &mut Vec<u8>, offset: &mut u64| -> Result<()> {
+                if progress.is_cancelled() {
+                    return Err(Error::Cancelled);
+                }
+                let checksum = format!("sha256 {}", B64.encode(Sha256::of(buf).0));
+                let r = self.retry(|| {
+                    self.signed(store, "PATCH", &url, buf, Some(*offset), Some(&checksum))
+                        .set("Content-Type", "application/offset+octet-stream")
+                        .send_bytes(buf)
+                        .map_err(|e| sync_err("upload", e))
+                });
+                let r = match r {
+                    Ok(r) => r,
+                    Err(e) => return Err(e),
+                };
+                let new: u64 = r.header("Upload-Offset").and_then(|v| v.parse().ok()).ok_or_else(|| Error::Sync { reason: "upload: no Upload-Offset".into() })?;
+                sent += new - *offset;
+                *done += new - *offset;
+                *offset = new;
+                remember(new)?;
+                progress.on_progress(*done, total);
+                buf.clear();
+                Ok(())
+            };
+            store.blobs().read(store.keys(), blob_name, |piece| {
+                let mut p = piece;
+                if skip > 0 {
+                    let s = (skip as usize).min(p.len());
+                    p = &p[s..];
+                    skip -= s as u64;
+                }
+                while !p.is_empty() {
+                    let take = (PATCH_SIZE - buf.len()).min(p.len());
+                    buf.extend_from_slice(&p[..take]);
+                    p = &p[take..];
+                    if buf.len() == PATCH_SIZE {
+                        flush(&mut buf, &mut offset)?;
+                    }
+                }
+                Ok(())
+            })?;
+            if !buf.is_empty() {
+                flush(&mut buf, &mut offset)?;
+            }
+        }
+        Ok(sent)
+    }
+
+    /// Sends one batch of entries and returns what the station did with each.
+    pub fn push(&self, store: &Store, req: &PushRequest) -> Result<PushResponse> {
+        let body = serde_json::to_vec(req)?;
+        self.retry(|| {
+            self.signed(store, "POST", "/v1/entries", &body, None, None)
+                .set("Content-Type", "application/json")
+                .send_bytes(&body)
+                .map_err(|e| sync_err("push", e))
+        })?
+        .into_json()
+        .map_err(|e| Error::Sync { reason: format!("push: malformed answer ({e})") })
+    }
+
+    /// The push items for outbox entries (what `sync` sends).
+    pub fn push_items(items: &[crate::store::OutboxItem]) -> Result<Vec<PushItem>> {
+        items
+            .iter()
+            .map(|i| -> Result<PushItem> {
+                let payload = match (&i.record, &i.entry.detail) {
+                    (Some(r), _) => Some(B64.encode(r)),
+                    (None, Some(d)) => Some(B64.encode(d.as_bytes())),
+                    _ => None,
+                };
+                Ok(PushItem {
+                    case: i.entry.entry.case.to_string(),
+                    seq: i.entry.entry.seq,
+                    entry: B64.encode(i.entry.entry.bytes()?),
+                    signature: B64.encode(&i.entry.signature),
+                    payload,
+                    table: i.table.map(str::to_string),
+                })
+            })
+            .collect()
+    }
+
+    /// One sync run: pull the registry, then push every waiting entry (uploading originals
+    /// first), until the outbox is empty or the station refuses what is left.
+    pub fn sync(&self, store: &Store, progress: &dyn Progress) -> Result<SyncReport> {
+        let r = self.sync_inner(store, progress);
+        if let Err(e) = &r {
+            let _ = store.outbox_failed(None, &e.to_string());
+        }
+        r
+    }
+
+    fn sync_inner(&self, store: &Store, progress: &dyn Progress) -> Result<SyncReport> {
+        let mut report = SyncReport { registry: self.pull_registry(store)?, ..Default::default() };
+        let total = store.sync_status()?.pending_bytes;
+        let mut done = 0u64;
+        let mut refused: Vec<(String, u64)> = Vec::new();
+        loop {
+            let items: Vec<_> = store
+                .outbox_pending(BATCH)?
+                .into_iter()
+                .filter(|i| !refused.iter().any(|(c, _)| *c == i.entry.entry.case.to_string()))
+                .collect();
+            if items.is_empty() {
+                break;
+            }
+            for i in &items {
+                if let (Some((name, size)), Some(payload)) = (&i.blob, &i.record) {
+                    if let Some(sha) = protocol::needed_blob(i.entry.entry.kind, payload) {
+                        report.uploaded_bytes += self.upload(store, name, &sha, *size, progress, &mut done, total)?;
+                    }
+                }
+            }
+            let req = PushRequest { items: Self::push_items(&items)? };
+            let resp = self.push(store, &req)?;
+            let mut by_case: std::collections::BTreeMap<String, Vec<u64>> = Default::default();
+            for (c, s) in &resp.acked {
+                by_case.entry(c.clone()).or_default().push(*s);
+            }
+            for (c, seqs) in &by_case {
+                let id = uuid::Uuid::parse_str(c).map_err(|_| Error::Sync { reason: "push: malformed case id in answer".into() })?;
+                store.outbox_ack(id, seqs)?;
+                report.acked += seqs.len() as u64;
+            }
+            for r in &resp.rejected {
+                if let Ok(id) = uuid::Uuid::parse_str(&r.case) {
+                    store.outbox_failed(Some((id, r.seq)), &format!("refused by the station: {}", r.reason))?;
+                }
+                refused.push((r.case.clone(), r.seq));
+                report.rejected.push(r.clone());
+            }
+            if resp.acked.is_empty() && resp.rejected.is_empty() {
+                return Err(Error::Sync { reason: format!("push: no progress ({} entries wait for originals)", resp.missing_blobs.len()) });
+            }
+        }
+        report.pending_after = store.sync_status()?.pending_records;
+        Ok(report)
+    }
+}

@@ -1,0 +1,12 @@
+//! Qorgau station: the server at the police station that phones sync with. It enrols devices,
+//! authenticates every request by the device's signature, verifies every pushed custody entry,
+//! record and original before acknowledging it, keeps the registry of active orders that goes
+//! back to the phones, and computes the department's figures.
+
+pub mod error;
+pub mod http;
+pub mod station;
+pub mod storage;
+
+pub use error::{Result, StationError};
+pub use station::{Figures, Station};

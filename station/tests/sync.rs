@@ -1,0 +1,218 @@
+//! Devices sync with a station on loopback: enrolment, signed requests, tus uploads, verification
+//! before acknowledgement, exactly-once effect, quarantine, registry push-down, revocation.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use chrono::Duration;
+use qorgau_core::model::{CaptureInfo, NewOrder, NewReferral, ReferralKind};
+use qorgau_core::store::PersonQuery;
+use qorgau_core::sync::client::SyncClient;
+use qorgau_core::{fixtures, FileKeyStore, NoProgress, Store, StoreOptions};
+use qorgau_station::{http, Station};
+
+struct Server {
+    addr: SocketAddr,
+    station: Arc<Station>,
+    _dir: tempfile::TempDir,
+    _rt: tokio::runtime::Runtime,
+}
+
+fn server() -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let station = Arc::new(Station::open(dir.path()).unwrap());
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = http::router(station.clone());
+    rt.spawn(async move { axum::serve(listener, app).await.unwrap() });
+    Server { addr, station, _dir: dir, _rt: rt }
+}
+
+impl Server {
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+struct Device {
+    store: Store,
+    _dir: tempfile::TempDir,
+}
+
+fn device(label_badge: &str) -> Device {
+    let dir = tempfile::tempdir().unwrap();
+    let ks = FileKeyStore::open_or_create(&dir.path().join("k")).unwrap();
+    let mut profile = fixtures::officer_profile();
+    profile.officer.badge = label_badge.into();
+    let store = Store::init(&dir.path().join("s"), &ks, profile, StoreOptions::default()).unwrap();
+    Device { store, _dir: dir }
+}
+
+fn enrolled(s: &Server, badge: &str) -> (Device, SyncClient) {
+    let d = device(badge);
+    let code = s.station.create_enrolment_code(badge, "Astana DV team 3 (synthetic)").unwrap();
+    let c = SyncClient::new(&s.url());
+    c.enrol(&d.store, &code).unwrap();
+    (d, c)
+}
+
+/// A case with people, a 12 MP photo, a 3 MiB video, a statement, an order with a violation and
+/// a shelter referral.
+fn field_case(d: &Device) -> uuid::Uuid {
+    let st = &d.store;
+    let case = st.open_case(fixtures::neighbour_report_case()).unwrap().record.id;
+    let survivor = st.add_person(case, fixtures::survivor()).unwrap().record.id;
+    let aggressor = st.add_person(case, fixtures::aggressor()).unwrap().record.id;
+    st.add_photo_bytes(case, &fixtures::photo_jpeg(1200, 900, 3, 1), CaptureInfo::default()).unwrap();
+    let video = d._dir.path().join("v.mp4");
+    let mut v = fixtures::isobmff(b"mp42", 3 * 1024 * 1024 + 77);
+    v[5000] = 1;
+    std::fs::write(&video, &v).unwrap();
+    st.add_evidence_file(case, &video, None, CaptureInfo::default(), &NoProgress).unwrap();
+    let o = st
+        .issue_order(case, NewOrder {
+            restricted_person: aggressor,
+            protected_persons: vec![survivor],
+            prohibitions: vec!["contact".into()],
+            valid_from: None,
+            valid_until: None,
+            number: None,
+            survivor_opinion: None,
+        })
+        .unwrap()
+        .record;
+    st.record_violation(o.id, "called", o.valid_from + Duration::minutes(5)).unwrap();
+    st.make_referral(case, NewReferral { person_id: survivor, kind: ReferralKind::Shelter, organisation: "Refuge".into(), children_placed: 2, consent_given: true, note: None })
+        .unwrap();
+    case
+}
+
+#[test]
+fn devices_sync_everything_once_and_it_verifies_at_the_station() {
+    let s = server();
+    let (a, ca) = enrolled(&s, "KZ-DEMO-0417");
+    let (b, cb) = enrolled(&s, "KZ-DEMO-0418");
+    let case_a = field_case(&a);
+    let case_b = field_case(&b);
+    let before = a.store.sync_status().unwrap();
+    assert_eq!(before.pending_records, 8);
+    assert!(before.pending_bytes > 3 * 1024 * 1024);
+
+    let batch = SyncClient::push_items(&a.store.outbox_pending(100).unwrap()).unwrap();
+    let ra = ca.sync(&a.store, &NoProgress).unwrap();
+    assert_eq!((ra.acked, ra.rejected.len(), ra.pending_after), (8, 0, 0));
+    assert_eq!(ra.uploaded_bytes, before.pending_bytes);
+    let rb = cb.sync(&b.store, &NoProgress).unwrap();
+    assert_eq!(rb.acked, 8);
+    let status = a.store.sync_status().unwrap();
+    assert_eq!((status.pending_records, status.pending_bytes), (0, 0));
+    assert!(status.last_success_at.is_some());
+
+    // The station holds both chains, with its own receive time beside the device's.
+    let cases = s.station.storage().case_count().unwrap();
+    assert_eq!(cases.len(), 2);
+    assert!(cases.iter().all(|(_, n, _)| *n == 8));
+    let e = s.station.storage().entry(&case_a.to_string(), 1).unwrap().unwrap();
+    assert!(!e.received_at.is_empty() && !e.device_at.is_empty());
+
+    // Syncing again changes nothing; the same batch sent twice is acknowledged, not duplicated.
+    let again = ca.sync(&a.store, &NoProgress).unwrap();
+    assert_eq!(again.acked, 0);
+    let resent = ca.push(&a.store, &qorgau_core::sync::protocol::PushRequest { items: batch }).unwrap();
+    assert_eq!((resent.acked.len(), resent.rejected.len()), (8, 0), "re-sent entries are acknowledged again");
+    assert_eq!(s.station.storage().case_count().unwrap().iter().find(|c| c.0 == case_a.to_string()).unwrap().1, 8);
+
+    // Figures.
+    let today = chrono::Utc::now();
+    let f = s.station.figures(&(today - Duration::days(1)).to_rfc3339(), &(today + Duration::days(1)).to_rfc3339()).unwrap();
+    assert_eq!((f.cases, f.protection_orders_issued, f.order_violations), (2, 2, 2));
+    assert_eq!((f.shelter_placements_women, f.shelter_placements_children), (2, 4));
+
+    // The registry came back down: device B's order (and the violation) is known on A.
+    ca.sync(&a.store, &NoProgress).unwrap();
+    let check = a
+        .store
+        .check_person(&PersonQuery { iin: fixtures::aggressor().iin, name: None, date_of_birth: None, current_case: Some(case_a) })
+        .unwrap();
+    assert!(check.repeat_offender);
+    assert!(check.active_orders.len() >= 2, "{check:?}");
+    let _ = case_b;
+}
+
+#[test]
+fn a_tampered_record_or_entry_is_quarantined_reported_and_kept_on_the_device() {
+    let s = server();
+    let (a, ca) = enrolled(&s, "KZ-DEMO-0417");
+    let case = a.store.open_case(fixtures::neighbour_report_case()).unwrap().record.id;
+    a.store.add_person(case, fixtures::survivor()).unwrap();
+    a.store.add_person(case, fixtures::aggressor()).unwrap();
+    let items = a.store.outbox_pending(10).unwrap();
+    let mut push = SyncClient::push_items(&items).unwrap();
+    // The record of entry 2 altered on the way (a name changed): its hash no longer matches.
+    let rec = String::from_utf8(base64::Engine::decode(&base64::engine::general_purpose::STANDARD, push[1].payload.as_ref().unwrap()).unwrap()).unwrap();
+    push[1].payload = Some(base64::Engine::encode(&base64::engine::general_purpose::STANDARD, rec.replace("Aigerim", "Someone")));
+    let resp = ca.push(&a.store, &qorgau_core::sync::protocol::PushRequest { items: push.clone() }).unwrap();
+    assert_eq!(resp.acked, vec![(case.to_string(), 1)]);
+    assert_eq!(resp.rejected.len(), 1);
+    assert!(resp.rejected[0].reason.contains("payload does not match"), "{:?}", resp.rejected);
+    let q = s.station.storage().quarantined().unwrap();
+    assert_eq!(q.len(), 1);
+    assert_eq!((q[0].1, q[0].3.contains("payload")), (2, true));
+    // A changed log entry (its sequence rewritten) fails its signature.
+    let mut forged = push.clone();
+    let entry = String::from_utf8(base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &forged[2].entry).unwrap()).unwrap();
+    forged[2].entry = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, entry.replace("\"actor\":\"KZ-DEMO-0417\"", "\"actor\":\"KZ-DEMO-9999\""));
+    let resp = ca.push(&a.store, &qorgau_core::sync::protocol::PushRequest { items: vec![forged[2].clone()] }).unwrap();
+    assert!(resp.rejected.iter().any(|r| r.reason.contains("signature") || r.reason.contains("link")), "{resp:?}");
+    // The device still holds everything and the honest sync goes through.
+    assert_eq!(a.store.sync_status().unwrap().pending_records, 3);
+    let r = ca.sync(&a.store, &NoProgress).unwrap();
+    assert_eq!((r.acked, r.pending_after), (3, 0));
+    assert!(a.store.verify(case).unwrap().ok);
+}
+
+#[test]
+fn unenrolled_revoked_and_replayed_requests_are_refused() {
+    let s = server();
+    let stranger = device("KZ-NOBODY");
+    let c = SyncClient::new(&s.url());
+    let e = c.sync(&stranger.store, &NoProgress).unwrap_err();
+    assert!(e.to_string().contains("403") && e.to_string().contains("not enrolled"), "{e}");
+    // A used or unknown code is refused.
+    let bad = c.enrol(&stranger.store, "AAAABBBBCCCCDDDD").unwrap_err();
+    assert!(bad.to_string().contains("enrolment code"), "{bad}");
+
+    let (a, ca) = enrolled(&s, "KZ-DEMO-0417");
+    field_case(&a);
+    assert!(s.station.revoke(&a.store.device().device_id.to_string()).unwrap());
+    let e = ca.sync(&a.store, &NoProgress).unwrap_err();
+    assert!(e.to_string().contains("revoked"), "{e}");
+    assert_eq!(a.store.sync_status().unwrap().pending_records, 8, "nothing lost on the device");
+
+    // Raw requests: unsigned, garbage, replayed.
+    let agent = ureq::agent();
+    let unsigned = agent.post(&format!("{}/v1/entries", s.url())).send_bytes(b"{}");
+    assert!(matches!(unsigned, Err(ureq::Error::Status(401, _))));
+    let garbage: Vec<u8> = (0..2_000_000u64).map(|i| (i * 7919 % 251) as u8).collect();
+    let g = agent.post(&format!("{}/v1/enrol", s.url())).send_bytes(&garbage);
+    assert!(matches!(g, Err(ureq::Error::Status(400, _))), "garbage gets a 4xx");
+    let huge = agent.post(&format!("{}/v1/enrol", s.url())).send_bytes(&vec![b'{'; 70 * 1024 * 1024]);
+    assert!(matches!(huge, Err(ureq::Error::Status(413, _)) | Err(ureq::Error::Transport(_))), "oversized body refused");
+    let (b, _) = enrolled(&s, "KZ-DEMO-0418");
+    let ts = chrono::Utc::now().timestamp();
+    let nonce = "00112233445566778899aabbccddeeff";
+    let text = qorgau_core::sync::protocol::signing_text("GET", "/v1/registry", &qorgau_core::crypto::hash::Sha256::of(b"").hex(), "", "", ts, nonce);
+    let sig = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, b.store.sign_request(&text).unwrap());
+    let req = || {
+        agent
+            .get(&format!("{}/v1/registry", s.url()))
+            .set("qorgau-device", &b.store.device().device_id.to_string())
+            .set("qorgau-timestamp", &ts.to_string())
+            .set("qorgau-nonce", nonce)
+            .set("qorgau-signature", &sig)
+            .call()
+    };
+    assert!(req().is_ok());
+    assert!(matches!(req(), Err(ureq::Error::Status(401, _))), "the same nonce twice is a replay");
+}
