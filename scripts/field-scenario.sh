@@ -110,4 +110,28 @@ if echo "$OUT" | grep -Eq 'BAD|BROKEN|MISMATCH|FAILED'; then
   echo "bundle verification FAILED"; exit 1
 fi
 
+say "13. Back in range of the station: it is started locally, the phone enrols, syncs, and the station verifies and counts"
+cd "$ROOT"
+cargo build --release --quiet -p qorgau-station
+S="$ROOT/target/release/qorgau-station"
+SDATA="$WORK/station"
+"$S" --data "$SDATA" serve --listen 127.0.0.1:0 > "$WORK/station.log" 2>&1 &
+SPID=$!
+trap 'kill $SPID 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do grep -q "listening on" "$WORK/station.log" 2>/dev/null && break; sleep 0.1; done
+URL=$(grep -o "http://127.0.0.1:[0-9]*" "$WORK/station.log" | head -1)
+echo "station at $URL (data in $SDATA)"
+CODE=$("$S" --data "$SDATA" enrolment-code --officer KZ-DEMO-0417 --unit "Astana DV response team 3 (synthetic)")
+echo "the duty officer reads out the one-time enrolment code $CODE"
+"$Q" enrol --station "$URL" --code "$CODE"
+"$Q" sync --status
+"$Q" sync
+echo "station: devices, cases received, verification failures:"
+"$S" --data "$SDATA" devices
+"$S" --data "$SDATA" cases
+"$S" --data "$SDATA" failures
+echo "(no failures listed: everything verified)"
+"$S" --data "$SDATA" figures --from "$(date -u -d yesterday +%F)" --to "$(date -u -d tomorrow +%F)"
+kill $SPID 2>/dev/null || true
+
 say "Done. Everything is in $WORK (device store encrypted under $QORGAU_HOME; the bundle holds plaintext for court)."

@@ -81,6 +81,20 @@ pub enum Command {
     /// Risk assessments (psychologists record; every role sees the level).
     #[command(subcommand)]
     Assessment(AssessmentCmd),
+    /// Enrol this device with a station (one-time code from the duty officer).
+    Enrol {
+        /// The station's address, e.g. http://127.0.0.1:8440.
+        #[arg(long)]
+        station: String,
+        #[arg(long)]
+        code: String,
+    },
+    /// Sync with the station: pull the registry, upload originals, push the outbox.
+    Sync {
+        /// Only show what is waiting.
+        #[arg(long)]
+        status: bool,
+    },
     /// Write synthetic media and registries for demos and tests (no real people).
     #[command(subcommand)]
     Synth(SynthCmd),

@@ -184,6 +184,46 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
         Command::Referral(cmd) => orders::referral(&open(cli)?, cmd, out)?,
         Command::Profile(cmd) => orders::profile(&open(cli)?, cmd, out)?,
         Command::Assessment(cmd) => orders::assessment(&open(cli)?, cmd, out)?,
+        Command::Enrol { station, code } => {
+            let store = open(cli)?;
+            let r = qorgau_core::sync::client::SyncClient::new(station).enrol(&store, code)?;
+            out.message(
+                &format!("enrolled with {station} as {} ({}); station key {} trusted", r.certificate.officer, r.certificate.unit, &r.station_public_key[..16]),
+                &serde_json::to_value(&r)?,
+            )?;
+        }
+        Command::Sync { status } => {
+            let store = open(cli)?;
+            if !*status {
+                let url = store.station()?.ok_or_else(|| Error::invalid("station", "enrol the device first (qorgau enrol)"))?;
+                let bar = progress::Bar::new(cli.json);
+                let r = qorgau_core::sync::client::SyncClient::new(&url).sync(&store, &bar);
+                bar.finish();
+                let r = r?;
+                let mut text = format!(
+                    "synced with {url}: {} entries acknowledged, {} bytes of originals uploaded, {} refused{}",
+                    r.acked,
+                    r.uploaded_bytes,
+                    r.rejected.len(),
+                    r.registry.as_ref().map(|g| format!("; registry #{} ({} rows, {} device keys)", g.sequence, g.rows, g.devices)).unwrap_or_default()
+                );
+                for x in &r.rejected {
+                    text.push_str(&format!("\n  refused: case {} entry {}: {}", x.case, x.seq, x.reason));
+                }
+                out.message(&text, &serde_json::to_value(&r)?)?;
+            }
+            let s = store.sync_status()?;
+            out.message(
+                &format!(
+                    "waiting: {} entries, {} bytes; last success {}; last error {}",
+                    s.pending_records,
+                    s.pending_bytes,
+                    s.last_success_at.as_deref().unwrap_or("never"),
+                    s.last_error.as_deref().unwrap_or("none")
+                ),
+                &serde_json::to_value(&s)?,
+            )?;
+        }
         Command::Synth(cmd) => match cmd {
             SynthCmd::Registry { station_key, out: path, sequence, rows, prior } => {
                 let key = synth::registry(station_key, path, *sequence, *rows, prior)?;

@@ -23,4 +23,8 @@ echo "$OUT" | grep -Eq "^[0-9]+ files OK by sha256sum -c$" || fail "sha256sum -c
 # The device store holds no statement text or name in clear.
 if grep -rqa "Aigerim" "$WORK/device/store"; then fail "a name is stored in clear"; fi
 if grep -rqa "итеріп" "$WORK/device/store"; then fail "statement text is stored in clear"; fi
+echo "$OUT" | grep -Eq "^synced with http://127.0.0.1:[0-9]+: 17 entries acknowledged, [0-9]+ bytes of originals uploaded, 0 refused" || fail "the sync did not acknowledge all 17 entries"
+echo "$OUT" | grep -q "waiting: 0 entries, 0 bytes" || fail "entries still waiting after the sync"
+echo "$OUT" | grep -Eq "protection orders issued +1$" || fail "figures: one order"
+echo "$OUT" | grep -Eq "shelter placements: children +1$" || fail "figures: one child placed"
 echo "field scenario OK"

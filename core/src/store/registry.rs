@@ -83,7 +83,14 @@ pub struct RegistryImport {
 
 impl Store {
     /// Sets the station's public key, which must sign every registry file (done at enrolment).
+    /// A different station's key starts from an empty registry: sequence numbers belong to the
+    /// station that signed them.
     pub fn trust_station_key(&self, key: PublicKey) -> Result<()> {
+        let old: Option<Vec<u8>> =
+            self.conn().query_row("SELECT public_key FROM trusted_keys WHERE key_id = 'station'", [], |r| r.get(0)).optional()?;
+        if old.is_some_and(|o| o != key.0) {
+            self.conn().execute_batch("DELETE FROM registry; DELETE FROM registry_state;")?;
+        }
         self.conn().execute(
             "INSERT INTO trusted_keys (key_id, public_key, revoked) VALUES ('station', ?1, 0)
              ON CONFLICT(key_id) DO UPDATE SET public_key = excluded.public_key, revoked = 0",
