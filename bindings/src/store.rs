@@ -13,7 +13,8 @@ use qorgau_core::model::{
     CaptureInfo, Case, DueItem, Evidence, Intervention, Language, MediaKind, NewCase, NewIntervention, NewOrder, NewPerson,
     NewReferral, NewStatement, OrderRules, OrderStatus, ReferralChange, ReferralState,
 };
-use qorgau_core::store::{PersonCheck, PersonQuery, Profile, RegistryImport, ServeOrder};
+use qorgau_core::store::{PersonCheck, PersonQuery, Profile, RegistryImport, ServeOrder, SyncStatus};
+use qorgau_core::sync::client::SyncReport;
 use qorgau_core::store::CustodyEntry;
 use qorgau_core::{CaseFile, CaseSummary, DeviceInfo, DeviceProfile, Store, StoreOptions, VerifyReport};
 use qorgau_core::export::ExportSummary;
@@ -332,5 +333,35 @@ impl QorgauStore {
     /// A survivor's levels over time.
     pub fn level_trend(&self, survivor_id: Uuid) -> Result<Vec<TrendPoint>, QorgauError> {
         guard(|| Ok(self.inner.level_trend(survivor_id)?))
+    }
+
+    // ---- sync -----------------------------------------------------------------------------
+
+    /// What is waiting for the station, for the sync screen.
+    pub fn sync_status(&self) -> Result<SyncStatus, QorgauError> {
+        guard(|| Ok(self.inner.sync_status()?))
+    }
+
+    /// The station this device is enrolled with.
+    pub fn station(&self) -> Result<Option<String>, QorgauError> {
+        guard(|| Ok(self.inner.station()?))
+    }
+
+    /// Enrols the device with a station using the duty officer's one-time code.
+    pub fn enrol(&self, station_url: String, code: String) -> Result<(), QorgauError> {
+        guard(|| {
+            qorgau_core::sync::client::SyncClient::new(&station_url).enrol(&self.inner, &code)?;
+            Ok(())
+        })
+    }
+
+    /// Syncs with the enrolled station (blocking: call it from a background worker). Progress is
+    /// reported in bytes of originals uploaded; `is_cancelled` stops it between pieces, keeping
+    /// everything not yet acknowledged in the outbox.
+    pub fn sync(&self, progress: Option<Arc<dyn ProgressObserver>>) -> Result<SyncReport, QorgauError> {
+        guard(|| {
+            let url = self.inner.station()?.ok_or_else(|| qorgau_core::Error::invalid("station", "enrol the device first"))?;
+            Ok(qorgau_core::sync::client::SyncClient::new(&url).sync(&self.inner, &ProgressAdapter(progress))?)
+        })
     }
 }

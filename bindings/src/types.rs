@@ -14,6 +14,9 @@ use qorgau_core::model::*;
 use qorgau_core::document::pdf::OrderCopy;
 use qorgau_core::document::qr::OrderPayload;
 use qorgau_core::registry::RegistryKind;
+use qorgau_core::store::SyncStatus;
+use qorgau_core::sync::client::SyncReport;
+use qorgau_core::sync::protocol::Rejected;
 use qorgau_core::store::{
     ActiveOrder, CustodyEntry, EventKind, MatchKind, OrderSource, PersonCheck, PersonQuery, Profile, RegistryImport, ServeOrder,
     SignedEntry,
@@ -818,6 +821,34 @@ pub struct TrendPoint {
     pub score: u32,
     pub level: String,
     pub level_rank: u32,
+}
+
+// ---- sync ---------------------------------------------------------------------------------
+
+#[uniffi::remote(Record)]
+pub struct SyncStatus {
+    pub pending_records: u64,
+    pub pending_bytes: u64,
+    pub oldest_pending_at: Option<String>,
+    pub last_success_at: Option<String>,
+    pub last_error: Option<String>,
+    pub last_error_at: Option<String>,
+}
+
+#[uniffi::remote(Record)]
+pub struct Rejected {
+    pub case: String,
+    pub seq: u64,
+    pub reason: String,
+}
+
+#[uniffi::remote(Record)]
+pub struct SyncReport {
+    pub acked: u64,
+    pub rejected: Vec<Rejected>,
+    pub uploaded_bytes: u64,
+    pub registry: Option<RegistryImport>,
+    pub pending_after: u64,
 }
 
 // ---- results with their place in the chain ------------------------------------------------
