@@ -163,7 +163,7 @@ impl Store {
                 self.log_event(
                     summary.case_id,
                     EventKind::AccessDenied,
-                    &serde_json::json!({ "assessment": id, "wanted": "clinical_content", "role": format!("{role:?}").to_lowercase() }),
+                    &serde_json::json!({ "assessment": id, "wanted": "clinical_content", "role": super::profiles::role_str(role) }),
                 )?;
                 return Err(Error::PermissionDenied { action: "read the answers and clinical notes (psychologists only)".into() });
             }

@@ -44,7 +44,7 @@ pub(crate) struct ActiveProfile {
     pub clinical_key: Option<[u8; 32]>,
 }
 
-fn role_str(r: TeamRole) -> &'static str {
+pub(crate) fn role_str(r: TeamRole) -> &'static str {
     match r {
         TeamRole::Officer => "officer",
         TeamRole::Psychologist => "psychologist",

@@ -21,6 +21,11 @@ struct QorgauApp: App {
                         PrivacyCover()
                     }
                 }
+                // A shared phone: the acting profile (a psychologist's clinical access) ends when
+                // the app goes to the background.
+                .onChange(of: scenePhase) { phase in
+                    if phase == .background { model.signOutProfile() }
+                }
         }
     }
 }
@@ -50,6 +55,12 @@ final class AppModel: ObservableObject {
         } catch {
             state = .failed(QorgauAppError(error, language: language))
         }
+    }
+
+    /// Signs the acting profile out (back to the device's officer, no clinical access).
+    func signOutProfile() {
+        guard case let .ready(session) = state else { return }
+        session.store.lockProfile()
     }
 
     func create(profile: DeviceProfile) async {

@@ -69,3 +69,15 @@ public final class FieldSession: Sendable {
     /// The officer as a team member (for new cases and `takenBy`).
     public var officer: TeamMember { device.profile.officer }
 }
+
+extension FieldSession {
+    /// Runs `work` with the store off the main thread and maps a failure to what the officer
+    /// is shown in `language`.
+    public func run<T: Sendable>(_ language: Language, _ work: @escaping @Sendable (QorgauStore) throws -> T) async -> Result<T, QorgauAppError> {
+        do {
+            return .success(try await perform(work))
+        } catch {
+            return .failure(QorgauAppError(error, language: language))
+        }
+    }
+}

@@ -29,6 +29,8 @@ public struct QorgauAppError: LocalizedError, Sendable, Equatable {
         case wrongPin(attemptsLeft: UInt32)
         /// Too many wrong PINs: locked until `until` (RFC 3339).
         case profileLocked(until: String)
+        /// Talking to the station failed; everything stays on the device (outbox).
+        case sync
         case cancelled
         case keyStore
         case io
@@ -78,6 +80,7 @@ public struct QorgauAppError: LocalizedError, Sendable, Equatable {
         case let .PermissionDenied(message): self.init(kind: .permissionDenied, language: language, technicalDetail: message)
         case let .WrongPin(attemptsLeft, message): self.init(kind: .wrongPin(attemptsLeft: attemptsLeft), language: language, technicalDetail: message)
         case let .ProfileLocked(until, message): self.init(kind: .profileLocked(until: until), language: language, technicalDetail: message)
+        case let .Sync(message): self.init(kind: .sync, language: language, technicalDetail: message)
         case .Cancelled: self.init(kind: .cancelled, language: language, technicalDetail: "cancelled")
         case let .KeyStore(message): self.init(kind: .keyStore, language: language, technicalDetail: message)
         case let .Io(message): self.init(kind: .io, language: language, technicalDetail: message)
@@ -152,6 +155,7 @@ enum UserMessages {
                         ru: "Запись не найдена на устройстве.",
                         en: "This record was not found on the device.")(l)
         case .conflict:
+            if let specific = conflictMessage(e.technicalDetail) { return specific(l) }
             return Text(kk: "Бұл әрекетке қазір рұқсат жоқ.",
                         ru: "Это действие сейчас недоступно.",
                         en: "This action is not allowed now.")(l)
@@ -172,14 +176,17 @@ enum UserMessages {
                         ru: "Хранилище на устройстве не читается (повреждено или создано более новой версией приложения).",
                         en: "The store on this device cannot be read (damaged, or written by a newer version of the app).")(l)
         case .invalidQr:
+            if let specific = qrMessage(e.technicalDetail) { return specific(l) }
             return Text(kk: "Қорғау нұсқамасының QR-коды жарамсыз (бүлінген, өзгертілген, мерзімі өткен, кері қайтарылған немесе белгісіз орган берген). Нұсқаманы басқа жолмен тексеріңіз.",
                         ru: "QR-код защитного предписания недействителен (повреждён, изменён, просрочен, отозван или выдан неизвестным органом). Проверьте предписание другим способом.",
                         en: "This protection order's QR code is not valid (damaged, altered, expired, revoked or from an unknown issuer). Check the order another way.")(l)
         case .invalidRegistry:
+            if let specific = registryMessage(e.technicalDetail) { return specific(l) }
             return Text(kk: "Полиция бөлімінен келген тізілім файлы қабылданбады. Ештеңе өзгертілген жоқ.",
                         ru: "Файл реестра из отдела полиции отклонён. Ничего не изменено.",
                         en: "The registry file from the police station was refused. Nothing was changed.")(l)
         case .permissionDenied:
+            if let specific = permissionMessage(e.technicalDetail) { return specific(l) }
             return Text(kk: "Сіздің рөліңіз бұл әрекетке рұқсат бермейді.",
                         ru: "Ваша роль не позволяет выполнить это действие.",
                         en: "Your role does not allow this action.")(l)
@@ -192,6 +199,10 @@ enum UserMessages {
             return Text(kk: "PIN-код тым көп рет қате енгізілді. Профиль \(when) дейін бұғатталды.",
                         ru: "Слишком много неверных PIN-кодов. Профиль заблокирован до \(when).",
                         en: "Too many wrong PINs. The profile is locked until \(when).")(l)
+        case .sync:
+            return Text(kk: "Бөліммен байланыс болмады. Бәрі осы құрылғыда сақталған және кейін жіберіледі.",
+                        ru: "Не удалось связаться с отделом. Всё сохранено на этом устройстве и будет отправлено позже.",
+                        en: "Could not reach the station. Everything is kept on this device and will be sent later.")(l)
         case .cancelled:
             return Text(kk: "Тоқтатылды. Ештеңе сақталған жоқ.",
                         ru: "Отменено. Ничего не сохранено.",
@@ -213,10 +224,7 @@ enum UserMessages {
 
     /// An RFC 3339 instant as local date and time in the language's conventions (as given if unparsable).
     static func localTime(_ rfc3339: String, _ l: Language) -> String {
-        let parser = ISO8601DateFormatter()
-        parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        let plain = ISO8601DateFormatter()
-        guard let date = parser.date(from: rfc3339) ?? plain.date(from: rfc3339) else { return rfc3339 }
+        guard let date = Dates.rfc3339(rfc3339) else { return rfc3339 }
         let f = DateFormatter()
         f.locale = Locale(identifier: l == .kk ? "kk_KZ" : l == .ru ? "ru_RU" : "en_GB")
         f.dateStyle = .short
@@ -250,6 +258,90 @@ enum UserMessages {
         return Text(kk: "ЖСН жарамсыз.", ru: "ИИН недействителен.", en: "This IIN is not valid.")
     }
 
+    static func conflictMessage(_ detail: String) -> Text? {
+        if detail.contains("already served") {
+            return Text(kk: "Бұл нұсқама бұрын табыс етілген.", ru: "Это предписание уже вручено.", en: "This order was already served.")
+        }
+        if detail.contains("order is revoked") || detail.contains("already revoked") {
+            return Text(kk: "Бұл нұсқаманың күші жойылған.", ru: "Это предписание отменено.", en: "This order is revoked.")
+        }
+        if detail.contains("consent was withdrawn") {
+            return Text(kk: "Келісім кері қайтарылды: бұл жолдама жабық.",
+                        ru: "Согласие отозвано: это направление закрыто.",
+                        en: "Consent was withdrawn: this referral is closed.")
+        }
+        if detail.contains("referral is closed") {
+            return Text(kk: "Бұл жолдама жабық.", ru: "Это направление закрыто.", en: "This referral is closed.")
+        }
+        if detail.contains("badge exists") {
+            return Text(kk: "Бұл төсбелгі нөмірімен профиль бар.", ru: "Профиль с этим номером жетона уже есть.", en: "A profile with this badge number already exists.")
+        }
+        if detail.contains("order number is already used") {
+            return Text(kk: "Бұл нұсқама нөмірі бұрын қолданылған.", ru: "Этот номер предписания уже использован.", en: "This order number is already used.")
+        }
+        return nil
+    }
+
+    static func permissionMessage(_ detail: String) -> Text? {
+        if detail.contains("clinical notes") {
+            return Text(kk: "Жауаптар мен клиникалық жазбаларды тек психолог оқи алады. Бұл әрекет іс журналына тіркелді.",
+                        ru: "Ответы и клинические записи доступны только психологу. Эта попытка записана в журнал дела.",
+                        en: "Only a psychologist can read the answers and clinical notes. This attempt was recorded in the case log.")
+        }
+        if detail.contains("psychologist profile") {
+            return Text(kk: "Жаңа психолог профилін қосу үшін психолог жүйеге кіруі керек.",
+                        ru: "Чтобы добавить профиль психолога, должен войти психолог.",
+                        en: "A psychologist must be signed in to add another psychologist profile.")
+        }
+        if detail.contains("record a risk assessment") || detail.contains("clinical key") {
+            return Text(kk: "Қауіпті бағалауды тек PIN-кодымен кірген психолог тіркей алады.",
+                        ru: "Оценку риска может записать только психолог, вошедший со своим PIN-кодом.",
+                        en: "Only a psychologist signed in with their PIN can record a risk assessment.")
+        }
+        return nil
+    }
+
+    static func qrMessage(_ detail: String) -> Text? {
+        if detail.contains("expired") {
+            return Text(kk: "Бұл нұсқаманың мерзімі өтіп кеткен.", ru: "Срок действия этого предписания истёк.", en: "This order has expired.")
+        }
+        if detail.contains("altered") {
+            return Text(kk: "Код өзгертілген: қолтаңба сәйкес келмейді. Құжатқа күмәнмен қараңыз.",
+                        ru: "Код изменён: подпись не совпадает. Относитесь к документу с подозрением.",
+                        en: "The code was altered: the signature does not match. Treat the paper as suspect.")
+        }
+        if detail.contains("revoked device") {
+            return Text(kk: "Кодқа күші жойылған құрылғы қол қойған. Нұсқаманы бөлім арқылы тексеріңіз.",
+                        ru: "Код подписан отозванным устройством. Проверьте предписание через отдел.",
+                        en: "The code was signed by a revoked device. Check the order with the station.")
+        }
+        if detail.contains("unknown device") {
+            return Text(kk: "Кодқа бұл телефонға белгісіз құрылғы қол қойған: тізілімді жаңартыңыз немесе нұсқаманы басқа жолмен тексеріңіз.",
+                        ru: "Код подписан неизвестным этому телефону устройством: обновите реестр или проверьте предписание иначе.",
+                        en: "The code was signed by a device this phone does not know: update the registry, or check the order another way.")
+        }
+        if detail.contains("cut off") {
+            return Text(kk: "Бұл Qorgau нұсқамасының коды емес немесе толық оқылмады. Қайта сканерлеңіз.",
+                        ru: "Это не код предписания Qorgau или он считан не полностью. Отсканируйте ещё раз.",
+                        en: "Not a Qorgau order code, or not read completely. Scan it again.")
+        }
+        return nil
+    }
+
+    static func registryMessage(_ detail: String) -> Text? {
+        if detail.contains("no station key") {
+            return Text(kk: "Құрылғы әлі бөлімге тіркелмеген: алдымен бөлімнің кілтін енгізіңіз.",
+                        ru: "Устройство ещё не зарегистрировано в отделе: сначала укажите ключ отдела.",
+                        en: "This device is not enrolled with a station yet: trust the station's key first.")
+        }
+        if detail.contains("out of sequence") {
+            return Text(kk: "Тізілім файлы ескі немесе ретсіз. Бөлімнен соңғысын алыңыз. Ештеңе өзгертілген жоқ.",
+                        ru: "Файл реестра устарел или идёт не по порядку. Получите последний в отделе. Ничего не изменено.",
+                        en: "The registry file is older or out of order. Get the latest from the station. Nothing was changed.")
+        }
+        return nil
+    }
+
     static func specificInputMessage(field: String, detail: String) -> Text? {
         switch field {
         case "text":
@@ -268,6 +360,74 @@ enum UserMessages {
             return Text(kk: "Туған күні ЖСН-дегі күнмен сәйкес келмейді.",
                         ru: "Дата рождения не совпадает с датой в ИИН.",
                         en: "The date of birth does not match the one in the IIN.")
+        case "pin" where detail.contains("too easy"):
+            return Text(kk: "PIN-кодты табу тым оңай (бірдей цифрлар немесе қатар). Басқасын таңдаңыз.",
+                        ru: "PIN-код слишком простой (одинаковые цифры или подряд). Выберите другой.",
+                        en: "This PIN is too easy to guess (one digit repeated, or a run). Choose another.")
+        case "pin":
+            return Text(kk: "PIN-код 6–12 цифрдан тұрады.",
+                        ru: "PIN-код состоит из 6–12 цифр.",
+                        en: "A PIN has 6 to 12 digits.")
+        case "consent":
+            return Text(kk: "Жолдау үшін адамның келісімі керек: сұрақты оқып беріп, жауабын алдымен тіркеңіз.",
+                        ru: "Для направления нужно согласие человека: зачитайте вопрос и сначала отметьте ответ.",
+                        en: "A referral needs the person's consent: read the question out and record the answer first.")
+        case "children_placed":
+            return Text(kk: "Балалар тек баспанаға немесе дағдарыс орталығына жолдаумен бірге орналастырылады.",
+                        ru: "Дети размещаются только при направлении в приют или кризисный центр.",
+                        en: "Children are placed only with a shelter or crisis centre referral.")
+        case "restricted_person" where detail.contains("aged"):
+            return Text(kk: "Шектелетін адам кемінде 16 жаста болуы керек.",
+                        ru: "Ограничиваемому лицу должно быть не меньше 16 лет.",
+                        en: "The restricted person must be aged 16 or more.")
+        case "restricted_person" where detail.contains("date of birth"):
+            return Text(kk: "Жасын тексеру үшін шектелетін адамның ЖСН-ін немесе туған күнін енгізіңіз.",
+                        ru: "Укажите ИИН или дату рождения ограничиваемого лица, чтобы проверить возраст.",
+                        en: "Enter the restricted person's IIN or date of birth to check the minimum age.")
+        case "restricted_person" where detail.contains("survivor or child"):
+            return Text(kk: "Жәбірленуші немесе бала шектелетін адам бола алмайды.",
+                        ru: "Пострадавшая или ребёнок не могут быть ограничиваемым лицом.",
+                        en: "A survivor or a child cannot be the restricted person.")
+        case "protected_persons" where detail.contains("also be protected"):
+            return Text(kk: "Шектелетін адам қорғалатын адам бола алмайды.",
+                        ru: "Ограничиваемое лицо не может быть защищаемым.",
+                        en: "The restricted person cannot also be protected.")
+        case "valid_until" where detail.contains("longer than"):
+            return Text(kk: "Нұсқаманың жалпы мерзімі ережеде рұқсат етілгеннен ұзақ.",
+                        ru: "Общий срок предписания больше, чем допускают правила.",
+                        en: "The order would run longer in total than the rules allow.")
+        case "valid_until" where detail.contains("extension"):
+            return Text(kk: "Ұзарту нұсқаманың қазіргі аяқталу күнінен кейін аяқталуы керек.",
+                        ru: "Продление должно заканчиваться позже текущего срока предписания.",
+                        en: "An extension must end later than the order does now.")
+        case "witnesses":
+            return Text(kk: "Қол қоюдан бас тартуды кемінде бір куәгердің қатысуымен тіркеңіз.",
+                        ru: "Отказ от подписи фиксируется в присутствии хотя бы одного свидетеля.",
+                        en: "A refusal to sign needs at least one witness present.")
+        case "occurred_at":
+            return Text(kk: "Бұзушылық уақыты нұсқаманың қолданылу мерзімінен тыс.",
+                        ru: "Время нарушения вне срока действия предписания.",
+                        en: "The time of the violation is outside the order's validity.")
+        case "query":
+            return Text(kk: "ЖСН-ді немесе аты-жөні мен туған күнін енгізіңіз.",
+                        ru: "Укажите ИИН или ФИО и дату рождения.",
+                        en: "Enter an IIN, or a name and a date of birth.")
+        case "answers":
+            return Text(kk: "Әр сұраққа жауап беріңіз (иә, жоқ немесе білмеймін).",
+                        ru: "Ответьте на каждый вопрос (да, нет или не знаю).",
+                        en: "Answer every question (yes, no or don't know).")
+        case "override_reason":
+            return Text(kk: "Қауіп деңгейін көтерудің себебін жазыңыз.",
+                        ru: "Напишите, почему уровень риска повышен.",
+                        en: "Write why the risk level is raised.")
+        case "override_level":
+            return Text(kk: "Кәсіби пікір деңгейді тек көтере алады, төмендете алмайды.",
+                        ru: "Профессиональное суждение может только повысить уровень, но не понизить.",
+                        en: "Professional judgement can raise the level, not lower it.")
+        case "survivor_id":
+            return Text(kk: "Қауіпті бағалау осы істегі жәбірленушімен жүргізіледі.",
+                        ru: "Оценка риска проводится с пострадавшей по этому делу.",
+                        en: "A risk assessment is made with the survivor on this case.")
         default:
             return nil
         }
@@ -289,6 +449,22 @@ enum UserMessages {
         case "purpose": return Text(kk: "мақсаты", ru: "цель", en: "purpose")
         case "signature": return Text(kk: "қолы", ru: "подпись", en: "signature")
         case "platform_thumbnail": return Text(kk: "алдын ала көрініс", ru: "превью", en: "preview")
+        case "pin": return Text(kk: "PIN-код", ru: "PIN-код", en: "PIN")
+        case "profile": return Text(kk: "профиль (аты-жөні мен төсбелгі нөмірі)", ru: "профиль (ФИО и номер жетона)", en: "profile (name and badge number)")
+        case "restricted_person": return Text(kk: "шектелетін адам", ru: "ограничиваемое лицо", en: "restricted person")
+        case "protected_persons": return Text(kk: "қорғалатын адамдар", ru: "защищаемые лица", en: "protected persons")
+        case "prohibitions": return Text(kk: "тыйым салулар (кемінде біреуі)", ru: "запреты (хотя бы один)", en: "prohibitions (at least one)")
+        case "valid_until": return Text(kk: "қолданылу мерзімі", ru: "срок действия", en: "end of validity")
+        case "number": return Text(kk: "нұсқама нөмірі", ru: "номер предписания", en: "order number")
+        case "reason": return Text(kk: "себебі", ru: "причина", en: "reason")
+        case "description": return Text(kk: "сипаттамасы", ru: "описание", en: "description")
+        case "outcome": return Text(kk: "нәтижесі", ru: "результат", en: "outcome")
+        case "next_check": return Text(kk: "келесі тексеру күні (іс-шарадан кейін)", ru: "дата следующей проверки (после мероприятия)", en: "next check (after the intervention)")
+        case "organisation": return Text(kk: "ұйым", ru: "организация", en: "organisation")
+        case "status": return Text(kk: "мәртебесі", ru: "статус", en: "status")
+        case "calendar": return Text(kk: "оқиғалар күнтізбесі", ru: "календарь инцидентов", en: "incident calendar")
+        case "instrument": return Text(kk: "бағалау құралы", ru: "инструмент оценки", en: "assessment instrument")
+        case "public_key": return Text(kk: "бөлімшенің ашық кілті (64 он алтылық цифр)", ru: "открытый ключ отдела (64 шестнадцатеричные цифры)", en: "station public key (64 hex digits)")
         default: return nil
         }
     }

@@ -27,6 +27,13 @@ open class ViewModel {
     func didChange() {
         onChange?()
     }
+
+    /// Applies `change` between one `willChange` and one `didChange`.
+    final func mutate(_ change: () -> Void) {
+        willChange()
+        change()
+        didChange()
+    }
 }
 
 #if canImport(Combine)
@@ -55,3 +62,5 @@ public enum Phase<Value: Sendable>: Sendable {
         return false
     }
 }
+
+extension Phase: Equatable where Value: Equatable {}

@@ -76,6 +76,29 @@ enum Synthetic {
         }
         return URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/scene-photo-640x480.jpg")
     }
+
+    /// A signed registry snapshot with one synthetic person known only by name and date of birth
+    /// (Nurlan Sampleuly, 1990-11-02), made by `ios/scripts/make-registry-fixture.py` with a
+    /// synthetic station key derived from a fixed seed; this is its public key.
+    static var registryURL: URL {
+        if let url = Bundle.module.url(forResource: "registry-name-dob", withExtension: "jsonl", subdirectory: "Fixtures") {
+            return url
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/registry-name-dob.jsonl")
+    }
+    static let stationKey = "8d6fe9e1da4fab327e7c7e7a7cb4c1e57498187f8707b25a18d2925798ecfc8d"
+
+    /// A signature as a finger would draw it: a few strokes across the pad.
+    static var signature: SignatureDrawing {
+        var d = SignatureDrawing(width: 600, height: 240)
+        d.begin(at: .init(x: 40, y: 160))
+        for i in 1...60 { d.add(.init(x: 40 + Double(i) * 6, y: 160 - 60 * sin(Double(i) / 6))) }
+        d.begin(at: .init(x: 420, y: 60))
+        d.add(.init(x: 470, y: 200))
+        d.add(.init(x: 560, y: 90))
+        return d
+    }
+
     static let photoSha256 = "a493f1f0ba66e3e9138e56b0da799a8ea69f2ff435aea14a6b5c3d1d80140d23"
 
     /// An MP4-like file: an ISO-BMFF `ftyp` box (brand mp42) and `payload` bytes of synthetic data.
@@ -145,4 +168,11 @@ func XCTAssertQorgauError<T>(_ body: @autoclosure () throws -> T, _ what: String
     } catch {
         XCTFail("expected QorgauError.\(what), got \(type(of: error)): \(error)", file: file, line: line)
     }
+}
+
+/// `XCTUnwrap` for an async expression (an autoclosure cannot await).
+@MainActor
+func unwrapped<T>(_ body: @MainActor () async -> T?, file: StaticString = #filePath, line: UInt = #line) async throws -> T {
+    let value = await body()
+    return try XCTUnwrap(value, file: file, line: line)
 }

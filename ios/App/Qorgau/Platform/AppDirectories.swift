@@ -25,6 +25,20 @@ enum AppDirectories {
         }
     }
 
+    /// Printable protection orders (personal data): shared, then deleted.
+    static var documents: URL {
+        get throws {
+            try directory(FileManager.default.temporaryDirectory.appendingPathComponent("documents", isDirectory: true), protection: .complete)
+        }
+    }
+
+    /// Registry files from the station, copied in from the Files app before import.
+    static var imports: URL {
+        get throws {
+            try directory(FileManager.default.temporaryDirectory.appendingPathComponent("imports", isDirectory: true), protection: .complete)
+        }
+    }
+
     private static var appSupport: URL {
         FileManager.default.urls(for: .applicationSupportDirectory, in: .userDomainMask)[0]
     }

@@ -7,6 +7,7 @@ struct CaseListView: View {
     let session: FieldSession
     @StateObject private var vm: CaseListViewModel
     @State private var showingNewCase = false
+    @State private var showingSignIn = false
     @State private var path: [CaseRef] = []
 
     init(session: FieldSession, language: Language) {
@@ -37,6 +38,25 @@ struct CaseListView: View {
                 ToolbarItem(placement: .primaryAction) {
                     Button { showingNewCase = true } label: { Label("cases.new", systemImage: "plus") }
                 }
+                ToolbarItem(placement: .navigationBarLeading) {
+                    Button { showingSignIn = true } label: { Label("cases.signIn", systemImage: "person.badge.key") }
+                }
+                ToolbarItemGroup(placement: .bottomBar) {
+                    NavigationLink { CheckPersonView(session: session, language: vm.language) } label: {
+                        Label("cases.checkPerson", systemImage: "person.text.rectangle")
+                    }
+                    Spacer()
+                    NavigationLink { QrScanView(session: session, language: vm.language) } label: {
+                        Label("cases.scanOrder", systemImage: "qrcode.viewfinder")
+                    }
+                    Spacer()
+                    NavigationLink { DueThisWeekView(session: session, language: vm.language) } label: {
+                        Label("cases.due", systemImage: "calendar.badge.clock")
+                    }
+                }
+            }
+            .sheet(isPresented: $showingSignIn) {
+                SignInView(session: session, language: vm.language)
             }
             .sheet(isPresented: $showingNewCase) {
                 NewCaseView(session: session, language: vm.language) { opened in
@@ -105,6 +125,23 @@ struct CaseDetailView: View {
                 }
                 NavigationLink { VerifyExportView(session: session, caseId: caseId, language: language) } label: {
                     Label("case.verifyExport", systemImage: "checkmark.seal")
+                }
+            }
+            Section("case.protection") {
+                NavigationLink { CheckPersonView(session: session, currentCase: caseId, language: language) } label: {
+                    Label("case.checkPerson", systemImage: "person.text.rectangle")
+                }
+                NavigationLink { OrderView(session: session, caseId: caseId, language: language) } label: {
+                    Label("case.orders", systemImage: "doc.text.fill")
+                }
+                NavigationLink { AssessmentSummaryView(session: session, caseId: caseId, language: language) } label: {
+                    Label("case.risk", systemImage: "gauge.with.needle")
+                }
+                NavigationLink { ReferralsView(session: session, caseId: caseId, language: language) } label: {
+                    Label("case.referrals", systemImage: "arrow.triangle.branch")
+                }
+                NavigationLink { InterventionsView(session: session, caseId: caseId, language: language) } label: {
+                    Label("case.interventions", systemImage: "figure.walk")
                 }
             }
         }

@@ -62,6 +62,77 @@ enum L10n {
         case .closed: return string("status.closed")
         }
     }
+
+    static func referralKind(_ k: ReferralKind) -> String {
+        switch k {
+        case .crisisCentre: return string("refkind.crisisCentre")
+        case .shelter: return string("refkind.shelter")
+        case .legalAid: return string("refkind.legalAid")
+        case .psychologist: return string("refkind.psychologist")
+        case .medical: return string("refkind.medical")
+        }
+    }
+
+    static func referralStatus(_ s: ReferralStatus) -> String {
+        switch s {
+        case .proposed: return string("refstatus.proposed")
+        case .accepted: return string("refstatus.accepted")
+        case .inProgress: return string("refstatus.inProgress")
+        case .completed: return string("refstatus.completed")
+        case .declined: return string("refstatus.declined")
+        case .cancelled: return string("refstatus.cancelled")
+        }
+    }
+
+    static func interventionKind(_ k: InterventionKind) -> String {
+        switch k {
+        case .preventiveTalk: return string("ikind.preventiveTalk")
+        case .homeVisit: return string("ikind.homeVisit")
+        case .orderCheck: return string("ikind.orderCheck")
+        case .officialWarning: return string("ikind.officialWarning")
+        case .correctionalProgramme: return string("ikind.correctionalProgramme")
+        case .other: return string("ikind.other")
+        }
+    }
+
+    static func answer(_ a: Answer) -> String {
+        switch a {
+        case .yes: return string("answer.yes")
+        case .no: return string("answer.no")
+        case .dontKnow: return string("answer.dontKnow")
+        }
+    }
+
+    static func orderState(_ s: OrderState) -> String {
+        switch s {
+        case .awaitingService: return string("orderstate.awaitingService")
+        case .inForce: return string("orderstate.inForce")
+        case .expired: return string("orderstate.expired")
+        case .revoked: return string("orderstate.revoked")
+        }
+    }
+
+    static func orderCopy(_ c: OrderCopy) -> String {
+        switch c {
+        case .served: return string("ordercopy.served")
+        case .policeFile: return string("ordercopy.policeFile")
+        }
+    }
+}
+
+/// A person's name with their role, for pickers.
+func personLabel(_ p: Person) -> String {
+    p.identityProtected ? L10n.string("people.protected") : "\(p.fullName) · \(L10n.role(p.role))"
+}
+
+/// A calendar date from a date picker ("YYYY-MM-DD" components in the Gregorian calendar).
+func dayComponents(_ date: Date) -> DateComponents {
+    Dates.gregorian.dateComponents([.year, .month, .day], from: date)
+}
+
+/// A date picker's value from components (today if incomplete).
+func pickerDate(_ c: DateComponents?) -> Date {
+    c.flatMap { Dates.gregorian.date(from: $0) } ?? Date()
 }
 
 /// An error shown in place (no alert to dismiss at a scene).

@@ -81,45 +81,4 @@ struct StatementView: View {
     }
 }
 
-/// A signature drawn with a finger, rendered to PNG.
-struct SignaturePad: View {
-    let completion: (Data?) -> Void
-    @State private var strokes: [[CGPoint]] = []
-
-    var body: some View {
-        NavigationStack {
-            drawing
-                .background(Color.white)
-                .gesture(DragGesture(minimumDistance: 0).onChanged { v in
-                    if v.translation == .zero { strokes.append([v.location]) } else { strokes[strokes.count - 1].append(v.location) }
-                })
-                .navigationTitle("signature.title")
-                .toolbar {
-                    ToolbarItem(placement: .cancellationAction) { Button("common.cancel") { completion(nil) } }
-                    ToolbarItem(placement: .destructiveAction) { Button("signature.clear") { strokes = [] } }
-                    ToolbarItem(placement: .confirmationAction) {
-                        Button("signature.done") { completion(render()) }.disabled(strokes.isEmpty)
-                    }
-                }
-        }
-    }
-
-    private var drawing: some View {
-        Canvas { context, _ in
-            for stroke in strokes where stroke.count > 0 {
-                var path = Path()
-                path.addLines(stroke)
-                context.stroke(path, with: .color(.black), lineWidth: 3)
-            }
-        }
-        .frame(height: 260)
-    }
-
-    @MainActor
-    private func render() -> Data? {
-        let renderer = ImageRenderer(content: drawing.frame(width: 600).background(Color.white))
-        renderer.scale = 2
-        return renderer.uiImage?.pngData()
-    }
-}
 #endif

@@ -1,0 +1,131 @@
+#if canImport(SwiftUI) && canImport(UIKit)
+import SwiftUI
+import Qorgau
+import QorgauFFI
+
+/// Signing in on a shared phone: a profile and its PIN. Wrong PINs count down, then the profile
+/// locks for a while (the core keeps the lock across restarts). Who may see what is the core's
+/// decision; this screen only says who is acting.
+struct SignInView: View {
+    @StateObject private var vm: SignInViewModel
+    @State private var showingNewProfile = false
+    @Environment(\.dismiss) private var dismiss
+
+    init(session: FieldSession, language: Language) {
+        _vm = StateObject(wrappedValue: SignInViewModel(session: session, language: language))
+    }
+
+    var body: some View {
+        NavigationStack {
+            Form {
+                if let current = vm.current {
+                    Section("signin.acting") {
+                        LabeledContent(current.name, value: L10n.teamRole(current.role))
+                        Button("signin.signOut", role: .destructive) { Task { await vm.signOut() } }
+                    }
+                } else {
+                    Section {
+                        Text("signin.deviceOfficer").font(.callout).foregroundStyle(.secondary)
+                    }
+                }
+                Section("signin.profile") {
+                    if vm.profiles.isEmpty {
+                        Text("signin.noProfiles").foregroundStyle(.secondary)
+                    }
+                    Picker("signin.profile", selection: $vm.selectedId) {
+                        ForEach(vm.profiles) { p in
+                            Text("\(p.name) · \(L10n.teamRole(p.role)) · \(p.badge)").tag(Uuid?.some(p.id))
+                        }
+                    }
+                    .pickerStyle(.inline)
+                    .labelsHidden()
+                }
+                Section {
+                    SecureField("signin.pin", text: $vm.pin)
+                        .keyboardType(.numberPad)
+                        .textContentType(.oneTimeCode)
+                    TimelineView(.periodic(from: .now, by: 1)) { context in
+                        VStack(alignment: .leading, spacing: 8) {
+                            if let until = vm.lockedUntil(now: context.date) {
+                                Label(String(format: L10n.string("signin.lockedUntil %@"), until.formatted(date: .omitted, time: .shortened)),
+                                      systemImage: "lock.trianglebadge.exclamationmark")
+                                    .foregroundStyle(.red)
+                            } else if let left = vm.attemptsLeft {
+                                Label(String(format: L10n.string("signin.attemptsLeft %lld"), Int(left)), systemImage: "exclamationmark.triangle")
+                                    .foregroundStyle(.orange)
+                            }
+                            Button {
+                                Task { if await vm.unlock() != nil { dismiss() } }
+                            } label: {
+                                Label("signin.unlock", systemImage: "lock.open")
+                            }
+                            .disabled(!vm.canUnlock(now: context.date))
+                        }
+                    }
+                    if vm.isWorking { ProgressView() }
+                } footer: {
+                    Text("signin.footer")
+                }
+                if let error = vm.error, vm.attemptsLeft == nil {
+                    ErrorBanner(error: error)
+                }
+                Section {
+                    Button { showingNewProfile = true } label: { Label("signin.newProfile", systemImage: "person.badge.plus") }
+                }
+            }
+            .navigationTitle("signin.title")
+            .toolbar {
+                ToolbarItem(placement: .cancellationAction) { Button("common.close") { dismiss() } }
+            }
+            .task { await vm.load() }
+            .sheet(isPresented: $showingNewProfile) {
+                NewProfileView(vm: vm) { showingNewProfile = false }
+            }
+        }
+    }
+}
+
+/// A new profile with its PIN (typed twice).
+struct NewProfileView: View {
+    @ObservedObject var vm: SignInViewModel
+    let done: () -> Void
+    @State private var role: TeamRole = .officer
+    @State private var name = ""
+    @State private var badge = ""
+    @State private var pin = ""
+    @State private var pinAgain = ""
+
+    var body: some View {
+        NavigationStack {
+            Form {
+                Picker("signin.role", selection: $role) {
+                    ForEach(TeamRole.allInOrder, id: \.self) { Text(L10n.teamRole($0)).tag($0) }
+                }
+                TextField("setup.name", text: $name).textContentType(.name)
+                TextField("setup.badge", text: $badge).textInputAutocapitalization(.characters)
+                SecureField("signin.newPin", text: $pin).keyboardType(.numberPad)
+                SecureField("signin.newPinAgain", text: $pinAgain).keyboardType(.numberPad)
+                if !pinAgain.isEmpty && pin != pinAgain {
+                    Text("signin.pinMismatch").font(.caption).foregroundStyle(.red)
+                }
+                if role == .psychologist {
+                    Text("signin.psychologistNote").font(.caption).foregroundStyle(.secondary)
+                }
+                ErrorBanner(error: vm.error)
+            }
+            .navigationTitle("signin.newProfile")
+            .toolbar {
+                ToolbarItem(placement: .cancellationAction) { Button("common.cancel") { done() } }
+                ToolbarItem(placement: .confirmationAction) {
+                    Button("signin.create") {
+                        Task {
+                            if await vm.createProfile(role: role, name: name, badge: badge, pin: pin) != nil { done() }
+                        }
+                    }
+                    .disabled(name.isEmpty || badge.isEmpty || pin.count < 6 || pin != pinAgain || vm.isWorking)
+                }
+            }
+        }
+    }
+}
+#endif

@@ -1,0 +1,154 @@
+import Foundation
+import QorgauFFI
+
+/// What the officer learns from a check at the scene.
+public enum CheckOutcome: Equatable, Sendable {
+    case notChecked
+    /// Nothing known: no registry record, nothing recorded on this device.
+    case noRecord
+    /// A registry record matched by name and date of birth only: the officer must compare it
+    /// with the person in front of them before anything is shown as theirs.
+    case confirmIdentity(displayName: String?)
+    /// A record that applies to this person (by IIN, or confirmed by the officer).
+    case record(PersonCheck)
+    /// The officer said the name + date-of-birth record is someone else.
+    case notThisPerson
+}
+
+/// "Check a person" at the scene, offline: active protection orders with their prohibitions,
+/// past violations, earlier cases, and a repeat-offender flag, from the station's registry and
+/// what this device recorded since. The IIN is validated live; without one, a name and date of
+/// birth may be used, and such a match needs the officer's explicit confirmation.
+@MainActor
+public final class CheckPersonViewModel: ViewModel {
+    public let session: FieldSession
+    public var language: Language { didSet { revalidate() } }
+    /// The case being worked on (not counted as an earlier case).
+    public let currentCase: Uuid?
+
+    // ---- form ---------------------------------------------------------------------------
+    public var iin = "" { willSet { willChange() } didSet { revalidate(); resetOutcome() } }
+    public var name = "" { willSet { willChange() } didSet { resetOutcome(); didChange() } }
+    public var dateOfBirth: DateComponents? { willSet { willChange() } didSet { resetOutcome(); didChange() } }
+
+    // ---- output -------------------------------------------------------------------------
+    public private(set) var iinStatus: IinStatus = .empty
+    public private(set) var outcome: CheckOutcome = .notChecked
+    /// The core's answer, kept aside while a name + date-of-birth match awaits confirmation.
+    public private(set) var lastCheck: PersonCheck?
+    public private(set) var rules: OrderRules?
+    public private(set) var lastImport: RegistryImport?
+    public private(set) var isWorking = false
+    public private(set) var error: QorgauAppError?
+
+    public init(session: FieldSession, currentCase: Uuid? = nil, language: Language = .preferred()) {
+        self.session = session
+        self.currentCase = currentCase
+        self.language = language
+    }
+
+    private func revalidate() {
+        iinStatus = IinCheck.status(of: iin, language: language)
+        didChange()
+    }
+
+    private func resetOutcome() {
+        if outcome != .notChecked { outcome = .notChecked; lastCheck = nil }
+    }
+
+    /// An IIN, or a name and a date of birth.
+    public var canCheck: Bool {
+        guard !isWorking, iinStatus.isAcceptable else { return false }
+        return iinStatus == .valid || (name.nilIfBlank != nil && dateOfBirth.flatMap(Dates.naive) != nil)
+    }
+
+    public func makeQuery() -> PersonQuery {
+        PersonQuery(iin: iin.nilIfBlank, name: name.nilIfBlank, dateOfBirth: dateOfBirth.flatMap(Dates.naive), currentCase: currentCase)
+    }
+
+    /// Runs the check on the device (no network).
+    @discardableResult
+    public func check() async -> CheckOutcome {
+        let query = makeQuery()
+        mutate { isWorking = true; error = nil }
+        let result = await session.run(language) { store in (try store.checkPerson(query: query), store.orderRules()) }
+        switch result {
+        case let .success((check, rules)):
+            mutate {
+                self.rules = rules
+                lastCheck = check
+                switch check.matchKind {
+                case .noMatch: outcome = .noRecord
+                case .iin: outcome = .record(check)
+                case .nameAndBirthDate: outcome = .confirmIdentity(displayName: check.displayName)
+                }
+                isWorking = false
+            }
+        case let .failure(e):
+            mutate { error = e; outcome = .notChecked; isWorking = false }
+        }
+        return outcome
+    }
+
+    /// The officer's answer to "is this the same person?" for a name + date-of-birth match.
+    public func confirm(samePerson: Bool) {
+        guard case .confirmIdentity = outcome, let check = lastCheck else { return }
+        mutate { outcome = samePerson ? .record(check) : .notThisPerson }
+    }
+
+    public var needsConfirmation: Bool {
+        if case .confirmIdentity = outcome { return true }
+        return false
+    }
+
+    /// The record that applies to this person, once it does (never for an unconfirmed match).
+    public var record: PersonCheck? {
+        if case let .record(c) = outcome { return c }
+        return nil
+    }
+
+    /// Shown in large type: a new offence by this person is a repeat offence.
+    public var isRepeatOffender: Bool { record?.repeatOffender ?? false }
+
+    public var activeOrders: [ActiveOrder] { record?.activeOrders ?? [] }
+
+    /// A prohibition's wording in the UI language (the code itself if the rules do not know it).
+    public func prohibitionText(_ code: String) -> String {
+        rules?.prohibitions.first { $0.code == code }?.text.text(language) ?? code
+    }
+
+    /// Sets the station's public key (hex), done once at enrolment.
+    @discardableResult
+    public func trustStation(publicKeyHex: String) async -> Bool {
+        let key = publicKeyHex.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        mutate { error = nil }
+        switch await session.run(language, { try $0.trustStationKey(publicKeyHex: key) }) {
+        case .success: return true
+        case let .failure(e): mutate { error = e }; return false
+        }
+    }
+
+    /// Imports a signed registry file from the station (snapshot or delta). A file that does not
+    /// verify changes nothing.
+    @discardableResult
+    public func importRegistry(at url: URL) async -> RegistryImport? {
+        let path = url.path
+        mutate { isWorking = true; error = nil }
+        let result = await session.run(language) { try $0.importRegistry(path: path) }
+        switch result {
+        case let .success(r):
+            mutate { lastImport = r; isWorking = false; outcome = .notChecked; lastCheck = nil }
+            return r
+        case let .failure(e):
+            mutate { error = e; isWorking = false }
+            return nil
+        }
+    }
+
+    public func clear() {
+        mutate {
+            iin = ""; name = ""; dateOfBirth = nil
+            outcome = .notChecked; lastCheck = nil; error = nil
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import XCTest
+import QorgauFFI
+@testable import Qorgau
+
+/// The check at the scene against the station's signed registry: a match by name and date of
+/// birth is shown only after the officer confirms it is the same person.
+final class CheckPersonTests: TempDirTestCase {
+    @MainActor
+    func testNameAndBirthDateMatchNeedsTheOfficersConfirmation() async throws {
+        let s = try await FieldSession.openOrInit(directory: storeDir, keyStore: MemoryKeyStore(), profile: Synthetic.profile)
+        let check = CheckPersonViewModel(session: s, language: .en)
+
+        // Not enrolled yet: no station key, the file is refused.
+        let early = await check.importRegistry(at: Synthetic.registryURL)
+        XCTAssertNil(early)
+        XCTAssertEqual(check.error?.kind, .invalidRegistry)
+        XCTAssertEqual(check.error?.message, "This device is not enrolled with a station yet: trust the station's key first.")
+        let notHex = await check.trustStation(publicKeyHex: "not a key")
+        XCTAssertFalse(notHex)
+        XCTAssertEqual(check.error?.field, "public_key")
+        let trusted = await check.trustStation(publicKeyHex: Synthetic.stationKey.uppercased())
+        XCTAssertTrue(trusted)
+
+        // An altered copy does not verify; nothing changes.
+        let original = try String(contentsOf: Synthetic.registryURL, encoding: .utf8)
+        let altered = try file("altered.jsonl", Data(original.replacingOccurrences(of: "\"past_violations\":1", with: "\"past_violations\":0").utf8))
+        let refused = await check.importRegistry(at: altered)
+        XCTAssertNil(refused)
+        XCTAssertEqual(check.error?.kind, .invalidRegistry)
+        XCTAssertTrue(check.error?.technicalDetail.contains("bad signature") ?? false, "\(String(describing: check.error))")
+        XCTAssertEqual(check.error?.message, "The registry file from the police station was refused. Nothing was changed.")
+
+        let imported = await check.importRegistry(at: Synthetic.registryURL)
+        XCTAssertEqual(imported?.sequence, 1)
+        XCTAssertEqual(imported?.rows, 1)
+        let replay = await check.importRegistry(at: Synthetic.registryURL)
+        XCTAssertNil(replay)
+        XCTAssertEqual(check.error?.localized(.ru).message,
+                       "Файл реестра устарел или идёт не по порядку. Получите последний в отделе. Ничего не изменено.")
+
+        // No IIN at hand: name (any spacing and case) and date of birth.
+        check.name = "  nurlan   SAMPLEULY "
+        XCTAssertFalse(check.canCheck, "a date of birth is needed with a name")
+        check.dateOfBirth = DateComponents(year: 1990, month: 11, day: 2)
+        XCTAssertTrue(check.canCheck)
+        XCTAssertEqual(check.makeQuery(), PersonQuery(iin: nil, name: "nurlan   SAMPLEULY", dateOfBirth: "1990-11-02", currentCase: nil))
+        let pending = await check.check()
+        XCTAssertEqual(pending, .confirmIdentity(displayName: "Nurlan Sampleuly (synthetic registry record)"))
+        XCTAssertTrue(check.needsConfirmation)
+        XCTAssertNil(check.record, "nothing is shown as his before the officer confirms")
+        XCTAssertFalse(check.isRepeatOffender)
+        XCTAssertTrue(check.activeOrders.isEmpty)
+
+        check.confirm(samePerson: true)
+        XCTAssertFalse(check.needsConfirmation)
+        XCTAssertTrue(check.isRepeatOffender)
+        XCTAssertEqual(check.record?.matchKind, .nameAndBirthDate)
+        XCTAssertEqual(check.record?.pastViolations, 1)
+        XCTAssertEqual(check.record?.earlierCases, 2)
+        XCTAssertEqual(check.record?.registrySequence, 1)
+        XCTAssertEqual(check.activeOrders.map(\.number), ["PO-OTHERUNIT-2026-00042"])
+        XCTAssertEqual(check.activeOrders.first?.source, .registry)
+        XCTAssertEqual(check.activeOrders.first?.prohibitions.map(check.prohibitionText),
+                       ["Call or make any other contact against their will", "Visit the protected person against their will"])
+
+        // The officer says the record is someone else: nothing is shown.
+        await check.check()
+        check.confirm(samePerson: false)
+        XCTAssertEqual(check.outcome, .notThisPerson)
+        XCTAssertNil(check.record)
+        XCTAssertFalse(check.isRepeatOffender)
+
+        // Editing the form clears the answer; another birth date matches nobody.
+        check.dateOfBirth = DateComponents(year: 1990, month: 11, day: 3)
+        XCTAssertEqual(check.outcome, .notChecked)
+        let other = await check.check()
+        XCTAssertEqual(other, .noRecord)
+
+        // An invalid IIN: refused as typed, and by the core if sent anyway.
+        check.iin = Synthetic.invalidIin
+        XCTAssertEqual(check.iinStatus, .invalid(message: "The IIN's check digit does not match: check for a typo."))
+        XCTAssertFalse(check.canCheck)
+        await check.check()
+        XCTAssertEqual(check.error?.field, "iin")
+        XCTAssertEqual(check.outcome, .notChecked)
+        check.clear()
+        XCTAssertEqual(check.iin, "")
+        XCTAssertEqual(check.makeQuery(), PersonQuery(iin: nil, name: nil, dateOfBirth: nil, currentCase: nil))
+        await check.check()
+        XCTAssertEqual(check.error?.field, "query")
+        XCTAssertEqual(check.error?.message, "Enter an IIN, or a name and a date of birth.")
+    }
+}

@@ -1,0 +1,218 @@
+import Foundation
+import XCTest
+import QorgauFFI
+@testable import Qorgau
+
+/// Profiles with PINs and risk assessments, with the access rules the core enforces: every role
+/// sees the level; only a signed-in psychologist records an assessment or reads its answers and
+/// notes, and every other attempt to read them is refused and written to the custody log.
+final class ProfileAssessmentTests: TempDirTestCase {
+    @MainActor
+    func testWrongPinsCountDownThenLockTheProfile() async throws {
+        let s = try await FieldSession.openOrInit(directory: storeDir, keyStore: MemoryKeyStore(), profile: Synthetic.profile)
+        let vm = SignInViewModel(session: s, language: .en)
+        await vm.load()
+        XCTAssertTrue(vm.profiles.isEmpty)
+        XCTAssertNil(vm.current)
+
+        let easy = await vm.createProfile(role: .officer, name: "Aibek Demoulin", badge: "KZ-DEMO-0417", pin: "123456")
+        XCTAssertNil(easy)
+        XCTAssertEqual(vm.error?.message, "This PIN is too easy to guess (one digit repeated, or a run). Choose another.")
+        let short = await vm.createProfile(role: .officer, name: "Aibek Demoulin", badge: "KZ-DEMO-0417", pin: "2704")
+        XCTAssertNil(short)
+        XCTAssertEqual(vm.error?.localized(.kk).message, "PIN-код 6–12 цифрдан тұрады.")
+        let profile = try await unwrapped { await vm.createProfile(role: .officer, name: "Aibek Demoulin", badge: "KZ-DEMO-0417", pin: "270415") }
+        let duplicate = await vm.createProfile(role: .supervisor, name: "Other", badge: "KZ-DEMO-0417", pin: "864203")
+        XCTAssertNil(duplicate)
+        XCTAssertEqual(vm.error?.message, "A profile with this badge number already exists.")
+        XCTAssertEqual(vm.selectedId, profile.id)
+
+        // Only digits, at most 12.
+        vm.pin = "12-34 56 78 90 12 34"
+        XCTAssertEqual(vm.pin, "123456789012")
+        vm.pin = "2704"
+        XCTAssertFalse(vm.canUnlock(), "too short to try")
+
+        for left in stride(from: UInt32(4), through: 1, by: -1) {
+            vm.pin = "000999"
+            XCTAssertTrue(vm.canUnlock())
+            let p = await vm.unlock()
+            XCTAssertNil(p)
+            XCTAssertEqual(vm.attemptsLeft, left)
+            XCTAssertEqual(vm.error?.kind, .wrongPin(attemptsLeft: left))
+            XCTAssertEqual(vm.error?.message, "Wrong PIN. Attempts left: \(left).")
+            XCTAssertEqual(vm.pin, "", "the PIN field is cleared after every attempt")
+            XCTAssertNil(vm.lockedUntil(now: Date()))
+        }
+        vm.pin = "000999"
+        let fifth = await vm.unlock()
+        XCTAssertNil(fifth)
+        let until = try XCTUnwrap(vm.lockedUntil(now: Date()))
+        XCTAssertEqual(until.timeIntervalSinceNow, 5 * 60, accuracy: 30)
+        XCTAssertEqual(vm.attemptsLeft, 0)
+        guard case .profileLocked = vm.error?.kind else { return XCTFail("\(String(describing: vm.error))") }
+        XCTAssertTrue(vm.error?.isSecurityFailure ?? false)
+        XCTAssertTrue(vm.error?.message.hasPrefix("Too many wrong PINs. The profile is locked until ") ?? false)
+        vm.pin = "270415"
+        XCTAssertFalse(vm.canUnlock(), "locked: even the right PIN is not tried")
+        XCTAssertTrue(vm.canUnlock(now: until.addingTimeInterval(1)))
+
+        // A fresh screen (after a restart) sees the lock from the profile list, and the core
+        // refuses the right PIN while it lasts.
+        let again = SignInViewModel(session: s, language: .ru)
+        await again.load()
+        XCTAssertEqual(again.selected?.failedAttempts, 5)
+        XCTAssertNotNil(again.lockedUntil(now: Date()))
+        again.pin = "270415"
+        XCTAssertFalse(again.canUnlock())
+        let forced = await again.unlock()
+        XCTAssertNil(forced)
+        guard case .profileLocked = again.error?.kind else { return XCTFail("\(String(describing: again.error))") }
+        XCTAssertTrue(again.error?.message.hasPrefix("Слишком много неверных PIN-кодов. Профиль заблокирован до ") ?? false)
+        XCTAssertNil(s.store.currentProfile())
+    }
+
+    @MainActor
+    func testPsychologistRecordsAndReadsNotesOtherRolesSeeTheLevelOnly() async throws {
+        let scene = try await Scene.make(in: storeDir)
+        let s = scene.session
+        let signIn = SignInViewModel(session: s, language: .en)
+        let psy = try await unwrapped { await signIn.createProfile(role: .psychologist, name: "Saule Examplova", badge: "KZ-DEMO-PSY-02", pin: "480917") }
+        var others: [(Profile, String)] = []
+        for (role, name, badge, pin) in [(TeamRole.officer, "Aibek Demoulin", "KZ-DEMO-0417", "270415"),
+                                         (.socialWorker, "Dina Casework", "KZ-DEMO-SW-1", "735190"),
+                                         (.supervisor, "Marat Lead", "KZ-DEMO-SUP-1", "864203")] {
+            others.append((try await unwrapped { await signIn.createProfile(role: role, name: name, badge: badge, pin: pin) }, pin))
+        }
+        XCTAssertEqual(signIn.profiles.map(\.role), [.psychologist, .officer, .socialWorker, .supervisor])
+
+        // The DASH-style checklist in Kazakh: 11 "yes" → medium; raised to high with a reason.
+        let form = AssessmentFormViewModel(session: s, caseId: scene.caseId, language: .kk)
+        await form.load()
+        let dash = try XCTUnwrap(form.instrument)
+        XCTAssertEqual(dash.id, "dash-style-kz")
+        XCTAssertEqual(form.survivorId, scene.survivor.id)
+        XCTAssertEqual(form.answerOptions, [.yes, .no, .dontKnow])
+        XCTAssertFalse(form.hasCalendar)
+        XCTAssertEqual(form.text(dash.items[0]), "Жәбірленуші қазір, осы оқиғадан жарақат алды ма?")
+        XCTAssertEqual(form.unanswered.count, 27)
+        XCTAssertFalse(form.canSubmit)
+        for (i, item) in dash.items.enumerated() {
+            form.setAnswer(i < 11 ? .yes : (i == 20 ? .dontKnow : .no), for: item.id)
+        }
+        XCTAssertTrue(form.unanswered.isEmpty)
+        XCTAssertEqual(form.previewScore, 11)
+        XCTAssertEqual(form.previewBand.map(form.label), "Орташа")
+        XCTAssertEqual(form.overrideChoices.map(\.level), ["high"])
+        form.overrideLevel = "high"
+        XCTAssertFalse(form.canSubmit, "an override needs its reason")
+        form.overrideReason = "Strangled last week, escalating (synthetic)"
+        form.recommendProtectionOrder = true
+        form.recommendShelter = true
+        form.followUp = DateComponents(year: 2026, month: 12, day: 2)
+        let note = "SECRET-NOTE (synthetic): disclosed a threat to kill"
+        form.notes = note
+        XCTAssertTrue(form.canSubmit)
+
+        // Not signed in (the device's officer acts): the core refuses, the form keeps its content.
+        let refused = await form.submit()
+        XCTAssertNil(refused)
+        XCTAssertEqual(form.access, .psychologistsOnly)
+        XCTAssertEqual(form.error?.message, "Қауіпті бағалауды тек PIN-кодымен кірген психолог тіркей алады.")
+        XCTAssertTrue(form.unanswered.isEmpty)
+        XCTAssertEqual(form.notes, note)
+
+        signIn.selectedId = psy.id
+        signIn.pin = "480917"
+        let unlocked = await signIn.unlock()
+        XCTAssertEqual(unlocked?.role, .psychologist)
+        XCTAssertEqual(signIn.current?.id, psy.id)
+        let recorded = try await unwrapped { await form.submit() }.record
+        XCTAssertEqual(form.access, .allowed)
+        XCTAssertEqual(recorded.score, 11)
+        XCTAssertEqual(recorded.computedLevel, "medium")
+        XCTAssertEqual(recorded.level, "high")
+        XCTAssertTrue(recorded.overridden)
+        XCTAssertEqual(recorded.assessedBy, "KZ-DEMO-PSY-02")
+        XCTAssertEqual(recorded.recommendations, Recommendations(protectionOrder: true, shelter: true, arrestRequest: false, followUp: "2026-12-02"))
+        XCTAssertEqual(form.notes, "", "the form is cleared")
+
+        // The psychologist reads everything.
+        let summary = AssessmentSummaryViewModel(session: s, caseId: scene.caseId, language: .ru)
+        await summary.load()
+        XCTAssertEqual(summary.assessments.map(\.id), [recorded.id])
+        XCTAssertEqual(summary.levelLabel("high", instrumentId: "dash-style-kz"), "Высокий")
+        let detail = await summary.openDetail(recorded.id)
+        guard case let .loaded(d) = detail else { return XCTFail("\(detail)") }
+        XCTAssertEqual(d.clinical.notes, note)
+        XCTAssertEqual(d.clinical.overrideReason, "Strangled last week, escalating (synthetic)")
+        XCTAssertEqual(d.clinical.answers.count, 27)
+        let items = summary.answeredItems(d)
+        XCTAssertEqual(items.count, 27)
+        XCTAssertEqual(items.first?.answer, .yes)
+        XCTAssertEqual(items.first?.item, "Пострадавшая травмирована сейчас, в результате этого инцидента?")
+
+        // Officer, social worker and supervisor: the level and recommendations, never the detail.
+        for (profile, pin) in others {
+            signIn.selectedId = profile.id
+            signIn.pin = pin
+            let p = await signIn.unlock()
+            XCTAssertEqual(p?.role, profile.role)
+            await summary.load()
+            XCTAssertEqual(summary.latest?.level, "high", "\(profile.role)")
+            XCTAssertEqual(summary.latest?.recommendations.protectionOrder, true)
+            let state = await summary.openDetail(recorded.id)
+            guard case let .psychologistsOnly(e) = state else { return XCTFail("\(profile.role): \(state)") }
+            XCTAssertEqual(e.kind, .permissionDenied)
+            XCTAssertEqual(e.message, "Ответы и клинические записи доступны только психологу. Эта попытка записана в журнал дела.")
+            let again = await form.submit()
+            XCTAssertNil(again)
+        }
+
+        let caseId = scene.caseId
+        let log = try await s.perform { try $0.custodyLog(caseId: caseId) }
+        let denied = log.filter { $0.entry.kind == .accessDenied }
+        XCTAssertEqual(denied.count, 3)
+        XCTAssertEqual(denied.map(\.entry.actor), ["KZ-DEMO-0417", "KZ-DEMO-SW-1", "KZ-DEMO-SUP-1"])
+        // The core writes the role as Rust's lower-cased Debug name ("socialworker").
+        for (entry, role) in zip(denied, ["officer", "socialworker", "supervisor"]) {
+            XCTAssertTrue(entry.detail?.contains("\"role\":\"\(role)\"") ?? false, entry.detail ?? "")
+            XCTAssertTrue(entry.detail?.contains("clinical_content") ?? false, entry.detail ?? "")
+        }
+        XCTAssertEqual(log.filter { $0.entry.kind == .assessmentViewed }.count, 1)
+        XCTAssertEqual(log.filter { $0.entry.kind == .assessmentRecorded }.count, 1)
+        XCTAssertFalse(log.contains { $0.entry.payload.contains("SECRET") || ($0.detail ?? "").contains("SECRET") }, "no clinical text in the log")
+
+        // A second assessment with the weighted example instrument: calendar of incidents.
+        signIn.selectedId = psy.id
+        signIn.pin = "480917"
+        await signIn.unlock()
+        form.instrumentKey = "example-weighted@0.1.0"
+        let weighted = try XCTUnwrap(form.instrument)
+        XCTAssertTrue(form.hasCalendar)
+        XCTAssertEqual(form.maxSeverity, 5)
+        XCTAssertEqual(form.answerOptions, [.yes, .no])
+        for item in weighted.items { form.setAnswer(item.id == "q1" ? .yes : .no, for: item.id) }
+        form.addIncident(on: DateComponents(year: 2026, month: 11, day: 18), severity: 4)
+        form.addIncident(on: DateComponents(year: 2026, month: 11, day: 10), severity: 5)
+        XCTAssertEqual(form.calendar.map(\.date), ["2026-11-10", "2026-11-18"])
+        XCTAssertEqual(form.previewScore, 4 + 3 + 2)
+        XCTAssertEqual(form.previewBand?.level, "elevated")
+        form.addIncident(on: DateComponents(year: 2026, month: 11, day: 1), severity: 1)
+        form.removeIncident(at: 0)
+        XCTAssertEqual(form.calendar.count, 2)
+        let second = try await unwrapped { await form.submit() }.record
+        XCTAssertEqual(second.score, 9)
+        XCTAssertEqual(second.level, "elevated")
+
+        await summary.loadTrend(survivorId: scene.survivor.id)
+        XCTAssertEqual(summary.trend.map(\.level), ["high", "elevated"])
+        XCTAssertEqual(summary.trendDirection, .falling)
+
+        await signIn.signOut()
+        XCTAssertNil(signIn.current)
+        XCTAssertNil(s.store.currentProfile())
+        let report = try await s.perform { try $0.verify(caseId: caseId) }
+        XCTAssertTrue(report.ok)
+    }
+}
