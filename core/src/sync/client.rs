@@ -89,14 +89,20 @@ impl SyncClient {
     }
 
     fn signed(&self, store: &Store, method: &str, path: &str, body: &[u8], upload_offset: Option<u64>, checksum: Option<&str>) -> ureq::Request {
+        self.signed_digest(store, method, path, &Sha256::of(body), upload_offset, checksum)
+    }
+
+    /// Like `signed`, with the body's SHA-256 already computed (a PATCH's checksum is the same
+    /// digest: the bytes are hashed once).
+    fn signed_digest(&self, store: &Store, method: &str, path: &str, body_sha: &Sha256, upload_offset: Option<u64>, checksum: Option<&str>) -> ureq::Request {
         let ts = chrono::Utc::now().timestamp();
         let nonce = hex::encode(crate::crypto::random_bytes::<16>().unwrap_or([0u8; 16]));
         let offset = upload_offset.map(|o| o.to_string()).unwrap_or_default();
-        let text = protocol::signing_text(method, path, &Sha256::of(body).hex(), &offset, checksum.unwrap_or(""), ts, &nonce);
+        let text = protocol::signing_text(method, path, &body_sha.hex(), &offset, checksum.unwrap_or(""), ts, &nonce);
         // The query string is not signed (the station signs over the path alone).
         let sign_path = path.split('?').next().unwrap_or(path);
         let text = if sign_path != path {
-            protocol::signing_text(method, sign_path, &Sha256::of(body).hex(), &offset, checksum.unwrap_or(""), ts, &nonce)
+            protocol::signing_text(method, sign_path, &body_sha.hex(), &offset, checksum.unwrap_or(""), ts, &nonce)
         } else {
             text
         };
@@ -196,9 +202,10 @@ impl SyncClient {
                 if progress.is_cancelled() {
                     return Err(Error::Cancelled);
                 }
-                let checksum = format!("sha256 {}", B64.encode(Sha256::of(buf).0));
+                let digest = Sha256::of(buf);
+                let checksum = format!("sha256 {}", B64.encode(digest.0));
                 let r = self.retry(|| {
-                    self.signed(store, "PATCH", &url, buf, Some(*offset), Some(&checksum))
+                    self.signed_digest(store, "PATCH", &url, &digest, Some(*offset), Some(&checksum))
                         .set("Content-Type", "application/offset+octet-stream")
                         .send_bytes(buf)
                         .map_err(|e| sync_err("upload", e))
