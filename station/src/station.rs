@@ -219,13 +219,23 @@ impl Station {
     /// not been uploaded and verified yet waits.
     pub fn push(&self, device: &DeviceRow, req: &PushRequest) -> Result<PushResponse> {
         let mut out = PushResponse::default();
-        let mut stopped: Vec<String> = Vec::new();
         let key = PublicKey(device.public_key.clone().try_into().map_err(|_| StationError::Internal("stored key".into()))?);
+        // One transaction for the batch: acknowledged means committed to disk.
+        self.storage.batch(&mut || {
+            out = self.push_items(device, &key, req)?;
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    fn push_items(&self, device: &DeviceRow, key: &PublicKey, req: &PushRequest) -> Result<PushResponse> {
+        let mut out = PushResponse::default();
+        let mut stopped: Vec<String> = Vec::new();
         for item in &req.items {
             if stopped.contains(&item.case) {
                 continue;
             }
-            match self.verify_item(device, &key, item)? {
+            match self.verify_item(device, key, item)? {
                 Verdict::Ack => out.acked.push((item.case.clone(), item.seq)),
                 Verdict::Reject(reason) => {
                     self.storage.quarantine(&item.case, item.seq, &device.device_id, &reason, &now_rfc(Utc::now()))?;

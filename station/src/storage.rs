@@ -1,8 +1,10 @@
 //! Station storage behind one trait, so that a PostgreSQL backend for a national deployment can
 //! be added beside the embedded SQLite one without touching verification or the HTTP layer.
 
+use std::cell::{RefCell, RefMut};
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
+
+use parking_lot::{ReentrantMutex, ReentrantMutexGuard};
 
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -54,6 +56,11 @@ pub struct UploadRow {
 
 /// Everything the station persists. Implementations must make each method atomic.
 pub trait Storage: Send + Sync {
+    /// Runs `f` as one transaction: everything it writes commits together (one sync to disk
+    /// for a whole batch of entries) or not at all, and no other request's writes mix in.
+    fn batch(&self, f: &mut dyn FnMut() -> Result<()>) -> Result<()> {
+        f()
+    }
     fn add_enrolment_code(&self, code_hash: &str, officer: &str, unit: &str, created_at: &str, expires_at: &str) -> Result<()>;
     /// Marks a code used by `device` and returns (officer, unit, expires_at), if it was unused.
     fn use_enrolment_code(&self, code_hash: &str, device: &str) -> Result<Option<(String, String, String)>>;
@@ -82,9 +89,30 @@ pub trait Storage: Send + Sync {
     fn case_count(&self) -> Result<Vec<(String, u64, String)>>;
 }
 
-/// The embedded default: one SQLite file (WAL, synchronous=FULL).
+/// The embedded default: one SQLite file (WAL, synchronous=FULL). The connection sits behind a
+/// re-entrant lock, so a batch holds it for its whole transaction while the calls inside it
+/// lock it again on the same thread.
 pub struct SqliteStorage {
-    conn: Mutex<Connection>,
+    conn: ReentrantMutex<RefCell<Connection>>,
+}
+
+/// A locked connection. Field order matters: the borrow is released before the lock.
+struct Locked<'a> {
+    conn: RefMut<'a, Connection>,
+    _guard: ReentrantMutexGuard<'a, RefCell<Connection>>,
+}
+
+impl std::ops::Deref for Locked<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for Locked<'_> {
+    fn deref_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
 }
 
 impl SqliteStorage {
@@ -98,11 +126,16 @@ impl SqliteStorage {
         if v == 0 {
             conn.execute_batch(&format!("BEGIN; {SCHEMA} PRAGMA user_version = 1; COMMIT;"))?;
         }
-        Ok(SqliteStorage { conn: Mutex::new(conn) })
+        Ok(SqliteStorage { conn: ReentrantMutex::new(RefCell::new(conn)) })
     }
 
-    fn c(&self) -> MutexGuard<'_, Connection> {
-        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    fn c(&self) -> Locked<'_> {
+        let guard = self.conn.lock();
+        // SAFETY: the RefCell is owned by `self.conn` and outlives 'a; `Locked` keeps the guard
+        // (this thread's hold on the re-entrant lock) alive until after the borrow is dropped
+        // (field order), so no other thread touches the RefCell while the borrow exists.
+        let cell: &'_ RefCell<Connection> = unsafe { &*(&*guard as *const RefCell<Connection>) };
+        Locked { conn: cell.borrow_mut(), _guard: guard }
     }
 }
 
@@ -139,6 +172,21 @@ const ENTRY_COLS: &str = "case_id, seq, device_id, kind, entry, signature, entry
 const DEVICE_COLS: &str = "device_id, public_key, officer, unit, label, enrolled_at, revoked_at, version";
 
 impl Storage for SqliteStorage {
+    fn batch(&self, f: &mut dyn FnMut() -> Result<()>) -> Result<()> {
+        let _hold = self.conn.lock();
+        self.c().execute_batch("BEGIN IMMEDIATE")?;
+        match f() {
+            Ok(()) => {
+                self.c().execute_batch("COMMIT")?;
+                Ok(())
+            }
+            Err(e) => {
+                let _ = self.c().execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
     fn add_enrolment_code(&self, code_hash: &str, officer: &str, unit: &str, created_at: &str, expires_at: &str) -> Result<()> {
         self.c().execute(
             "INSERT INTO enrolment_codes (code_hash, officer, unit, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
