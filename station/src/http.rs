@@ -339,15 +339,15 @@ async fn tus_patch(State(st): State<AppState>, method: Method, uri: Uri, headers
         let mut u = u;
         u.offset += n;
         u.segments += 1;
-        station.storage().put_upload(&u, None)?;
         if u.offset == u.length && offset == 0 {
-            // One PATCH carried the whole file: its digest is the whole file's.
+            // One PATCH carried the whole file: its digest is the whole file's (one write).
             let offset = u.offset;
             if !station.complete_upload(u, &sha.hex())? {
                 return Err(StationError::ChecksumMismatch("the upload does not match its declared SHA-256; start again".into()));
             }
             return Ok(offset);
         }
+        station.storage().put_upload(&u, None)?;
         if u.offset == u.length {
             // Re-hash the whole upload from its sealed segments.
             let mut segs: Vec<_> = std::fs::read_dir(station.upload_dir(&u.id))?

@@ -3,6 +3,7 @@
 //! confirmed offset kept in the store so that a restart resumes), retrying with backoff, and
 //! marking an entry acknowledged only when the station says it stored and verified it.
 
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use base64::engine::general_purpose::STANDARD as B64;
@@ -22,6 +23,8 @@ pub const PATCH_SIZE: usize = 8 * 1024 * 1024;
 const BATCH: u32 = 200;
 /// Attempts of one request before the sync gives up for now (the outbox keeps everything).
 const ATTEMPTS: u32 = 4;
+/// Originals uploaded at the same time.
+const UPLOADERS: usize = 2;
 
 /// What one sync run did.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
@@ -154,7 +157,7 @@ impl SyncClient {
     }
 
     /// Uploads one blob with tus, resuming from the offset the station confirms.
-    fn upload(&self, store: &Store, blob_name: &str, sha256: &str, size: u64, progress: &dyn Progress, done: &mut u64, total: u64) -> Result<u64> {
+    fn upload(&self, store: &Store, blob_name: &str, sha256: &str, size: u64, progress: &dyn Progress, done: &AtomicU64, total: u64) -> Result<u64> {
         let saved: Option<(String, u64)> = store
             .conn()
             .query_row("SELECT url, offset FROM uploads WHERE blob_name = ?1", [blob_name], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -192,7 +195,12 @@ impl SyncClient {
                 params![blob_name, url, o, size, chrono::Utc::now().to_rfc3339()],
             )
         };
-        remember(offset)?;
+        // A blob that fits one PATCH is not worth resuming: sending it again is cheap and the
+        // station keys uploads by content, so only larger blobs keep their URL and offset.
+        let resumable = size > PATCH_SIZE as u64;
+        if resumable {
+            remember(offset)?;
+        }
         let mut sent = 0u64;
         if offset < size {
             // Decrypt the original piece by piece; send from the confirmed offset in PATCHes.
@@ -216,10 +224,12 @@ impl SyncClient {
                 };
                 let new: u64 = r.header("Upload-Offset").and_then(|v| v.parse().ok()).ok_or_else(|| Error::Sync { reason: "upload: no Upload-Offset".into() })?;
                 sent += new - *offset;
-                *done += new - *offset;
+                let now_done = done.fetch_add(new - *offset, Ordering::SeqCst) + (new - *offset);
                 *offset = new;
-                remember(new)?;
-                progress.on_progress(*done, total);
+                if resumable {
+                    remember(new)?;
+                }
+                progress.on_progress(now_done, total);
                 buf.clear();
                 Ok(())
             };
@@ -295,7 +305,7 @@ impl SyncClient {
     fn sync_inner(&self, store: &Store, progress: &dyn Progress) -> Result<SyncReport> {
         let mut report = SyncReport { registry: self.pull_registry(store)?, ..Default::default() };
         let total = store.sync_status()?.pending_bytes;
-        let mut done = 0u64;
+        let done = AtomicU64::new(0);
         let mut refused: Vec<(String, u64)> = Vec::new();
         loop {
             let items: Vec<_> = store
@@ -306,12 +316,36 @@ impl SyncClient {
             if items.is_empty() {
                 break;
             }
-            for i in &items {
-                if let (Some((name, size)), Some(payload)) = (&i.blob, &i.record) {
-                    if let Some(sha) = protocol::needed_blob(i.entry.entry.kind, payload) {
-                        report.uploaded_bytes += self.upload(store, name, &sha, *size, progress, &mut done, total)?;
-                    }
-                }
+            // Originals first, two at a time: while the station hashes and seals one, this
+            // device reads and hashes the next (the two cores overlap instead of taking turns).
+            let blobs: Vec<(String, String, u64)> = items
+                .iter()
+                .filter_map(|i| {
+                    let (name, size) = i.blob.as_ref()?;
+                    let sha = protocol::needed_blob(i.entry.entry.kind, i.record.as_ref()?)?;
+                    Some((name.clone(), sha, *size))
+                })
+                .collect();
+            let next = AtomicUsize::new(0);
+            let uploaded = AtomicU64::new(0);
+            let results: Vec<Result<()>> = std::thread::scope(|sc| {
+                let workers: Vec<_> = (0..UPLOADERS)
+                    .map(|_| {
+                        sc.spawn(|| -> Result<()> {
+                            loop {
+                                let k = next.fetch_add(1, Ordering::SeqCst);
+                                let Some((name, sha, size)) = blobs.get(k) else { return Ok(()) };
+                                let n = self.upload(store, name, sha, *size, progress, &done, total)?;
+                                uploaded.fetch_add(n, Ordering::SeqCst);
+                            }
+                        })
+                    })
+                    .collect();
+                workers.into_iter().map(|w| w.join().unwrap_or_else(|_| Err(Error::Sync { reason: "upload worker failed".into() }))).collect()
+            });
+            report.uploaded_bytes += uploaded.load(Ordering::SeqCst);
+            for r in results {
+                r?;
             }
             let req = PushRequest { items: Self::push_items(&items)? };
             let resp = self.push(store, &req)?;
