@@ -6,7 +6,8 @@
 #   ios/scripts/test-linux.sh [extra `swift test` arguments, e.g. --filter ErrorTests]
 #
 # Uses the already built library target/debug/libqorgau_ffi.so and the bindings generated from
-# it in bindings/generated/swift (bindings/scripts/generate.sh); it does not run cargo.
+# it in bindings/generated/swift (bindings/scripts/generate.sh), and the station server
+# target/debug/qorgau-station (for SyncTests); it does not run cargo.
 # The SwiftPM scratch directory lives inside the chroot (/tmp/qorgau-swift-build), outside the
 # bind-mounted repo, so the repo stays clean and later runs are incremental.
 set -euo pipefail
@@ -16,6 +17,8 @@ CHROOT="$REPO/scripts/swift-chroot.sh"
 LIB="$REPO/target/debug/libqorgau_ffi.so"
 
 [ -f "$LIB" ] || { echo "test-linux: $LIB is missing; build it first: cargo build -p qorgau-ffi --lib" >&2; exit 1; }
+# SyncTests start this station on loopback (QORGAU_STATION_BIN inside the chroot).
+[ -x "$REPO/target/debug/qorgau-station" ] || { echo "test-linux: $REPO/target/debug/qorgau-station is missing; build it first: cargo build -p qorgau-station" >&2; exit 1; }
 
 start=$(date +%s)
 "$CHROOT" ensure
@@ -44,7 +47,7 @@ extra=""
 for a in "$@"; do extra="$extra $(printf '%q' "$a")"; done
 
 set +e
-"$CHROOT" run "$REPO" "cd /src/ios && QORGAU_LIB_DIR=/src/target/debug swift test --scratch-path /tmp/qorgau-swift-build$extra" 2>&1 \
+"$CHROOT" run "$REPO" "cd /src/ios && QORGAU_LIB_DIR=/src/target/debug QORGAU_STATION_BIN=/src/target/debug/qorgau-station swift test --scratch-path /tmp/qorgau-swift-build$extra" 2>&1 \
   | tee /tmp/qorgau-swift-test.log
 rc=${PIPESTATUS[0]}
 set -e

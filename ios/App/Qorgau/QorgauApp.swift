@@ -7,8 +7,15 @@ import QorgauFFI
 
 @main
 struct QorgauApp: App {
-    @StateObject private var model = AppModel()
+    @StateObject private var model: AppModel
     @Environment(\.scenePhase) private var scenePhase
+
+    init() {
+        let model = AppModel()
+        _model = StateObject(wrappedValue: model)
+        // Before launch finishes, as BackgroundTasks requires.
+        BackgroundSyncTask.register(model: model)
+    }
 
     var body: some Scene {
         WindowGroup {
@@ -24,7 +31,10 @@ struct QorgauApp: App {
                 // A shared phone: the acting profile (a psychologist's clinical access) ends when
                 // the app goes to the background.
                 .onChange(of: scenePhase) { phase in
-                    if phase == .background { model.signOutProfile() }
+                    if phase == .background {
+                        model.signOutProfile()
+                        BackgroundSyncTask.schedule() // send what waits when there is a network
+                    }
                 }
         }
     }
@@ -42,19 +52,41 @@ final class AppModel: ObservableObject {
 
     @Published private(set) var state: State = .starting
     let keyStore = KeychainKeyStore()
+    /// The store being opened (by the UI or a background task; opened once).
+    private var opening: Task<FieldSession, Error>?
 
     /// The UI language: the app's resolved localization (kk, ru or en).
     var language: Language { Language.preferred(Bundle.main.preferredLocalizations) }
 
     func start() async {
         do {
-            let dir = try AppDirectories.store
-            state = .ready(try await FieldSession.open(directory: dir, keyStore: keyStore))
+            state = .ready(try await openStore())
         } catch QorgauError.NotInitialised {
             state = .needsProfile
         } catch {
             state = .failed(QorgauAppError(error, language: language))
         }
+    }
+
+    /// Opens the store once, however many callers wait for it.
+    private func openStore() async throws -> FieldSession {
+        if let opening { return try await opening.value }
+        let keyStore = self.keyStore
+        let task = Task { try await FieldSession.open(directory: try AppDirectories.store, keyStore: keyStore) }
+        opening = task
+        defer { opening = nil }
+        return try await task.value
+    }
+
+    /// The session for a background task: the open one, or the store opened now. Nil when there
+    /// is none (first start) or it cannot be opened now (e.g. the phone is locked: the Keychain
+    /// key is unavailable); a failure here is not shown, the screen opens the store itself later.
+    func sessionForBackgroundWork() async -> FieldSession? {
+        if case let .ready(session) = state { return session }
+        guard case .starting = state, let session = try? await openStore() else { return nil }
+        if case .starting = state { state = .ready(session) }
+        if case let .ready(current) = state { return current }
+        return nil
     }
 
     /// Signs the acting profile out (back to the device's officer, no clinical access).

@@ -200,6 +200,7 @@ enum UserMessages {
                         ru: "Слишком много неверных PIN-кодов. Профиль заблокирован до \(when).",
                         en: "Too many wrong PINs. The profile is locked until \(when).")(l)
         case .sync:
+            if let specific = syncMessage(e.technicalDetail) { return specific(l) }
             return Text(kk: "Бөліммен байланыс болмады. Бәрі осы құрылғыда сақталған және кейін жіберіледі.",
                         ru: "Не удалось связаться с отделом. Всё сохранено на этом устройстве и будет отправлено позже.",
                         en: "Could not reach the station. Everything is kept on this device and will be sent later.")(l)
@@ -342,8 +343,57 @@ enum UserMessages {
         return nil
     }
 
+    /// The core's sync reasons (core/src/sync/client.rs, with the station's answers from
+    /// station/src/station.rs) that mean something other than "the station could not be reached".
+    /// Also used for the last error the store keeps (`SyncStatus.lastError`, the same wording).
+    static func syncMessage(_ detail: String) -> Text? {
+        if detail.contains("enrolment code") {
+            return Text(kk: "Тіркеу коды қабылданбады: ол қате, бұрын қолданылған немесе мерзімі өткен. Кезекшіден жаңа код сұраңыз.",
+                        ru: "Код подключения не принят: он неверный, уже использован или просрочен. Попросите у дежурного новый код.",
+                        en: "The enrolment code was not accepted: it is wrong, already used or expired. Ask the duty officer for a new code.")
+        }
+        if detail.contains("already enrolled") {
+            return Text(kk: "Бұл құрылғы бөлімге бұрын тіркелген.",
+                        ru: "Это устройство уже подключено к отделу.",
+                        en: "This device is already enrolled with the station.")
+        }
+        if detail.contains("not enrolled") || detail.contains("device revoked") {
+            return Text(kk: "Бөлім бұл құрылғыны қабылдамайды (тіркелмеген немесе тіркеуі жойылған). Кезекшіден жаңа код сұраңыз. Бәрі осы құрылғыда сақталған.",
+                        ru: "Отдел не принимает это устройство (не подключено или отключено). Попросите у дежурного новый код. Всё сохранено на этом устройстве.",
+                        en: "The station does not accept this device (not enrolled, or revoked). Ask the duty officer for a new code. Everything is kept on this device.")
+        }
+        if detail.contains("certificate") || detail.contains("malformed") || detail.contains("station key") {
+            return Text(kk: "Бұл мекенжай Qorgau бөлімі сияқты жауап бермейді. Мекенжайды тексеріңіз.",
+                        ru: "По этому адресу отвечает не сервер отдела Qorgau. Проверьте адрес.",
+                        en: "This address does not answer like a Qorgau station. Check the address.")
+        }
+        if detail.contains("refused by the station") {
+            return Text(kk: "Бөлім кейбір жазбаларды қабылдамады. Олар осы құрылғыда сақталған; кезекшіге хабарлаңыз.",
+                        ru: "Отдел не принял часть записей. Они сохранены на этом устройстве; сообщите дежурному.",
+                        en: "The station refused some records. They are kept on this device; tell the duty officer.")
+        }
+        if detail.contains("answered 5") {
+            return Text(kk: "Бөлім серверінде ақау. Бәрі осы құрылғыда сақталған; кейінірек қайталаңыз.",
+                        ru: "Сбой на сервере отдела. Всё сохранено на этом устройстве; повторите позже.",
+                        en: "The station's server has a fault. Everything is kept on this device; try again later.")
+        }
+        return nil
+    }
+
     static func specificInputMessage(field: String, detail: String) -> Text? {
         switch field {
+        case "station":
+            return Text(kk: "Алдымен құрылғыны бөлімге тіркеңіз (мекенжай мен кезекшінің коды).",
+                        ru: "Сначала подключите устройство к отделу (адрес и код от дежурного).",
+                        en: "Enrol this device with the station first (address and the duty officer's code).")
+        case "station_url":
+            return Text(kk: "Бөлімнің мекенжайын толық енгізіңіз, мысалы http://10.0.0.5:8440.",
+                        ru: "Введите полный адрес отдела, например http://10.0.0.5:8440.",
+                        en: "Enter the station's full address, e.g. http://10.0.0.5:8440.")
+        case "enrolment_code":
+            return Text(kk: "Кезекші берген тіркеу кодын енгізіңіз.",
+                        ru: "Введите код подключения от дежурного.",
+                        en: "Enter the enrolment code from the duty officer.")
         case "text":
             return Text(kk: "Түсініктеме мәтіні бос. Адам түсініктеме беруден бас тартса, бас тартуды тіркеңіз.",
                         ru: "Текст показаний пуст. Если человек отказался давать показания, зарегистрируйте отказ.",

@@ -53,6 +53,10 @@ struct CaseListView: View {
                     NavigationLink { DueThisWeekView(session: session, language: vm.language) } label: {
                         Label("cases.due", systemImage: "calendar.badge.clock")
                     }
+                    Spacer()
+                    NavigationLink { SyncView(session: session, language: vm.language) } label: {
+                        Label("cases.sync", systemImage: "arrow.up.arrow.down.circle")
+                    }
                 }
             }
             .sheet(isPresented: $showingSignIn) {

@@ -1,0 +1,440 @@
+import Foundation
+import QorgauFFI
+
+/// The sync screen: what waits to be sent to the police station, enrolment with the station
+/// (address + the duty officer's one-time code), and "sync now" with progress and a cancel button.
+///
+/// Everything is kept on the device until the station acknowledges it (the core's outbox), so
+/// a failed or stopped sync loses nothing. The screen only ever says that everything was sent
+/// when the store itself reports nothing waiting (``State/allSent``): never from a sync's result
+/// alone, never while sending, and never when the store could not be read.
+@MainActor
+public final class SyncViewModel: ViewModel {
+    /// What the screen says about sending, derived from the store's own counts.
+    public enum State: Sendable, Equatable {
+        /// The store's counts are not known (not read yet, or reading failed).
+        case unknown
+        /// No station yet: nothing can be sent (whatever waits stays on the device).
+        case notEnrolled
+        case sending
+        case waiting(records: UInt64, bytes: UInt64)
+        /// The store reports nothing waiting.
+        case allSent
+    }
+
+    public let session: FieldSession
+    public var language: Language
+
+    /// The station's address, e.g. `http://10.0.0.5:8440` (filled in from the store once enrolled).
+    public var stationUrl = "" { willSet { willChange() } didSet { didChange() } }
+    /// The duty officer's one-time enrolment code (16 letters and digits; spaces and dashes are ignored).
+    public var code = "" { willSet { willChange() } didSet { didChange() } }
+
+    /// What waits, as the store last reported it (nil when unknown).
+    public private(set) var status: SyncStatus?
+    /// The station this device is enrolled with.
+    public private(set) var station: String?
+    public private(set) var isLoading = false
+    public private(set) var isEnrolling = false
+    public private(set) var isSyncing = false
+    /// Bytes of originals uploaded in the running (or last) sync, and the total waiting when it started.
+    public private(set) var bytesDone: UInt64 = 0
+    public private(set) var bytesTotal: UInt64 = 0
+    /// The result of the last sync that completed.
+    public private(set) var lastReport: SyncReport?
+    /// True when the last sync was stopped by the officer (not an error).
+    public private(set) var wasCancelled = false
+    public private(set) var error: QorgauAppError?
+
+    private var observer: CaptureProgress?
+    private var run = 0
+
+    public init(session: FieldSession, language: Language = .preferred()) {
+        self.session = session
+        self.language = language
+    }
+
+    // ---- actions ----------------------------------------------------------------------------
+
+    /// Reads what waits and the station from the store (off the main thread).
+    public func refresh() async {
+        set { isLoading = true }
+        let loaded = await load()
+        set { apply(loaded); isLoading = false }
+    }
+
+    /// Enrols the device with the station at ``stationUrl`` using ``code``. The code is cleared
+    /// once used; on a refusal it stays so that a typo can be corrected.
+    @discardableResult
+    public func enrol() async -> Bool {
+        guard !isEnrolling, !isSyncing else { return false }
+        guard let url = Self.stationURL(stationUrl) else {
+            set { error = QorgauAppError(kind: .invalidInput(field: "station_url"), language: language) }
+            return false
+        }
+        let code = Self.normalisedCode(self.code)
+        guard !code.isEmpty else {
+            set { error = QorgauAppError(kind: .invalidInput(field: "enrolment_code"), language: language) }
+            return false
+        }
+        set { isEnrolling = true; error = nil }
+        do {
+            try await session.perform { try $0.enrol(stationUrl: url, code: code) }
+        } catch {
+            set { isEnrolling = false; self.error = QorgauAppError(error, language: language) }
+            return false
+        }
+        let loaded = await load()
+        set {
+            apply(loaded)
+            isEnrolling = false
+            self.code = ""
+            stationUrl = url
+        }
+        return true
+    }
+
+    /// Sends everything waiting to the enrolled station (off the main thread), with progress.
+    /// Returns the report, or nil when it failed or was stopped (``error`` / ``wasCancelled``).
+    @discardableResult
+    public func syncNow() async -> SyncReport? {
+        guard !isSyncing, !isEnrolling else { return nil }
+        guard station != nil else {
+            set { error = QorgauAppError(kind: .invalidInput(field: "station"), language: language) }
+            return nil
+        }
+        run += 1
+        let token = run
+        let observer = CaptureProgress { [weak self] done, total in
+            Task { @MainActor in self?.progressed(done: done, total: total, token: token) }
+        }
+        self.observer = observer
+        set {
+            isSyncing = true
+            bytesDone = 0
+            bytesTotal = status?.pendingBytes ?? 0
+            wasCancelled = false
+            lastReport = nil
+            error = nil
+        }
+        let outcome = await BackgroundSync.run(session: session, progress: observer, language: language)
+        // The store's counts are read again before "sending" ends, so the screen goes from
+        // "sending" straight to what the store reports, never to a stale "all sent".
+        let loaded = await load()
+        set {
+            if run == token { run += 1 } // progress still in flight for this run is ignored
+            self.observer = nil
+            switch outcome {
+            case let .synced(report):
+                lastReport = report
+                bytesDone = report.uploadedBytes
+            case .notEnrolled:
+                error = QorgauAppError(kind: .invalidInput(field: "station"), language: language)
+            case .cancelled:
+                wasCancelled = true
+            case let .failed(e):
+                error = e.localized(language)
+            }
+            apply(loaded)
+            isSyncing = false
+        }
+        return outcome.report
+    }
+
+    /// Stops the running sync between two pieces of an upload (pieces are 8 MiB; a push of
+    /// records already under way completes). What was not acknowledged stays waiting.
+    public func cancel() {
+        observer?.cancel()
+    }
+
+    public var isEnrolled: Bool { station != nil }
+    public var canEnrol: Bool { !isEnrolling && !isSyncing && !stationUrl.trimmingCharacters(in: .whitespaces).isEmpty && !Self.normalisedCode(code).isEmpty }
+    public var canSync: Bool { isEnrolled && !isSyncing && !isEnrolling }
+
+    /// 0...1 while sending originals (0 when there are none).
+    public var progress: Double {
+        bytesTotal == 0 ? 0 : min(1, Double(bytesDone) / Double(bytesTotal))
+    }
+
+    // ---- what the screen says (kk / ru / en) -----------------------------------------------
+
+    public var state: State {
+        if isSyncing { return .sending }
+        guard let status else { return .unknown }
+        if station == nil { return .notEnrolled }
+        if status.pendingRecords > 0 || status.pendingBytes > 0 {
+            return .waiting(records: status.pendingRecords, bytes: status.pendingBytes)
+        }
+        return .allSent
+    }
+
+    /// One line on the state of sending.
+    public var headline: String {
+        switch state {
+        case .unknown where isLoading:
+            return Say(kk: "Жіберуді күтіп тұрғаны тексерілуде…",
+                       ru: "Проверяется, что ждёт отправки…",
+                       en: "Checking what waits to be sent…")(language)
+        case .unknown:
+            return Say(kk: "Жіберуді не күтіп тұрғаны белгісіз.",
+                       ru: "Неизвестно, что ждёт отправки.",
+                       en: "It is not known what waits to be sent.")(language)
+        case .notEnrolled:
+            return Say(kk: "Құрылғы бөлімге тіркелмеген: әзірге ештеңе жіберілмейді. Бәрі осы құрылғыда сақталады.",
+                       ru: "Устройство не подключено к отделу: пока ничего не отправляется. Всё хранится на этом устройстве.",
+                       en: "This device is not enrolled with a station: nothing can be sent yet. Everything stays on this device.")(language)
+        case .sending:
+            return Say(kk: "Бөлімге жіберілуде…", ru: "Отправка в отдел…", en: "Sending to the station…")(language)
+        case .waiting:
+            return Say(kk: "Әлі бәрі жіберілген жоқ.", ru: "Ещё не всё отправлено.", en: "Not everything has been sent yet.")(language)
+        case .allSent:
+            return Say(kk: "Барлығы бөлімге жіберілді.", ru: "Всё отправлено в отдел.", en: "Everything has been sent to the station.")(language)
+        }
+    }
+
+    /// What waits: records, bytes of originals and since when (nil when nothing waits or unknown).
+    public var waitingLine: String? {
+        guard let status, status.pendingRecords > 0 else { return nil }
+        let l = language
+        var what = Wording.records(status.pendingRecords, l)
+        if status.pendingBytes > 0 { what += " (\(Wording.bytes(status.pendingBytes, l)))" }
+        guard let oldest = status.oldestPendingAt else {
+            return Say(kk: "Жіберуді күтуде: \(what).", ru: "Ждут отправки: \(what).", en: "Waiting to be sent: \(what).")(l)
+        }
+        let since = UserMessages.localTime(oldest, l)
+        return Say(kk: "Жіберуді күтуде: \(what), ең ертесі — \(since).",
+                   ru: "Ждут отправки: \(what), самая ранняя — от \(since).",
+                   en: "Waiting to be sent: \(what), the oldest from \(since).")(l)
+    }
+
+    /// When the last sync succeeded.
+    public var lastSuccessLine: String? {
+        guard let status else { return nil }
+        let l = language
+        guard let at = status.lastSuccessAt else {
+            return Say(kk: "Бұл құрылғыдан әлі ештеңе жіберілген жоқ.",
+                       ru: "С этого устройства ещё ничего не отправлялось.",
+                       en: "Nothing has been sent from this device yet.")(l)
+        }
+        let when = UserMessages.localTime(at, l)
+        return Say(kk: "Соңғы сәтті жіберу: \(when).", ru: "Последняя успешная отправка: \(when).", en: "Last successful sync: \(when).")(l)
+    }
+
+    /// The last failure in plain words, when it is more recent than the last success.
+    public var lastErrorLine: String? {
+        guard let status, let failure = status.lastError else { return nil }
+        if let ok = status.lastSuccessAt.flatMap(Dates.rfc3339), let failed = status.lastErrorAt.flatMap(Dates.rfc3339), ok >= failed {
+            return nil
+        }
+        let l = language
+        let reason = Wording.lastError(failure, l)
+        guard let at = status.lastErrorAt else {
+            return Say(kk: "Соңғы әрекет: \(reason)", ru: "Последняя попытка: \(reason)", en: "Last attempt: \(reason)")(l)
+        }
+        let when = UserMessages.localTime(at, l)
+        return Say(kk: "Соңғы әрекет (\(when)): \(reason)", ru: "Последняя попытка (\(when)): \(reason)", en: "Last attempt (\(when)): \(reason)")(l)
+    }
+
+    /// Progress of the running sync.
+    public var progressLine: String? {
+        guard isSyncing else { return nil }
+        let l = language
+        guard bytesTotal > 0 else {
+            return Say(kk: "Жазбалар жіберілуде…", ru: "Отправляются записи…", en: "Sending records…")(l)
+        }
+        let done = Wording.bytes(bytesDone, l), total = Wording.bytes(bytesTotal, l)
+        return Say(kk: "\(total) ішінен \(done) жіберілді", ru: "Отправлено \(done) из \(total)", en: "Sent \(done) of \(total)")(l)
+    }
+
+    /// The outcome of the last sync (what was sent, refusals, or that it was stopped).
+    public var resultLine: String? {
+        let l = language
+        if wasCancelled {
+            return Say(kk: "Жіберу тоқтатылды. Ештеңе жоғалған жоқ: жіберілмегені осы құрылғыда күтуде.",
+                       ru: "Отправка остановлена. Ничего не потеряно: неотправленное ждёт на этом устройстве.",
+                       en: "Sending stopped. Nothing is lost: what was not sent still waits on this device.")(l)
+        }
+        guard let r = lastReport else { return nil }
+        var lines: [String] = []
+        if r.acked == 0 {
+            lines.append(Say(kk: "Жаңа жазба жіберілген жоқ.", ru: "Новых записей не отправлено.", en: "No new records were sent.")(l))
+        } else {
+            var what = Wording.records(r.acked, l)
+            if r.uploadedBytes > 0 {
+                let b = Wording.bytes(r.uploadedBytes, l)
+                what += Say(kk: ", түпнұсқалар — \(b)", ru: ", оригиналы — \(b)", en: ", originals \(b)")(l)
+            }
+            lines.append(Say(kk: "Жіберілді: \(what).", ru: "Отправлено: \(what).", en: "Sent: \(what).")(l))
+        }
+        if !r.rejected.isEmpty {
+            let n = Wording.records(UInt64(r.rejected.count), l)
+            lines.append(Say(kk: "Бөлім қабылдамады: \(n). Олар осы құрылғыда сақталған; кезекшіге хабарлаңыз.",
+                             ru: "Отдел не принял: \(n). Они сохранены на этом устройстве; сообщите дежурному.",
+                             en: "The station refused \(n). They are kept on this device; tell the duty officer.")(l))
+        }
+        if r.registry != nil {
+            lines.append(Say(kk: "Бөлімнің тізілімі жаңартылды.", ru: "Реестр отдела обновлён.", en: "The station's registry was updated.")(l))
+        }
+        return lines.joined(separator: " ")
+    }
+
+    // ---- internals --------------------------------------------------------------------------
+
+    private struct Loaded: Sendable {
+        let status: SyncStatus?
+        let station: String?
+        let error: QorgauAppError?
+    }
+
+    private func load() async -> Loaded {
+        let language = self.language
+        do {
+            return try await session.perform { store in
+                Loaded(status: try store.syncStatus(), station: try store.station(), error: nil)
+            }
+        } catch {
+            return Loaded(status: nil, station: nil, error: QorgauAppError(error, language: language))
+        }
+    }
+
+    /// Takes the store's counts (or forgets them when they could not be read: "unknown", never
+    /// a stale "all sent").
+    private func apply(_ loaded: Loaded) {
+        status = loaded.status
+        if let e = loaded.error {
+            error = e
+            return
+        }
+        station = loaded.station
+        if stationUrl.trimmingCharacters(in: .whitespaces).isEmpty, let s = loaded.station { stationUrl = s }
+    }
+
+    private func progressed(done: UInt64, total: UInt64, token: Int) {
+        guard token == run, isSyncing else { return }
+        set {
+            bytesDone = done
+            if total > 0 { bytesTotal = total }
+        }
+    }
+
+    private func set(_ change: () -> Void) {
+        willChange()
+        change()
+        didChange()
+    }
+
+    /// The station address as the core takes it: `http(s)://host[:port][/path]`, no trailing
+    /// slash; nil when it is not such an address.
+    public nonisolated static func stationURL(_ text: String) -> String? {
+        var s = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        while s.hasSuffix("/") { s.removeLast() }
+        guard let url = URL(string: s), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              let host = url.host, !host.isEmpty, url.query == nil, url.fragment == nil else { return nil }
+        return s
+    }
+
+    /// The code as the station issues it: letters and digits only, upper case (codes are read
+    /// out and typed in groups).
+    public nonisolated static func normalisedCode(_ text: String) -> String {
+        String(text.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) && $0.isASCII }.map(Character.init)).uppercased()
+    }
+}
+
+private typealias Say = UserMessages.Text
+
+/// One sync run for a background task (BGProcessingTask on iOS) or the sync screen: does nothing
+/// when the device is not enrolled; otherwise pulls the registry and pushes what waits.
+public enum BackgroundSync {
+    public enum Outcome: Sendable, Equatable {
+        case notEnrolled
+        case synced(SyncReport)
+        /// Stopped through the progress observer (e.g. the system's expiration handler).
+        case cancelled
+        case failed(QorgauAppError)
+
+        /// Whether the run did what it could (for `BGTask.setTaskCompleted(success:)`).
+        public var succeeded: Bool {
+            switch self {
+            case .notEnrolled, .synced: return true
+            case .cancelled, .failed: return false
+            }
+        }
+
+        public var report: SyncReport? {
+            if case let .synced(r) = self { return r }
+            return nil
+        }
+    }
+
+    /// Runs one sync off the calling thread. `progress` reports bytes of originals uploaded and
+    /// its ``CaptureProgress/cancel()`` stops the run; nothing unacknowledged is lost.
+    public static func run(session: FieldSession, progress: CaptureProgress? = nil, language: Language = .en) async -> Outcome {
+        do {
+            return try await session.perform { store -> Outcome in
+                guard try store.station() != nil else { return .notEnrolled }
+                return .synced(try store.sync(progress: progress))
+            }
+        } catch QorgauError.Cancelled {
+            return .cancelled
+        } catch {
+            return .failed(QorgauAppError(error, language: language))
+        }
+    }
+}
+
+/// Counts, sizes and stored sync errors in plain words.
+enum Wording {
+    /// "3 records" / "3 записи" / "3 жазба".
+    static func records(_ n: UInt64, _ l: Language) -> String {
+        switch l {
+        case .kk: return "\(n) жазба"
+        case .en: return n == 1 ? "1 record" : "\(n) records"
+        case .ru:
+            let mod10 = n % 10, mod100 = n % 100
+            if mod10 == 1 && mod100 != 11 { return "\(n) запись" }
+            if (2...4).contains(mod10) && !(12...14).contains(mod100) { return "\(n) записи" }
+            return "\(n) записей"
+        }
+    }
+
+    /// A size in decimal units as iOS shows file sizes ("56 KB", "1,2 МБ").
+    static func bytes(_ n: UInt64, _ l: Language) -> String {
+        let units = l == .en ? ["B", "KB", "MB", "GB", "TB"] : ["Б", "КБ", "МБ", "ГБ", "ТБ"]
+        var value = Double(n)
+        var unit = 0
+        while value >= 1000 && unit < units.count - 1 {
+            value /= 1000
+            unit += 1
+        }
+        let text: String
+        if unit == 0 || value >= 10 {
+            text = String(Int(value.rounded()))
+        } else {
+            let s = String(format: "%.1f", value)
+            text = l == .en ? s : s.replacingOccurrences(of: ".", with: ",")
+        }
+        return "\(text) \(units[unit])"
+    }
+
+    /// The store's last sync error (the core's English message) for the officer.
+    static func lastError(_ detail: String, _ l: Language) -> String {
+        if detail == "cancelled" {
+            return Say(kk: "Жіберуді қызметкер тоқтатты; жіберілмегені осы құрылғыда күтуде.",
+                       ru: "Отправка остановлена сотрудником; неотправленное ждёт на этом устройстве.",
+                       en: "Sending was stopped by the officer; what was not sent still waits on this device.")(l)
+        }
+        let kind: QorgauAppError.Kind
+        if detail.hasPrefix("sync:") || detail.hasPrefix("refused by the station") {
+            kind = .sync
+        } else if detail.hasPrefix("registry update rejected") {
+            kind = .invalidRegistry
+        } else if detail.hasPrefix("integrity failure") {
+            kind = .integrity
+        } else {
+            return Say(kk: "Құрылғыда қате болды. Бәрі осы құрылғыда сақталған; қайталап көріңіз.",
+                       ru: "Ошибка на устройстве. Всё сохранено на этом устройстве; повторите попытку.",
+                       en: "An error on the device. Everything is kept on this device; try again.")(l)
+        }
+        return QorgauAppError(kind: kind, language: l, technicalDetail: detail).message
+    }
+}

@@ -1,0 +1,427 @@
+import Foundation
+import XCTest
+import QorgauFFI
+@testable import Qorgau
+
+/// A real station (`qorgau-station`, built by cargo with the workspace) on loopback, started
+/// with Foundation's `Process`. Its output is drained until it exits (a closed pipe could kill it).
+final class StationProcess: @unchecked Sendable {
+    /// `QORGAU_STATION_BIN`, or where `ios/scripts/test-linux.sh` finds it inside the chroot.
+    static let defaultBinary = "/src/target/debug/qorgau-station"
+    static var binary: String {
+        ProcessInfo.processInfo.environment["QORGAU_STATION_BIN"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultBinary
+    }
+
+    let dataDir: URL
+    let url: String
+    private let process: Process
+
+    init(dataDir: URL) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["--data", dataDir.path, "serve", "--listen", "127.0.0.1:0"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = OutputDrain()
+        let reader = pipe.fileHandleForReading
+        DispatchQueue.global().async { output.drain(reader) }
+        guard let line = output.firstLine(timeout: 30) else {
+            process.terminate()
+            throw StationError("the station did not start within 30 s; output: \(output.text)")
+        }
+        guard let start = line.range(of: "http://127.0.0.1:") else {
+            process.terminate()
+            throw StationError("no address in the station's first line: \(line)")
+        }
+        self.dataDir = dataDir
+        self.process = process
+        self.url = String(line[start.lowerBound...].prefix { !$0.isWhitespace })
+    }
+
+    /// Reads a child's output until it exits, keeping it for diagnostics.
+    private final class OutputDrain: @unchecked Sendable {
+        private let lock = NSLock()
+        private var output = ""
+        private var line: String?
+        private let started = DispatchSemaphore(value: 0)
+
+        var text: String {
+            lock.lock(); defer { lock.unlock() }
+            return output
+        }
+
+        func firstLine(timeout seconds: Int) -> String? {
+            guard started.wait(timeout: .now() + .seconds(seconds)) == .success else { return nil }
+            lock.lock(); defer { lock.unlock() }
+            return line
+        }
+
+        func drain(_ handle: FileHandle) {
+            var signalled = false
+            while true {
+                let data = handle.availableData
+                if data.isEmpty { break } // end of file: the child exited
+                lock.lock()
+                output += String(decoding: data, as: UTF8.self)
+                if line == nil, let nl = output.firstIndex(of: "\n") { line = String(output[..<nl]) }
+                let haveLine = line != nil
+                lock.unlock()
+                if haveLine && !signalled {
+                    signalled = true
+                    started.signal()
+                }
+            }
+            if !signalled { started.signal() }
+        }
+    }
+
+    var isRunning: Bool { process.isRunning }
+
+    /// Stops the station (SIGTERM) and waits for it to exit.
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    /// A fresh one-time enrolment code from the station's CLI (same data directory).
+    func enrolmentCode(officer: String = "KZ-DEMO-0417", unit: String = "DV team 3 (synthetic)") throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.binary)
+        p.arguments = ["--data", dataDir.path, "enrolment-code", "--officer", officer, "--unit", unit]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard p.terminationStatus == 0, !text.isEmpty else { throw StationError("enrolment-code failed (\(p.terminationStatus)): \(text)") }
+        return text
+    }
+
+    struct StationError: Error, CustomStringConvertible {
+        let description: String
+        init(_ d: String) { description = d }
+    }
+}
+
+/// Sync with a real station on loopback: enrolment, what waits, sync with progress, refusals,
+/// an unreachable station, cancellation, and the sync screen's view model.
+final class SyncTests: TempDirTestCase {
+    private var station: StationProcess!
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        if ProcessInfo.processInfo.environment["QORGAU_STATION_BIN"] == nil,
+           !FileManager.default.isExecutableFile(atPath: StationProcess.defaultBinary) {
+            throw XCTSkip("no qorgau-station binary (set QORGAU_STATION_BIN; ios/scripts/test-linux.sh does)")
+        }
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: StationProcess.binary), "station binary: \(StationProcess.binary)")
+        station = try StationProcess(dataDir: tmp.appendingPathComponent("station"))
+    }
+
+    override func tearDownWithError() throws {
+        station?.stop()
+        station = nil
+        try super.tearDownWithError()
+    }
+
+    private var photoSize: UInt64 {
+        get throws { UInt64(try Data(contentsOf: Synthetic.photoURL).count) }
+    }
+
+    /// A case with the survivor and the photo fixture: three custody entries, one original.
+    @discardableResult
+    private static func caseWithPhoto(_ store: QorgauStore) throws -> Uuid {
+        let caseId = try store.openCase(newCase: Synthetic.neighbourReport).record.id
+        _ = try store.addPerson(caseId: caseId, person: Synthetic.survivor)
+        _ = try store.addEvidenceFile(caseId: caseId, path: Synthetic.photoURL.path, expected: .photo, capture: Synthetic.noCapture, progress: nil)
+        return caseId
+    }
+
+    /// A case with the survivor and a short synthetic video at `path` (an original the station
+    /// has not seen: the same photo twice is stored and uploaded once).
+    private static func caseWithVideo(_ store: QorgauStore, path: String) throws {
+        let caseId = try store.openCase(newCase: Synthetic.neighbourReport).record.id
+        _ = try store.addPerson(caseId: caseId, person: Synthetic.survivor)
+        _ = try store.addEvidenceFile(caseId: caseId, path: path, expected: .video, capture: Synthetic.noCapture, progress: nil)
+    }
+
+    func testEnrolSeeWhatWaitsSyncWithProgressNothingLeftWaiting() throws {
+        let store = try QorgauStore.create(dir: storeDir.path, keystore: MemoryKeyStore(), profile: Synthetic.profile)
+        XCTAssertNil(try store.station())
+        XCTAssertQorgauError(try store.sync(progress: nil), "InvalidInput") {
+            if case let .InvalidInput(field, _) = $0 { return field == "station" }
+            return false
+        }
+
+        try Self.caseWithPhoto(store)
+        let size = try photoSize
+        let waiting = try store.syncStatus()
+        XCTAssertEqual(waiting.pendingRecords, 3, "case opened, person added, evidence added")
+        XCTAssertEqual(waiting.pendingBytes, size, "the photo's original")
+        XCTAssertNotNil(waiting.oldestPendingAt)
+        XCTAssertNil(waiting.lastSuccessAt)
+        XCTAssertNil(waiting.lastError)
+
+        // A wrong code is refused by the station.
+        XCTAssertQorgauError(try store.enrol(stationUrl: station.url, code: "NOTAVALIDCODE000"), "Sync") {
+            if case let .Sync(reason) = $0 { return reason.contains("enrolment code") }
+            return false
+        }
+        XCTAssertNil(try store.station(), "not enrolled after a refused code")
+
+        try store.enrol(stationUrl: station.url, code: try station.enrolmentCode())
+        XCTAssertEqual(try store.station(), station.url)
+
+        let progress = CaptureProgress()
+        let report = try store.sync(progress: progress)
+        XCTAssertEqual(report.acked, 3)
+        XCTAssertTrue(report.rejected.isEmpty, "\(report.rejected)")
+        XCTAssertEqual(report.uploadedBytes, size)
+        XCTAssertEqual(report.pendingAfter, 0)
+        let p = progress.snapshot
+        XCTAssertGreaterThanOrEqual(p.calls, 1)
+        XCTAssertEqual(p.done, size, "progress in bytes of originals uploaded")
+        XCTAssertEqual(p.total, size)
+
+        let after = try store.syncStatus()
+        XCTAssertEqual(after.pendingRecords, 0)
+        XCTAssertEqual(after.pendingBytes, 0)
+        XCTAssertNil(after.oldestPendingAt)
+        XCTAssertNotNil(after.lastSuccessAt)
+
+        // Nothing new: a second sync sends nothing.
+        let again = try store.sync(progress: nil)
+        XCTAssertEqual(again.acked, 0)
+        XCTAssertEqual(again.uploadedBytes, 0)
+    }
+
+    func testUnreachableStationIsASyncErrorAndEverythingStaysWaiting() throws {
+        let store = try QorgauStore.create(dir: storeDir.path, keystore: MemoryKeyStore(), profile: Synthetic.profile)
+        try store.enrol(stationUrl: station.url, code: try station.enrolmentCode())
+        try Self.caseWithPhoto(store)
+        station.stop()
+        XCTAssertFalse(station.isRunning)
+
+        XCTAssertQorgauError(try store.sync(progress: nil), "Sync") {
+            if case let .Sync(reason) = $0 { return reason.contains("cannot reach the station") }
+            return false
+        }
+        let st = try store.syncStatus()
+        XCTAssertEqual(st.pendingRecords, 3)
+        XCTAssertEqual(st.pendingBytes, try photoSize)
+        XCTAssertNil(st.lastSuccessAt)
+        XCTAssertTrue(st.lastError?.contains("cannot reach") == true, "\(st.lastError ?? "nil")")
+        XCTAssertNotNil(st.lastErrorAt)
+        XCTAssertEqual(try store.station(), station.url, "still enrolled")
+    }
+
+    func testCancelledSyncKeepsEverythingWaiting() throws {
+        let store = try QorgauStore.create(dir: storeDir.path, keystore: MemoryKeyStore(), profile: Synthetic.profile)
+        try store.enrol(stationUrl: station.url, code: try station.enrolmentCode())
+        try Self.caseWithPhoto(store)
+        let progress = CaptureProgress()
+        progress.cancel() // polled before each piece of an original is sent
+        XCTAssertQorgauError(try store.sync(progress: progress), "Cancelled") { $0 == .Cancelled }
+        let st = try store.syncStatus()
+        XCTAssertEqual(st.pendingRecords, 3)
+        XCTAssertEqual(st.lastError, "cancelled")
+        // The next run sends everything.
+        XCTAssertEqual(try store.sync(progress: nil).acked, 3)
+        XCTAssertEqual(try store.syncStatus().pendingRecords, 0)
+    }
+
+    // ---- the sync screen ----------------------------------------------------------------------
+
+    @MainActor
+    func testSyncViewModelNeverSaysAllSentWhileAnythingWaits() async throws {
+        let session = try await FieldSession.openOrInit(directory: storeDir, keyStore: MemoryKeyStore(), profile: Synthetic.profile)
+        let vm = SyncViewModel(session: session, language: .en)
+        XCTAssertEqual(vm.state, .unknown, "nothing read yet")
+        XCTAssertNotEqual(vm.headline, "Everything has been sent to the station.")
+
+        await vm.refresh()
+        XCTAssertEqual(vm.state, .notEnrolled)
+        XCTAssertFalse(vm.canSync)
+        XCTAssertNil(vm.waitingLine)
+        XCTAssertEqual(vm.lastSuccessLine, "Nothing has been sent from this device yet.")
+        let notEnrolled = await vm.syncNow()
+        XCTAssertNil(notEnrolled)
+        XCTAssertEqual(vm.error?.field, "station")
+        XCTAssertEqual(vm.error?.message, "Enrol this device with the station first (address and the duty officer's code).")
+
+        // Something waits before the device is enrolled.
+        try await session.perform { store in _ = try SyncTests.caseWithPhoto(store) }
+        await vm.refresh()
+        let size = try photoSize
+        XCTAssertEqual(vm.state, .notEnrolled)
+        let waiting = try XCTUnwrap(vm.waitingLine)
+        XCTAssertTrue(waiting.hasPrefix("Waiting to be sent: 3 records (\(Wording.bytes(size, .en))), the oldest from "), waiting)
+        XCTAssertFalse(waiting.contains("T"), "local date and time, not RFC 3339: \(waiting)")
+
+        // Enrolment: a bad address and a missing code are refused before any network call.
+        vm.stationUrl = "station.example"
+        vm.code = "ABCD"
+        var enrolled = await vm.enrol()
+        XCTAssertFalse(enrolled)
+        XCTAssertEqual(vm.error?.field, "station_url")
+        vm.stationUrl = station.url + "/"
+        vm.code = " - "
+        XCTAssertFalse(vm.canEnrol)
+        enrolled = await vm.enrol()
+        XCTAssertFalse(enrolled)
+        XCTAssertEqual(vm.error?.field, "enrolment_code")
+
+        // A wrong code: the station's refusal in plain words (Kazakh), the code kept for correction.
+        vm.language = .kk
+        vm.code = "NOTAVALIDCODE000"
+        enrolled = await vm.enrol()
+        XCTAssertFalse(enrolled)
+        XCTAssertEqual(vm.error?.kind, .sync)
+        XCTAssertEqual(vm.error?.message, "Тіркеу коды қабылданбады: ол қате, бұрын қолданылған немесе мерзімі өткен. Кезекшіден жаңа код сұраңыз.")
+        XCTAssertEqual(vm.code, "NOTAVALIDCODE000")
+        XCTAssertFalse(vm.isEnrolled)
+
+        // The right code, typed in groups and lower case.
+        let code = try station.enrolmentCode()
+        vm.code = stride(from: 0, to: code.count, by: 4).map { i -> String in
+            let s = code.index(code.startIndex, offsetBy: i)
+            return String(code[s..<code.index(s, offsetBy: min(4, code.count - i))]).lowercased()
+        }.joined(separator: " ")
+        enrolled = await vm.enrol()
+        XCTAssertTrue(enrolled, vm.error?.technicalDetail ?? "")
+        XCTAssertNil(vm.error)
+        XCTAssertTrue(vm.isEnrolled)
+        XCTAssertEqual(vm.station, station.url)
+        XCTAssertEqual(vm.stationUrl, station.url, "the trailing slash is dropped")
+        XCTAssertEqual(vm.code, "", "a one-time code is not kept")
+        XCTAssertEqual(vm.state, .waiting(records: 3, bytes: size))
+        XCTAssertEqual(vm.headline, "Әлі бәрі жіберілген жоқ.")
+        XCTAssertTrue(vm.waitingLine?.hasPrefix("Жіберуді күтуде: 3 жазба (") == true, vm.waitingLine ?? "nil")
+
+        // Sync now: "sending" while it runs, progress in bytes, then what the store reports.
+        vm.language = .en
+        var states: [SyncViewModel.State] = []
+        var headlines: Set<String> = []
+        vm.onChange = { [unowned vm] in
+            states.append(vm.state)
+            headlines.insert(vm.headline)
+        }
+        let report = try await unwrapped { await vm.syncNow() }
+        vm.onChange = nil
+        XCTAssertEqual(report.acked, 3)
+        XCTAssertEqual(report.uploadedBytes, size)
+        XCTAssertEqual(states.first, .sending)
+        XCTAssertEqual(states.last, .allSent)
+        XCTAssertFalse(states.dropLast().contains(.allSent), "never 'all sent' before the store says so: \(states)")
+        XCTAssertTrue(headlines.contains("Sending to the station…"))
+        XCTAssertEqual(vm.bytesDone, size)
+        XCTAssertEqual(vm.progress, 1)
+        XCTAssertEqual(vm.headline, "Everything has been sent to the station.")
+        XCTAssertNil(vm.waitingLine)
+        XCTAssertEqual(vm.resultLine, "Sent: 3 records, originals \(Wording.bytes(size, .en)). The station's registry was updated.")
+        XCTAssertTrue(vm.lastSuccessLine?.hasPrefix("Last successful sync: ") == true)
+        XCTAssertNil(vm.lastErrorLine, "the refused enrolment was not a sync")
+        XCTAssertNil(vm.error)
+
+        // Cancelled by the officer as soon as sending starts: not an error, nothing lost.
+        let video = try file("scene.mp4", Synthetic.video(payload: 300_000))
+        let videoSize = UInt64(try Data(contentsOf: video).count)
+        try await session.perform { store in try SyncTests.caseWithVideo(store, path: video.path) }
+        await vm.refresh()
+        XCTAssertEqual(vm.state, .waiting(records: 3, bytes: videoSize))
+        vm.onChange = { [unowned vm] in if vm.isSyncing { vm.cancel() } }
+        let stopped = await vm.syncNow()
+        XCTAssertNil(stopped)
+        vm.onChange = nil
+        XCTAssertTrue(vm.wasCancelled)
+        XCTAssertNil(vm.error)
+        XCTAssertEqual(vm.state, .waiting(records: 3, bytes: videoSize))
+        XCTAssertEqual(vm.resultLine, "Sending stopped. Nothing is lost: what was not sent still waits on this device.")
+        XCTAssertTrue(vm.lastErrorLine?.contains("Sending was stopped by the officer") == true, vm.lastErrorLine ?? "nil")
+
+        // The station goes away: a Sync error in plain words, everything still waiting.
+        station.stop()
+        vm.language = .ru
+        let unreachable = await vm.syncNow()
+        XCTAssertNil(unreachable)
+        XCTAssertEqual(vm.error?.kind, .sync)
+        XCTAssertEqual(vm.error?.message, "Не удалось связаться с отделом. Всё сохранено на этом устройстве и будет отправлено позже.")
+        XCTAssertFalse(vm.wasCancelled)
+        XCTAssertEqual(vm.state, .waiting(records: 3, bytes: videoSize))
+        XCTAssertEqual(vm.headline, "Ещё не всё отправлено.")
+        XCTAssertTrue(vm.waitingLine?.hasPrefix("Ждут отправки: 3 записи (") == true, vm.waitingLine ?? "nil")
+        let lastError = try XCTUnwrap(vm.lastErrorLine)
+        XCTAssertTrue(lastError.hasPrefix("Последняя попытка ("), lastError)
+        XCTAssertTrue(lastError.hasSuffix("Не удалось связаться с отделом. Всё сохранено на этом устройстве и будет отправлено позже."), lastError)
+        XCTAssertFalse(lastError.contains("cannot reach"), "no English core text for the officer")
+
+        // The background task's runner: failed (to be retried), nothing lost.
+        let outcome = await BackgroundSync.run(session: session)
+        XCTAssertFalse(outcome.succeeded)
+        XCTAssertEqual(outcome.report, nil)
+        let stillWaiting = try await session.perform { try $0.syncStatus().pendingRecords }
+        XCTAssertEqual(stillWaiting, 3)
+    }
+
+    func testBackgroundSyncDoesNothingBeforeEnrolment() async throws {
+        let session = try await FieldSession.openOrInit(directory: storeDir, keyStore: MemoryKeyStore(), profile: Synthetic.profile)
+        try await session.perform { store in _ = try store.openCase(newCase: Synthetic.neighbourReport) }
+        let outcome = await BackgroundSync.run(session: session)
+        XCTAssertEqual(outcome, .notEnrolled)
+        XCTAssertTrue(outcome.succeeded)
+        let code = try station.enrolmentCode()
+        let url = station.url
+        try await session.perform { try $0.enrol(stationUrl: url, code: code) }
+        let sent = await BackgroundSync.run(session: session)
+        XCTAssertEqual(sent.report?.acked, 1)
+        XCTAssertTrue(sent.succeeded)
+    }
+}
+
+/// Sync wording and input checks (no station needed).
+final class SyncWordingTests: XCTestCase {
+    func testSyncWordsInThreeLanguages() {
+        XCTAssertEqual(Language.all.map { Wording.records(1, $0) }, ["1 жазба", "1 запись", "1 record"])
+        XCTAssertEqual([2, 5, 11, 21, 22, 112].map { Wording.records($0, .ru) },
+                       ["2 записи", "5 записей", "11 записей", "21 запись", "22 записи", "112 записей"])
+        XCTAssertEqual(Wording.bytes(999, .en), "999 B")
+        XCTAssertEqual(Wording.bytes(56_320, .en), "56 KB")
+        XCTAssertEqual(Wording.bytes(1_234_567, .ru), "1,2 МБ")
+        XCTAssertEqual(Wording.bytes(33_554_432, .kk), "34 МБ")
+
+        // Every refusal the station can give has its own message, in three languages.
+        let reasons = [
+            "sync: enrolment: station answered 403: unknown or already used enrolment code",
+            "sync: enrolment: station answered 409: this device is already enrolled",
+            "sync: push: station answered 403: device revoked",
+            "sync: enrolment: malformed answer (expected value at line 1 column 1)",
+            "sync: push: station answered 500: internal error",
+            "sync: registry: cannot reach the station (Connection Failed)",
+        ]
+        var seen = Set<String>()
+        for r in reasons {
+            let texts = Language.all.map { QorgauError.Sync(reason: r).userMessage($0) }
+            XCTAssertEqual(Set(texts).count, 3, "\(r): \(texts)")
+            XCTAssertTrue(seen.insert(texts[2]).inserted, "a message of its own for \(r)")
+            XCTAssertFalse(texts.contains { $0.contains("station answered") }, "\(texts)")
+        }
+        for l in Language.all {
+            XCTAssertEqual(Wording.lastError("refused by the station: chain broken", l), QorgauError.Sync(reason: "refused by the station").userMessage(l))
+            XCTAssertNotEqual(Wording.lastError("cancelled", l), QorgauError.Cancelled.userMessage(l), "a stopped sync lost nothing")
+            XCTAssertFalse(Wording.lastError("database error: disk I/O error", l).contains("database"))
+        }
+
+        XCTAssertEqual(SyncViewModel.stationURL(" http://10.0.0.5:8440/ "), "http://10.0.0.5:8440")
+        XCTAssertEqual(SyncViewModel.stationURL("https://station.example/qorgau"), "https://station.example/qorgau")
+        XCTAssertNil(SyncViewModel.stationURL("station.example"))
+        XCTAssertNil(SyncViewModel.stationURL("ftp://station.example"))
+        XCTAssertNil(SyncViewModel.stationURL("http://"))
+        XCTAssertEqual(SyncViewModel.normalisedCode(" abcd-efgh jkmn 2345\n"), "ABCDEFGHJKMN2345")
+    }
+}
