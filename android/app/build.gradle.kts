@@ -77,6 +77,10 @@ dependencies {
     implementation(libs.camera.lifecycle)
     implementation(libs.camera.video)
     implementation(libs.camera.view)
+
+    // Not in gradle/libs.versions.toml yet (outside this change's files): move them there.
+    implementation("androidx.core:core-ktx:1.17.0")              // FileProvider for printed orders
+    implementation("com.google.mlkit:barcode-scanning:17.3.0")   // QR scan-to-verify, bundled model (behind capture/QrScanner)
 }
 
 // ---- Rust library and bindings ---------------------------------------------------------------

@@ -5,13 +5,21 @@ import android.content.Context
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.launch
+import kz.qorgau.app.capture.AndroidSignatureRenderer
 import kz.qorgau.app.capture.CaptureFiles
 import kz.qorgau.app.capture.IngestQueue
 import kz.qorgau.app.capture.LocationReader
 import kz.qorgau.app.capture.VideoPreviews
 import kz.qorgau.app.data.AppDirs
+import kz.qorgau.app.data.AssessmentRepository
 import kz.qorgau.app.data.CaseRepository
+import kz.qorgau.app.data.CheckRepository
+import kz.qorgau.app.data.OrderDocuments
+import kz.qorgau.app.data.OrderRepository
+import kz.qorgau.app.data.ProfileRepository
 import kz.qorgau.app.data.SessionManager
+import kz.qorgau.app.data.SupportRepository
 import kz.qorgau.app.data.uiLanguage
 import kz.qorgau.app.security.AndroidKeystoreKeyStore
 import kz.qorgau.core.UiLanguage
@@ -24,6 +32,13 @@ class AppContainer(private val context: Context) {
     val dirs = AppDirs.of(context)
     val sessions = SessionManager(dirs.store, AndroidKeystoreKeyStore())
     val repository = CaseRepository({ sessions.session }, dirs.exports)
+    val profiles = ProfileRepository({ sessions.session })
+    val documents = OrderDocuments(dirs.documents)
+    val orders = OrderRepository({ sessions.session }, documents)
+    val checks = CheckRepository({ sessions.session })
+    val support = SupportRepository({ sessions.session })
+    val assessments = AssessmentRepository({ sessions.session })
+    val signatures = AndroidSignatureRenderer()
     val captures = CaptureFiles(dirs.captures)
     val location = LocationReader(context)
     val ingest = IngestQueue(
@@ -32,6 +47,11 @@ class AppContainer(private val context: Context) {
         language = ::language,
         previews = VideoPreviews,
     )
+
+    init {
+        // Printed orders hold personal data in clear: none is kept longer than a day.
+        appScope.launch(Dispatchers.IO) { documents.purge() }
+    }
 
     /** The UI language now (the per-app language can change while the app runs). */
     fun language(): UiLanguage = context.uiLanguage()

@@ -11,11 +11,14 @@ import java.io.File
  *  - `captures/<case id>/`  a photo, video or audio file between the camera/microphone and
  *                the store; deleted as soon as the core has stored it (see IngestQueue)
  *  - `exports/`  court bundles written by export (personal data in clear; for the court file)
+ *  - `documents/` printable protection orders (PDF, personal data in clear), opened or shared
+ *                through the FileProvider (res/xml/document_paths.xml); purged after a day
  */
 class AppDirs(root: File) {
     val store = File(root, "store")
     val captures = File(root, "captures")
     val exports = File(root, "exports")
+    val documents = File(root, "documents")
 
     companion object {
         fun of(context: Context) = AppDirs(context.noBackupFilesDir)

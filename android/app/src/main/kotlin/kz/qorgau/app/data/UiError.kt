@@ -9,10 +9,20 @@ import kotlin.coroutines.cancellation.CancellationException
  * An error as the officer sees it: a [headline] in the UI language (ErrorMessages) and the
  * core's [detail] (ids and field names only, never personal data, by the core's contract).
  */
-data class UiError(val headline: String, val detail: String?, val cancelled: Boolean = false) {
+data class UiError(
+    val headline: String,
+    val detail: String?,
+    val cancelled: Boolean = false,
+    /** The core refused the acting profile's role (PermissionDenied); the attempt is audited. */
+    val denied: Boolean = false,
+) {
     companion object {
         fun of(t: Throwable, lang: UiLanguage): UiError = when (t) {
-            is QorgauException -> UiError(ErrorMessages.headline(t, lang), detailOf(t), t is QorgauException.Cancelled)
+            is QorgauException -> UiError(
+                ErrorMessages.headline(t, lang), detailOf(t),
+                cancelled = t is QorgauException.Cancelled,
+                denied = t is QorgauException.PermissionDenied,
+            )
             // Anything else (a JNA load failure, a bug in the app): the generic "internal"
             // headline and the exception type only; its message could hold a path or more.
             else -> UiError(ErrorMessages.headline(QorgauException.Internal(""), lang), t.javaClass.simpleName)
@@ -25,14 +35,19 @@ data class UiError(val headline: String, val detail: String?, val cancelled: Boo
             is QorgauException.Conflict -> e.reason
             is QorgauException.WrongKey -> e.reason
             is QorgauException.Integrity -> e.reason
-            is QorgauException.NotInitialised, is QorgauException.AlreadyInitialised -> e.reason
+            is QorgauException.NotInitialised -> e.reason
+            is QorgauException.AlreadyInitialised -> e.reason
             is QorgauException.Storage -> e.reason
+            is QorgauException.InvalidQr -> e.reason
+            is QorgauException.InvalidRegistry -> e.reason
+            is QorgauException.PermissionDenied -> e.reason
+            is QorgauException.WrongPin -> e.reason
+            is QorgauException.ProfileLocked -> e.reason
+            is QorgauException.Sync -> e.reason
             is QorgauException.Cancelled -> null
             is QorgauException.KeyStore -> e.reason
             is QorgauException.Io -> e.reason
             is QorgauException.Internal -> e.reason
-            // Variants added to the bindings later show the headline only until listed here.
-            else -> null
         }
     }
 }
@@ -41,6 +56,12 @@ data class UiError(val headline: String, val detail: String?, val cancelled: Boo
 sealed interface Outcome<out T> {
     data class Ok<T>(val value: T) : Outcome<T>
     data class Failed(val error: UiError) : Outcome<Nothing>
+}
+
+/** The value, or null after a failure (for calls whose failure the screen can do without). */
+fun <T> Outcome<T>.valueOrNull(): T? = when (this) {
+    is Outcome.Ok -> value
+    is Outcome.Failed -> null
 }
 
 /** Runs [block], turning any failure except coroutine cancellation into [Outcome.Failed]. */

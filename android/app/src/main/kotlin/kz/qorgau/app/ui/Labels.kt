@@ -2,11 +2,17 @@ package kz.qorgau.app.ui
 
 import androidx.annotation.StringRes
 import kz.qorgau.app.R
+import kz.qorgau.ffi.Answer
 import kz.qorgau.ffi.CaseStatus
 import kz.qorgau.ffi.CaseCategory
+import kz.qorgau.ffi.InterventionKind
 import kz.qorgau.ffi.Language
 import kz.qorgau.ffi.MediaKind
+import kz.qorgau.ffi.OrderCopy
+import kz.qorgau.ffi.OrderSource
 import kz.qorgau.ffi.PersonRole
+import kz.qorgau.ffi.ReferralKind
+import kz.qorgau.ffi.ReferralStatus
 import kz.qorgau.ffi.StatementKind
 import kz.qorgau.ffi.TeamRole
 import kz.qorgau.ffi.Trigger
@@ -66,4 +72,46 @@ import kz.qorgau.ffi.Trigger
 @StringRes fun StatementKind.label(): Int = when (this) {
     StatementKind.GIVEN -> R.string.statement_given
     StatementKind.REFUSED -> R.string.statement_refused
+}
+
+@StringRes fun ReferralKind.label(): Int = when (this) {
+    ReferralKind.CRISIS_CENTRE -> R.string.referral_crisis_centre
+    ReferralKind.SHELTER -> R.string.referral_shelter
+    ReferralKind.LEGAL_AID -> R.string.referral_legal_aid
+    ReferralKind.PSYCHOLOGIST -> R.string.referral_psychologist
+    ReferralKind.MEDICAL -> R.string.referral_medical
+}
+
+@StringRes fun ReferralStatus.label(): Int = when (this) {
+    ReferralStatus.PROPOSED -> R.string.referral_status_proposed
+    ReferralStatus.ACCEPTED -> R.string.referral_status_accepted
+    ReferralStatus.IN_PROGRESS -> R.string.referral_status_in_progress
+    ReferralStatus.COMPLETED -> R.string.referral_status_completed
+    ReferralStatus.DECLINED -> R.string.referral_status_declined
+    ReferralStatus.CANCELLED -> R.string.referral_status_cancelled
+}
+
+@StringRes fun InterventionKind.label(): Int = when (this) {
+    InterventionKind.PREVENTIVE_TALK -> R.string.intervention_preventive_talk
+    InterventionKind.HOME_VISIT -> R.string.intervention_home_visit
+    InterventionKind.ORDER_CHECK -> R.string.intervention_order_check
+    InterventionKind.OFFICIAL_WARNING -> R.string.intervention_official_warning
+    InterventionKind.CORRECTIONAL_PROGRAMME -> R.string.intervention_correctional_programme
+    InterventionKind.OTHER -> R.string.intervention_other
+}
+
+@StringRes fun Answer.label(): Int = when (this) {
+    Answer.YES -> R.string.answer_yes
+    Answer.NO -> R.string.answer_no
+    Answer.DONT_KNOW -> R.string.answer_dont_know
+}
+
+@StringRes fun OrderSource.label(): Int = when (this) {
+    OrderSource.REGISTRY -> R.string.source_registry
+    OrderSource.THIS_DEVICE -> R.string.source_this_device
+}
+
+@StringRes fun OrderCopy.label(): Int = when (this) {
+    OrderCopy.SERVED -> R.string.copy_served
+    OrderCopy.POLICE_FILE -> R.string.copy_police_file
 }

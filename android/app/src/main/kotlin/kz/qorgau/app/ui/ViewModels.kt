@@ -3,13 +3,25 @@ package kz.qorgau.app.ui
 import androidx.lifecycle.ViewModel
 import androidx.lifecycle.viewModelScope
 import kz.qorgau.app.AppContainer
+import kz.qorgau.app.model.AssessmentFormModel
+import kz.qorgau.app.model.AssessmentsModel
 import kz.qorgau.app.model.CaptureModel
 import kz.qorgau.app.model.CaseListModel
+import kz.qorgau.app.model.CaseOrdersModel
 import kz.qorgau.app.model.CaseOverviewModel
+import kz.qorgau.app.model.DueThisWeekModel
 import kz.qorgau.app.model.ExportModel
+import kz.qorgau.app.model.InterventionsModel
+import kz.qorgau.app.model.IssueOrderModel
 import kz.qorgau.app.model.NewCaseModel
+import kz.qorgau.app.model.OrderModel
 import kz.qorgau.app.model.PeopleModel
+import kz.qorgau.app.model.PersonCheckModel
+import kz.qorgau.app.model.ProfileSetupModel
+import kz.qorgau.app.model.QrVerifyModel
+import kz.qorgau.app.model.ReferralsModel
 import kz.qorgau.app.model.SetupModel
+import kz.qorgau.app.model.SignInModel
 import kz.qorgau.app.model.StatementModel
 import kz.qorgau.app.model.VerifyModel
 import kz.qorgau.ffi.Uuid
@@ -60,4 +72,61 @@ class VerifyViewModel(c: AppContainer, caseId: Uuid) : ViewModel() {
 
 class ExportViewModel(c: AppContainer, caseId: Uuid) : ViewModel() {
     val model = ExportModel(viewModelScope, c.repository, caseId, c::language)
+}
+
+// ---- profiles ----
+
+class ProfileSetupViewModel(c: AppContainer) : ViewModel() {
+    val model = ProfileSetupModel(viewModelScope, c.profiles, c::language)
+}
+
+class SignInViewModel(c: AppContainer) : ViewModel() {
+    val model = SignInModel(viewModelScope, c.profiles, c::language)
+}
+
+// ---- check at the scene, orders, QR ----
+
+/** [caseId] null: a check from the case list (no case is "the current one"). */
+class PersonCheckViewModel(c: AppContainer, caseId: Uuid?) : ViewModel() {
+    val model = PersonCheckModel(viewModelScope, c.checks, c.orders, c.repository, caseId, c::language)
+}
+
+class CaseOrdersViewModel(c: AppContainer, caseId: Uuid) : ViewModel() {
+    val model = CaseOrdersModel(viewModelScope, c.orders, c.repository, caseId, c::language)
+}
+
+class IssueOrderViewModel(c: AppContainer, caseId: Uuid) : ViewModel() {
+    val model = IssueOrderModel(viewModelScope, c.orders, c.repository, caseId, c::language)
+}
+
+class OrderViewModel(c: AppContainer, orderId: Uuid) : ViewModel() {
+    val model = OrderModel(viewModelScope, c.orders, c.repository, orderId, c::language, c.signatures)
+}
+
+class QrVerifyViewModel(c: AppContainer) : ViewModel() {
+    val model = QrVerifyModel(viewModelScope, c.orders, c::language)
+}
+
+// ---- referrals, interventions, due ----
+
+class ReferralsViewModel(c: AppContainer, caseId: Uuid) : ViewModel() {
+    val model = ReferralsModel(viewModelScope, c.support, c.repository, caseId, c::language)
+}
+
+class InterventionsViewModel(c: AppContainer, caseId: Uuid) : ViewModel() {
+    val model = InterventionsModel(viewModelScope, c.support, c.repository, caseId, c::language)
+}
+
+class DueViewModel(c: AppContainer) : ViewModel() {
+    val model = DueThisWeekModel(viewModelScope, c.support, c.repository, c::language)
+}
+
+// ---- risk assessments ----
+
+class AssessmentFormViewModel(c: AppContainer, caseId: Uuid) : ViewModel() {
+    val model = AssessmentFormModel(viewModelScope, c.assessments, c.repository, caseId, c::language) { c.profiles.current()?.role }
+}
+
+class AssessmentsViewModel(c: AppContainer, caseId: Uuid) : ViewModel() {
+    val model = AssessmentsModel(viewModelScope, c.assessments, c.repository, caseId, c::language)
 }

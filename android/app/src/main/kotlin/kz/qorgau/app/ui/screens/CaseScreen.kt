@@ -73,6 +73,13 @@ fun CaseScreen(model: CaseOverviewModel, onBack: () -> Unit, onGo: (String) -> U
                     Button(onClick = { onGo("people") }, Modifier.fillMaxWidth()) { Text(stringResource(R.string.people_count, file.people.size)) }
                     Button(onClick = { onGo("capture") }, Modifier.fillMaxWidth()) { Text(stringResource(R.string.capture_count, file.evidence.size)) }
                     Button(onClick = { onGo("statement") }, Modifier.fillMaxWidth()) { Text(stringResource(R.string.statements_count, file.statements.size)) }
+                    Button(onClick = { onGo("check") }, Modifier.fillMaxWidth()) { Text(stringResource(R.string.check_person)) }
+                    Button(onClick = { onGo("orders") }, Modifier.fillMaxWidth()) { Text(stringResource(R.string.orders_title)) }
+                    Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+                        OutlinedButton(onClick = { onGo("referrals") }, Modifier.weight(1f)) { Text(stringResource(R.string.referrals_title)) }
+                        OutlinedButton(onClick = { onGo("interventions") }, Modifier.weight(1f)) { Text(stringResource(R.string.interventions_title)) }
+                    }
+                    OutlinedButton(onClick = { onGo("assessments") }, Modifier.fillMaxWidth()) { Text(stringResource(R.string.assessments_title)) }
                     Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
                         OutlinedButton(onClick = { onGo("verify") }, Modifier.weight(1f)) { Text(stringResource(R.string.verify)) }
                         OutlinedButton(onClick = { onGo("export") }, Modifier.weight(1f)) { Text(stringResource(R.string.export)) }
