@@ -84,6 +84,8 @@ impl Store {
     pub fn record_assessment(&self, case: uuid::Uuid, new: NewAssessment) -> Result<Recorded<AssessmentSummary>> {
         self.require_case(case)?;
         if self.current_role() != TeamRole::Psychologist {
+            let role = super::profiles::role_str(self.current_role());
+            self.log_event(case, EventKind::AccessDenied, &serde_json::json!({ "wanted": "record_assessment", "role": role }))?;
             return Err(Error::PermissionDenied { action: "record a risk assessment (psychologists only)".into() });
         }
         let clinical_key = self.current_clinical_key().ok_or_else(|| Error::PermissionDenied { action: "use the clinical key".into() })?;

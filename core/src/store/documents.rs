@@ -70,7 +70,13 @@ impl Store {
                 address_confidential: p.address_confidential,
             });
         }
-        let officer = self.device().profile.officer.clone();
+        // The officer who issued it: the profile with that badge, or the device's officer.
+        let officer_name = self
+            .profiles()?
+            .into_iter()
+            .find(|p| p.badge == o.issued_by)
+            .map(|p| p.name)
+            .or_else(|| (self.device().profile.officer.badge == o.issued_by).then(|| self.device().profile.officer.name.clone()));
         let served = status.served_at.map(|t| {
             let when = (t.utc + chrono::Duration::minutes(i64::from(t.utc_offset_min))).format("%Y-%m-%d %H:%M").to_string();
             match &status.service {
@@ -90,7 +96,10 @@ impl Store {
             restricted_address: restricted.address,
             protected,
             prohibitions: o.prohibitions.clone(),
-            officer: if o.issued_by == officer.badge { format!("{} ({})", officer.name, officer.badge) } else { o.issued_by.clone() },
+            officer: match officer_name {
+                Some(n) => format!("{n} ({})", o.issued_by),
+                None => o.issued_by.clone(),
+            },
             served,
             qr_text: self.order_qr_text(order_id)?,
         };

@@ -83,7 +83,14 @@ fn check_pin_format(pin: &str) -> Result<()> {
 impl Store {
     /// Creates a profile. A psychologist profile receives the clinical key: the first one
     /// creates it; later ones only while a psychologist is signed in (who hands it over).
+    ///
+    /// Who may create profiles: anyone while the device has no supervisor profile (first run,
+    /// when the team sets the phone up); after that, only a signed-in supervisor.
     pub fn create_profile(&self, role: TeamRole, name: &str, badge: &str, pin: &str) -> Result<Profile> {
+        let supervisors: i64 = self.conn().query_row("SELECT count(*) FROM profiles WHERE role = 'supervisor'", [], |r| r.get(0))?;
+        if supervisors > 0 && self.current_role() != TeamRole::Supervisor {
+            return Err(Error::PermissionDenied { action: "create a profile (a supervisor must be signed in)".into() });
+        }
         check_pin_format(pin)?;
         if name.trim().is_empty() || badge.trim().is_empty() {
             return Err(Error::invalid("profile", "a name and a badge number"));

@@ -94,7 +94,7 @@ fn every_role_but_psychologist_is_refused_the_clinical_content() {
     st.lock_profile();
     assert!(matches!(st.assessment_detail(a.id), Err(Error::PermissionDenied { .. })), "no profile: device officer");
     let denials = st.custody_log(t.case).unwrap().iter().filter(|e| e.entry.kind == EventKind::AccessDenied).count();
-    assert_eq!(denials, 4);
+    assert_eq!(denials, 4 + 3, "refused reads and refused recordings are both audited");
 }
 
 #[test]
@@ -242,4 +242,17 @@ fn a_changed_clinical_ciphertext_is_caught_by_verify_without_the_clinical_key() 
     st.conn().execute("UPDATE assessments SET clinical = ?1 WHERE id = ?2", rusqlite::params![c, a.id.to_string()]).unwrap();
     let f = st.verify(t.case).unwrap().failure.unwrap();
     assert_eq!(f.what, "survivor_id column and clinical ciphertext");
+}
+
+#[test]
+fn once_a_supervisor_exists_only_a_signed_in_supervisor_creates_profiles() {
+    let t = team();
+    let st = &t.s.store;
+    let sup = st.create_profile(TeamRole::Supervisor, "Marat Lead", "KZ-DEMO-SUP-1", "864203").unwrap();
+    assert!(matches!(st.create_profile(TeamRole::Officer, "New Officer", "KZ-DEMO-0500", "507193"), Err(Error::PermissionDenied { .. })));
+    st.unlock_profile(t.officer.id, "270415").unwrap();
+    assert!(matches!(st.create_profile(TeamRole::Supervisor, "Self Promoted", "KZ-DEMO-0501", "507194"), Err(Error::PermissionDenied { .. })));
+    st.unlock_profile(sup.id, "864203").unwrap();
+    st.create_profile(TeamRole::Officer, "New Officer", "KZ-DEMO-0500", "507193").unwrap();
+    assert_eq!(st.profiles().unwrap().len(), 4);
 }

@@ -49,8 +49,9 @@ class AssessmentsTest {
                 val e = assertThrows<QorgauException.PermissionDenied> { store.assessmentDetail(a.id) }
                 assertEquals("Бұл рөлге рұқсат жоқ (әрекет тіркелді)", ErrorMessages.headline(e, UiLanguage.KK))
             }
-            val denied = store.custodyLog(case).count { it.entry.kind == EventKind.ACCESS_DENIED }
-            assertEquals(3, denied)
+            val log = store.custodyLog(case)
+            assertEquals(3, log.count { it.entry.kind == EventKind.ACCESS_DENIED && it.detail.orEmpty().contains("clinical_content") })
+            assertEquals(1, log.count { it.entry.kind == EventKind.ACCESS_DENIED && it.detail.orEmpty().contains("record_assessment") }, "the refused recording is audited too")
             assertEquals(listOf("medium"), store.levelTrend(survivor).map { it.level })
             assertTrue(store.verify(case).ok)
         }
