@@ -355,13 +355,20 @@ impl QorgauStore {
         })
     }
 
+    /// Enrols over https with a station that has its own CA (PEM), which the device then trusts.
+    pub fn enrol_with_certificate(&self, station_url: String, code: String, ca_pem: Vec<u8>) -> Result<(), QorgauError> {
+        guard(|| {
+            qorgau_core::sync::client::SyncClient::with_station_certificate(&station_url, &ca_pem)?.enrol(&self.inner, &code)?;
+            Ok(())
+        })
+    }
+
     /// Syncs with the enrolled station (blocking: call it from a background worker). Progress is
     /// reported in bytes of originals uploaded; `is_cancelled` stops it between pieces, keeping
     /// everything not yet acknowledged in the outbox.
     pub fn sync(&self, progress: Option<Arc<dyn ProgressObserver>>) -> Result<SyncReport, QorgauError> {
         guard(|| {
-            let url = self.inner.station()?.ok_or_else(|| qorgau_core::Error::invalid("station", "enrol the device first"))?;
-            Ok(qorgau_core::sync::client::SyncClient::new(&url).sync(&self.inner, &ProgressAdapter(progress))?)
+            Ok(qorgau_core::sync::client::SyncClient::for_store(&self.inner)?.sync(&self.inner, &ProgressAdapter(progress))?)
         })
     }
 }

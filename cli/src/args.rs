@@ -88,6 +88,9 @@ pub enum Command {
         station: String,
         #[arg(long)]
         code: String,
+        /// The station's own CA certificate (PEM) for https.
+        #[arg(long)]
+        ca: Option<PathBuf>,
     },
     /// Sync with the station: pull the registry, upload originals, push the outbox.
     Sync {

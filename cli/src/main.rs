@@ -184,9 +184,13 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
         Command::Referral(cmd) => orders::referral(&open(cli)?, cmd, out)?,
         Command::Profile(cmd) => orders::profile(&open(cli)?, cmd, out)?,
         Command::Assessment(cmd) => orders::assessment(&open(cli)?, cmd, out)?,
-        Command::Enrol { station, code } => {
+        Command::Enrol { station, code, ca } => {
             let store = open(cli)?;
-            let r = qorgau_core::sync::client::SyncClient::new(station).enrol(&store, code)?;
+            let client = match ca {
+                Some(p) => qorgau_core::sync::client::SyncClient::with_station_certificate(station, &read_file(p, "CA certificate")?)?,
+                None => qorgau_core::sync::client::SyncClient::new(station),
+            };
+            let r = client.enrol(&store, code)?;
             out.message(
                 &format!("enrolled with {station} as {} ({}); station key {} trusted", r.certificate.officer, r.certificate.unit, &r.station_public_key[..16]),
                 &serde_json::to_value(&r)?,
@@ -197,7 +201,7 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
             if !*status {
                 let url = store.station()?.ok_or_else(|| Error::invalid("station", "enrol the device first (qorgau enrol)"))?;
                 let bar = progress::Bar::new(cli.json);
-                let r = qorgau_core::sync::client::SyncClient::new(&url).sync(&store, &bar);
+                let r = qorgau_core::sync::client::SyncClient::for_store(&store)?.sync(&store, &bar);
                 bar.finish();
                 let r = r?;
                 let mut text = format!(

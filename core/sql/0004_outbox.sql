@@ -30,6 +30,7 @@ CREATE TABLE uploads (
 CREATE TABLE sync_state (
     singleton       INTEGER PRIMARY KEY CHECK (singleton = 1),
     station_url     TEXT,
+    station_ca      BLOB,                -- PEM of the station's CA for https, if it has its own
     last_success_at TEXT,
     last_error      TEXT,
     last_error_at   TEXT

@@ -35,6 +35,12 @@ pub struct AppState {
     busy: Arc<Mutex<HashSet<String>>>,
 }
 
+/// TLS (rustls, ring provider) from PEM files.
+pub async fn tls_config(cert: &std::path::Path, key: &std::path::Path) -> Result<axum_server::tls_rustls::RustlsConfig> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key).await.map_err(|e| StationError::BadRequest(format!("TLS certificate or key: {e}")))
+}
+
 /// Builds the router.
 pub fn router(station: Arc<Station>) -> Router {
     let state = AppState { station, busy: Arc::new(Mutex::new(HashSet::new())) };

@@ -23,6 +23,12 @@ enum Cmd {
     Serve {
         #[arg(long, default_value = "127.0.0.1:8440")]
         listen: String,
+        /// TLS certificate chain (PEM); with --tls-key, the station serves https.
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// TLS private key (PEM).
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
     /// Print the station's public key (hex) and its fingerprint.
     PublicKey,
@@ -71,7 +77,16 @@ async fn main() -> std::process::ExitCode {
 async fn run(cli: Cli) -> qorgau_station::Result<()> {
     let station = Arc::new(Station::open(&cli.data)?);
     match cli.command {
-        Cmd::Serve { listen } => {
+        Cmd::Serve { listen, tls_cert: Some(cert), tls_key: Some(key) } => {
+            let listener = std::net::TcpListener::bind(&listen)?;
+            listener.set_nonblocking(true)?;
+            let addr = listener.local_addr()?;
+            let tls = http::tls_config(&cert, &key).await?;
+            println!("qorgau-station listening on https://{addr} (data {})", cli.data.display());
+            println!("station public key {}", station.public_key().hex());
+            axum_server::from_tcp_rustls(listener, tls).serve(http::router(station).into_make_service()).await?;
+        }
+        Cmd::Serve { listen, .. } => {
             let listener = tokio::net::TcpListener::bind(&listen).await?;
             println!("qorgau-station listening on http://{} (data {})", listener.local_addr()?, cli.data.display());
             println!("station public key {}", station.public_key().hex());

@@ -128,6 +128,21 @@ impl Store {
         Ok(())
     }
 
+    /// Remembers the station's own CA certificate (PEM) for https.
+    pub fn set_station_ca(&self, pem: &[u8]) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO sync_state (singleton, station_ca) VALUES (1, ?1)
+             ON CONFLICT(singleton) DO UPDATE SET station_ca = excluded.station_ca",
+            [pem],
+        )?;
+        Ok(())
+    }
+
+    /// The station's CA certificate, if one was given at enrolment.
+    pub fn station_ca(&self) -> Result<Option<Vec<u8>>> {
+        Ok(self.conn().query_row("SELECT station_ca FROM sync_state WHERE singleton = 1", [], |r| r.get(0)).optional()?.flatten())
+    }
+
     /// The station this device is enrolled with, if any.
     pub fn station(&self) -> Result<Option<String>> {
         Ok(self.conn().query_row("SELECT station_url FROM sync_state WHERE singleton = 1", [], |r| r.get(0)).optional()?.flatten())

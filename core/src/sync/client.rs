@@ -4,6 +4,7 @@
 //! marking an entry acknowledged only when the station says it stored and verified it.
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::engine::general_purpose::STANDARD as B64;
@@ -40,6 +41,8 @@ pub struct SyncReport {
 pub struct SyncClient {
     base: String,
     agent: ureq::Agent,
+    /// The station's own CA, when the client was made with one.
+    ca_pem: Option<Vec<u8>>,
 }
 
 fn sync_err(what: &str, e: ureq::Error) -> Error {
@@ -49,7 +52,14 @@ fn sync_err(what: &str, e: ureq::Error) -> Error {
             let msg = serde_json::from_str::<serde_json::Value>(&body).ok().and_then(|v| v["error"].as_str().map(str::to_string)).unwrap_or(body);
             Error::Sync { reason: format!("{what}: station answered {code}: {}", msg.chars().take(300).collect::<String>()) }
         }
-        ureq::Error::Transport(t) => Error::Sync { reason: format!("{what}: cannot reach the station ({})", t.kind()) },
+        ureq::Error::Transport(t) => Error::Sync {
+            reason: format!(
+                "{what}: cannot reach the station ({}{}{})",
+                t.kind(),
+                t.message().map(|m| format!(": {m}")).unwrap_or_default(),
+                std::error::Error::source(&t).map(|s| format!(": {s}")).unwrap_or_default()
+            ),
+        },
     }
 }
 
@@ -58,10 +68,46 @@ fn is_transient(e: &Error) -> bool {
 }
 
 impl SyncClient {
-    /// A client for the station at `base_url` (e.g. `http://127.0.0.1:8440`).
+    /// A client for the station at `base_url` (e.g. `http://127.0.0.1:8440` on a test bench,
+    /// `https://…` in the field). Over https the station's certificate must chain to the
+    /// system's web roots; see [`SyncClient::with_station_certificate`] for a station's own CA.
     pub fn new(base_url: &str) -> SyncClient {
         let agent = ureq::AgentBuilder::new().timeout_connect(Duration::from_secs(10)).timeout_read(Duration::from_secs(120)).build();
-        SyncClient { base: base_url.trim_end_matches('/').to_string(), agent }
+        SyncClient { base: base_url.trim_end_matches('/').to_string(), agent, ca_pem: None }
+    }
+
+    /// The client for the station this device is enrolled with (its own CA if it gave one).
+    pub fn for_store(store: &Store) -> Result<SyncClient> {
+        let url = store.station()?.ok_or_else(|| Error::invalid("station", "enrol the device first"))?;
+        match store.station_ca()? {
+            Some(pem) => Self::with_station_certificate(&url, &pem),
+            None => Ok(Self::new(&url)),
+        }
+    }
+
+    /// A client that trusts only the given PEM certificate(s) (the station's own CA, handed to
+    /// the phone with its enrolment) for https.
+    pub fn with_station_certificate(base_url: &str, ca_pem: &[u8]) -> Result<SyncClient> {
+        let mut roots = rustls::RootCertStore::empty();
+        for cert in rustls_pemfile::certs(&mut std::io::Cursor::new(ca_pem)) {
+            let cert = cert.map_err(|e| Error::invalid("certificate", e.to_string()))?;
+            roots.add(cert).map_err(|e| Error::invalid("certificate", e.to_string()))?;
+        }
+        if roots.is_empty() {
+            return Err(Error::invalid("certificate", "no certificate in the PEM"));
+        }
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| Error::invalid("certificate", e.to_string()))?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        let agent = ureq::AgentBuilder::new()
+            .timeout_connect(Duration::from_secs(10))
+            .timeout_read(Duration::from_secs(120))
+            .tls_config(Arc::new(config))
+            .build();
+        Ok(SyncClient { base: base_url.trim_end_matches('/').to_string(), agent, ca_pem: Some(ca_pem.to_vec()) })
     }
 
     /// Enrols this device with a one-time code; afterwards the device trusts the station's key
@@ -88,6 +134,9 @@ impl SyncClient {
         }
         store.trust_station_key(key)?;
         store.set_station(&self.base)?;
+        if let Some(pem) = &self.ca_pem {
+            store.set_station_ca(pem)?;
+        }
         Ok(resp)
     }
 
