@@ -2,15 +2,17 @@
 //! killed with SIGKILL in the middle of an upload and restarted. Everything arrives once and
 //! verifies; nothing is lost on the device.
 
+mod common;
+
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use qorgau_core::model::CaptureInfo;
 use qorgau_core::sync::client::SyncClient;
+use common::StationProc;
 use qorgau_core::{fixtures, FileKeyStore, NoProgress, Store, StoreOptions};
 
 /// A TCP proxy to `upstream` that lets connection number k carry `budgets[k]` bytes from the
@@ -58,43 +60,6 @@ fn cutting_proxy(upstream: SocketAddr, budgets: Vec<usize>) -> (SocketAddr, Arc<
     (addr, cuts)
 }
 
-struct StationProc {
-    child: Child,
-    url: String,
-    data: std::path::PathBuf,
-}
-
-fn start_station(data: &std::path::Path, listen: &str) -> StationProc {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_qorgau-station"))
-        .args(["--data", data.to_str().unwrap(), "serve", "--listen", listen])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut out = child.stdout.take().unwrap();
-    let mut line = Vec::new();
-    let mut b = [0u8; 1];
-    while out.read(&mut b).unwrap() == 1 && b[0] != b'\n' {
-        line.push(b[0]);
-    }
-    // Keep draining stdout so the station never writes into a closed pipe.
-    std::thread::spawn(move || {
-        let _ = std::io::copy(&mut out, &mut std::io::sink());
-    });
-    let line = String::from_utf8(line).unwrap();
-    let url = line.split_whitespace().find(|w| w.starts_with("http://")).unwrap().to_string();
-    StationProc { child, url, data: data.to_path_buf() }
-}
-
-fn code(st: &StationProc) -> String {
-    let o = Command::new(env!("CARGO_BIN_EXE_qorgau-station"))
-        .args(["--data", st.data.to_str().unwrap(), "enrolment-code", "--officer", "KZ-DEMO-0417", "--unit", "DV team (synthetic)"])
-        .output()
-        .unwrap();
-    assert!(o.status.success());
-    String::from_utf8(o.stdout).unwrap().trim().to_string()
-}
-
 fn device_with_video(mib: usize) -> (Store, tempfile::TempDir, uuid::Uuid) {
     let dir = tempfile::tempdir().unwrap();
     let ks = FileKeyStore::open_or_create(&dir.path().join("k")).unwrap();
@@ -112,15 +77,10 @@ fn device_with_video(mib: usize) -> (Store, tempfile::TempDir, uuid::Uuid) {
     (store, dir, case)
 }
 
-fn entries_at_station(st: &StationProc) -> String {
-    let o = Command::new(env!("CARGO_BIN_EXE_qorgau-station")).args(["--data", st.data.to_str().unwrap(), "cases"]).output().unwrap();
-    String::from_utf8(o.stdout).unwrap()
-}
-
 #[test]
 fn connections_cut_after_n_bytes_for_many_n_still_deliver_everything_once() {
     let data = tempfile::tempdir().unwrap();
-    let mut st = start_station(data.path(), "127.0.0.1:0");
+    let mut st = StationProc::start(data.path(), "127.0.0.1:0", &[]);
     let (store, _d, case) = device_with_video(20);
     let up: SocketAddr = st.url.trim_start_matches("http://").parse().unwrap();
     // Cut the first connections at many points: inside headers, inside JSON bodies, inside
@@ -129,7 +89,7 @@ fn connections_cut_after_n_bytes_for_many_n_still_deliver_everything_once() {
     let (proxy, cuts) = cutting_proxy(up, budgets.clone());
     let c = SyncClient::new(&format!("http://{proxy}"));
     // Enrol straight to the station, then sync through the proxy.
-    SyncClient::new(&st.url).enrol(&store, &code(&st)).unwrap();
+    SyncClient::new(&st.url).enrol(&store, &st.code("KZ-DEMO-0417")).unwrap();
     let mut attempts = 0;
     let report = loop {
         attempts += 1;
@@ -142,22 +102,21 @@ fn connections_cut_after_n_bytes_for_many_n_still_deliver_everything_once() {
     assert!(cuts.load(Ordering::SeqCst) >= 5, "the proxy did cut connections");
     assert_eq!(report.pending_after, 0);
     assert_eq!(store.sync_status().unwrap().pending_records, 0);
-    let listed = entries_at_station(&st);
+    let listed = st.cases();
     assert!(listed.contains(&format!("{case}  4 entries")), "each entry stored once: {listed}");
     assert!(store.verify(case).unwrap().ok);
-    st.child.kill().unwrap();
-    let _ = st.child.wait();
+    st.kill();
 }
 
 #[test]
 fn a_station_killed_mid_upload_and_restarted_resumes_and_stores_once() {
     let data = tempfile::tempdir().unwrap();
-    let st = start_station(data.path(), "127.0.0.1:0");
+    let st = StationProc::start(data.path(), "127.0.0.1:0", &[]);
     let listen = st.url.trim_start_matches("http://").to_string();
     let (store, _d, case) = device_with_video(64);
     let store = Arc::new(store);
     let c = SyncClient::new(&st.url);
-    c.enrol(&store, &code(&st)).unwrap();
+    c.enrol(&store, &st.code("KZ-DEMO-0417")).unwrap();
     let mut st = st;
     let s2 = store.clone();
     let url = st.url.clone();
@@ -172,13 +131,12 @@ fn a_station_killed_mid_upload_and_restarted_resumes_and_stores_once() {
         }
         std::thread::sleep(Duration::from_millis(5));
     }
-    st.child.kill().unwrap();
-    let _ = st.child.wait();
+    st.kill();
     let first = syncing.join().unwrap();
     assert!(first.is_err() || first.as_ref().unwrap().pending_after > 0, "the first sync cannot have finished: {first:?}");
     assert!(store.sync_status().unwrap().pending_records > 0, "nothing acknowledged that was not stored");
     // Restart on the same address and data; sync again.
-    let mut st2 = start_station(data.path(), &listen);
+    let mut st2 = StationProc::start(data.path(), &listen, &[]);
     let mut attempts = 0;
     loop {
         attempts += 1;
@@ -188,8 +146,7 @@ fn a_station_killed_mid_upload_and_restarted_resumes_and_stores_once() {
             other => panic!("{other:?}"),
         }
     }
-    assert!(entries_at_station(&st2).contains(&format!("{case}  4 entries")));
+    assert!(st2.cases().contains(&format!("{case}  4 entries")));
     assert!(store.verify(case).unwrap().ok);
-    st2.child.kill().unwrap();
-    let _ = st2.child.wait();
+    st2.kill();
 }

@@ -1,9 +1,11 @@
 //! The station over TLS (rustls): a phone that trusts the station's certificate enrols and syncs;
 //! one that does not, or that speaks plain HTTP, gets nothing through.
 
-use std::io::Read;
-use std::process::{Command, Stdio};
+mod common;
 
+use std::process::Command;
+
+use common::StationProc;
 use qorgau_core::model::CaptureInfo;
 use qorgau_core::sync::client::SyncClient;
 use qorgau_core::{fixtures, FileKeyStore, NoProgress, Store, StoreOptions};
@@ -25,30 +27,10 @@ fn a_phone_that_trusts_the_station_certificate_syncs_over_https() {
     let o = Command::new("bash").arg("-c").arg(&sh).output().expect("openssl is installed");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let data = dir.path().join("station");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_qorgau-station"))
-        .args(["--data", data.to_str().unwrap(), "serve", "--listen", "127.0.0.1:0", "--tls-cert", cert.to_str().unwrap(), "--tls-key", key.to_str().unwrap()])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut out = child.stdout.take().unwrap();
-    let mut line = Vec::new();
-    let mut b = [0u8; 1];
-    while out.read(&mut b).unwrap() == 1 && b[0] != b'\n' {
-        line.push(b[0]);
-    }
-    std::thread::spawn(move || {
-        let _ = std::io::copy(&mut out, &mut std::io::sink());
-    });
-    let line = String::from_utf8(line).unwrap();
-    let url = line.split_whitespace().find(|w| w.starts_with("https://")).expect("https address").to_string();
-    let code = |who: &str| {
-        let o = Command::new(env!("CARGO_BIN_EXE_qorgau-station"))
-            .args(["--data", data.to_str().unwrap(), "enrolment-code", "--officer", who, "--unit", "TLS test"])
-            .output()
-            .unwrap();
-        String::from_utf8(o.stdout).unwrap().trim().to_string()
-    };
+    let mut st = StationProc::start(&data, "127.0.0.1:0", &["--tls-cert", cert.to_str().unwrap(), "--tls-key", key.to_str().unwrap()]);
+    let url = st.url.clone();
+    assert!(url.starts_with("https://"), "{url}");
+    let code = |who: &str| st.code(who);
 
     let ks = FileKeyStore::open_or_create(&dir.path().join("k")).unwrap();
     let store = Store::init(&dir.path().join("s"), &ks, fixtures::officer_profile(), StoreOptions::default()).unwrap();
@@ -70,6 +52,5 @@ fn a_phone_that_trusts_the_station_certificate_syncs_over_https() {
     store.add_photo_bytes(case, &fixtures::photo_jpeg(320, 240, 6, 1), CaptureInfo::default()).unwrap();
     let again = SyncClient::for_store(&store).unwrap().sync(&store, &NoProgress).unwrap();
     assert_eq!(again.acked, 1);
-    child.kill().unwrap();
-    let _ = child.wait();
+    st.kill();
 }
