@@ -216,3 +216,71 @@ fn unenrolled_revoked_and_replayed_requests_are_refused() {
     assert!(req().is_ok());
     assert!(matches!(req(), Err(ureq::Error::Status(401, _))), "the same nonce twice is a replay");
 }
+
+/// Signed raw request helper for the upload tests.
+fn signed(agent: &ureq::Agent, store: &Store, method: &str, url: &str, path: &str, body: &[u8], offset: Option<u64>, checksum: Option<&str>) -> ureq::Request {
+    use base64::Engine;
+    let ts = chrono::Utc::now().timestamp();
+    let nonce = hex::encode(qorgau_core::crypto::random_bytes::<16>().unwrap());
+    let digest = qorgau_core::crypto::hash::Sha256::of(body).hex();
+    let off = offset.map(|o| o.to_string()).unwrap_or_default();
+    let text = qorgau_core::sync::protocol::signing_text(method, path, &digest, &off, checksum.unwrap_or(""), ts, &nonce);
+    let mut r = agent
+        .request(method, &format!("{url}{path}"))
+        .set("qorgau-device", &store.device().device_id.to_string())
+        .set("qorgau-timestamp", &ts.to_string())
+        .set("qorgau-nonce", &nonce)
+        .set("qorgau-signature", &base64::engine::general_purpose::STANDARD.encode(store.sign_request(&text).unwrap()))
+        .set("Tus-Resumable", "1.0.0");
+    if let Some(o) = offset {
+        r = r.set("Upload-Offset", &o.to_string()).set("Content-Type", "application/offset+octet-stream");
+    }
+    if let Some(c) = checksum {
+        r = r.set("Upload-Checksum", c);
+    }
+    r
+}
+
+#[test]
+fn a_tampered_blob_is_refused_and_the_upload_starts_over() {
+    use base64::Engine;
+    let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+    let s = server();
+    let (a, _) = enrolled(&s, "KZ-DEMO-0417");
+    let agent = ureq::agent();
+    let content: Vec<u8> = (0..300_000u32).map(|i| (i % 253) as u8).collect();
+    let sha = qorgau_core::crypto::hash::Sha256::of(&content);
+    let create = |declared: &str| {
+        signed(&agent, &a.store, "POST", &s.url(), "/v1/uploads", b"", None, None)
+            .set("Upload-Length", &content.len().to_string())
+            .set("Upload-Metadata", &format!("sha256 {}", b64(declared.as_bytes())))
+            .send_bytes(b"")
+            .unwrap()
+            .header("Location")
+            .unwrap()
+            .to_string()
+    };
+    let loc = create(&sha.hex());
+    // A PATCH whose body was altered on the way: its checksum does not match (tus 460), and the
+    // station keeps nothing of it.
+    let mut altered = content.clone();
+    altered[1000] ^= 1;
+    let r = signed(&agent, &a.store, "PATCH", &s.url(), &loc, &altered, Some(0), Some(&format!("sha256 {}", b64(&sha.0))))
+        .send_bytes(&altered);
+    assert!(matches!(r, Err(ureq::Error::Status(460, _))), "{r:?}");
+    let head = signed(&agent, &a.store, "HEAD", &s.url(), &loc, b"", None, None).call().unwrap();
+    assert_eq!(head.header("Upload-Offset"), Some("0"));
+    // Content that does not hash to the declared SHA-256 is refused at the end, and the upload
+    // starts over; the honest upload then completes and verifies.
+    let other: Vec<u8> = content.iter().map(|b| b.wrapping_add(1)).collect();
+    let other_sum = qorgau_core::crypto::hash::Sha256::of(&other);
+    let r = signed(&agent, &a.store, "PATCH", &s.url(), &loc, &other, Some(0), Some(&format!("sha256 {}", b64(&other_sum.0))))
+        .send_bytes(&other);
+    assert!(matches!(r, Err(ureq::Error::Status(460, _))), "{r:?}");
+    let loc = create(&sha.hex());
+    let r = signed(&agent, &a.store, "PATCH", &s.url(), &loc, &content, Some(0), Some(&format!("sha256 {}", b64(&sha.0))))
+        .send_bytes(&content)
+        .unwrap();
+    assert_eq!(r.header("Upload-Offset"), Some(content.len().to_string().as_str()));
+    assert!(s.station.storage().upload(&sha.hex()).unwrap().unwrap().completed);
+}
