@@ -265,13 +265,14 @@ async fn tus_patch(State(st): State<AppState>, method: Method, uri: Uri, headers
     }
     let _guard = Busy(st.busy.clone(), id.clone());
     let u = load_upload(&st, &id).await?;
-    if u.offset != offset {
-        return Err(StationError::Conflict(format!("Upload-Offset {offset} does not match the station's {}", u.offset)));
-    }
     if u.completed {
+        // Already whole and verified (sent before, or by another device): nothing to add.
         let mut r = StatusCode::NO_CONTENT.into_response();
         r.headers_mut().insert("Upload-Offset", HeaderValue::from(u.offset));
         return Ok(tus_headers(r));
+    }
+    if u.offset != offset {
+        return Err(StationError::Conflict(format!("Upload-Offset {offset} does not match the station's {}", u.offset)));
     }
     // Stream the body to a sealed temporary segment on a blocking thread, with bounded memory.
     let part = st.station.upload_dir(&id).join(format!("seg-{offset:020}.part"));

@@ -284,3 +284,47 @@ fn a_tampered_blob_is_refused_and_the_upload_starts_over() {
     assert_eq!(r.header("Upload-Offset"), Some(content.len().to_string().as_str()));
     assert!(s.station.storage().upload(&sha.hex()).unwrap().unwrap().completed);
 }
+
+#[test]
+fn two_devices_racing_on_the_same_original_store_it_once() {
+    let s = server();
+    let (a, ca) = enrolled(&s, "KZ-DEMO-0417");
+    let (b, cb) = enrolled(&s, "KZ-DEMO-0418");
+    // The same 12 MB recording captured on both phones (a shared video from the neighbour).
+    let video = fixtures::isobmff(b"mp42", 12 * 1024 * 1024);
+    for d in [&a, &b] {
+        let case = d.store.open_case(fixtures::neighbour_report_case()).unwrap().record.id;
+        let p = d._dir.path().join("shared.mp4");
+        std::fs::write(&p, &video).unwrap();
+        d.store.add_evidence_file(case, &p, None, CaptureInfo::default(), &NoProgress).unwrap();
+    }
+    let (ra, rb) = std::thread::scope(|sc| {
+        let ta = sc.spawn(|| {
+            let mut r = ca.sync(&a.store, &NoProgress);
+            for _ in 0..5 {
+                if matches!(&r, Ok(x) if x.pending_after == 0) {
+                    break;
+                }
+                r = ca.sync(&a.store, &NoProgress);
+            }
+            r
+        });
+        let tb = sc.spawn(|| {
+            let mut r = cb.sync(&b.store, &NoProgress);
+            for _ in 0..5 {
+                if matches!(&r, Ok(x) if x.pending_after == 0) {
+                    break;
+                }
+                r = cb.sync(&b.store, &NoProgress);
+            }
+            r
+        });
+        (ta.join().unwrap(), tb.join().unwrap())
+    });
+    assert_eq!(ra.unwrap().pending_after, 0);
+    assert_eq!(rb.unwrap().pending_after, 0);
+    let sha = qorgau_core::crypto::hash::Sha256::of(&video).hex();
+    let u = s.station.storage().upload(&sha).unwrap().unwrap();
+    assert!(u.completed && u.offset == video.len() as u64, "one upload, whole and verified");
+    assert_eq!(s.station.storage().case_count().unwrap().len(), 2);
+}
