@@ -79,6 +79,8 @@ pub enum RegistryLine {
     Put { subject: Subject, record: RegistryRecord },
     Delete { subject: Subject },
     Device { device_id: String, public_key: String, revoked: bool },
+    /// A risk instrument definition signed by the station (see `store::sign_instrument`).
+    Instrument { envelope: String },
 }
 
 /// The last line.

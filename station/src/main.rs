@@ -39,6 +39,8 @@ enum Cmd {
         #[arg(long)]
         unit: String,
     },
+    /// Sign a risk instrument definition (JSON) and send it to the phones with the registry.
+    AddInstrument { file: PathBuf },
     /// List enrolled devices.
     Devices,
     /// Revoke a lost device.
@@ -98,6 +100,11 @@ async fn run(cli: Cli) -> qorgau_station::Result<()> {
         }
         Cmd::PublicKey => println!("{}", station.public_key().hex()),
         Cmd::EnrolmentCode { officer, unit } => println!("{}", station.create_enrolment_code(&officer, &unit)?),
+        Cmd::AddInstrument { file } => {
+            let json = std::fs::read_to_string(&file)?;
+            let inst = station.add_instrument(&json)?;
+            println!("instrument {} {} signed; it goes to the phones with the next registry", inst.id, inst.version);
+        }
         Cmd::Devices => {
             for d in station.storage().devices()? {
                 println!(

@@ -428,8 +428,12 @@ impl Station {
     pub fn registry_file(&self, since: u64) -> Result<Vec<u8>> {
         let current = self.storage.counter("registry_version")? as u64;
         let mut lines = Vec::new();
-        for (subject, _, _) in self.storage.registry_since(since as i64)? {
+        for (subject, body, _) in self.storage.registry_since(since as i64)? {
             if subject.starts_with("order:") {
+                continue;
+            }
+            if subject.starts_with("instrument:") {
+                lines.push(RegistryLine::Instrument { envelope: String::from_utf8(body).map_err(|e| StationError::Internal(e.to_string()))? });
                 continue;
             }
             if let Some((iin, rec)) = self.registry_record(&subject)? {
@@ -454,6 +458,15 @@ impl Station {
             w.row(l)?;
         }
         Ok(w.finish(&self.signer)?)
+    }
+
+    /// Signs an instrument definition (JSON) and adds it to the registry that goes to phones.
+    pub fn add_instrument(&self, json: &str) -> Result<qorgau_core::model::Instrument> {
+        let inst = qorgau_core::model::Instrument::from_json(json)?;
+        let envelope = qorgau_core::store::sign_instrument(&inst, &self.signer)?;
+        let version = self.storage.next("registry_version")?;
+        self.storage.registry_put(&format!("instrument:{}:{}", inst.id, inst.version), envelope.as_bytes(), version)?;
+        Ok(inst)
     }
 
     /// The registry version now.

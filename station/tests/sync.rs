@@ -137,6 +137,14 @@ fn devices_sync_everything_once_and_it_verifies_at_the_station() {
         .unwrap();
     assert!(check.repeat_offender);
     assert!(check.active_orders.len() >= 2, "{check:?}");
+
+    // An instrument the agency is licensed to use travels to the phones, station-signed.
+    let mut json: serde_json::Value = serde_json::from_str(include_str!("../../core/instruments/example_weighted.json")).unwrap();
+    json["version"] = "0.3.0".into();
+    s.station.add_instrument(&json.to_string()).unwrap();
+    assert!(a.store.instrument("example-weighted", "0.3.0").is_err());
+    ca.sync(&a.store, &NoProgress).unwrap();
+    assert_eq!(a.store.instrument("example-weighted", "0.3.0").unwrap().items.len(), 10);
     let _ = case_b;
 }
 

@@ -28,6 +28,32 @@ pub fn sign_instrument(instrument: &Instrument, station: &DeviceSigner) -> Resul
     Ok(serde_json::to_string(&serde_json::json!({ "instrument": instrument, "signature": B64.encode(station.sign(&msg)) }))?)
 }
 
+/// Checks a signed instrument file against the station's key; returns the definition and its
+/// JSON to store.
+pub(crate) fn verify_instrument(envelope: &str, station: &crate::crypto::signing::PublicKey) -> Result<(Instrument, String)> {
+    let bad = |r: &str| Error::invalid("instrument", r.to_string());
+    let v: serde_json::Value = serde_json::from_str(envelope).map_err(|_| bad("not a signed instrument file"))?;
+    let inst: Instrument = serde_json::from_value(v["instrument"].clone()).map_err(|e| bad(&e.to_string()))?;
+    let sig = v["signature"].as_str().and_then(|s| B64.decode(s).ok()).ok_or_else(|| bad("no signature"))?;
+    let mut msg = INSTRUMENT_DOMAIN.to_vec();
+    msg.extend_from_slice(&canonical::to_bytes(&inst)?);
+    if !station.verify(&msg, &sig) {
+        return Err(bad("bad signature: not signed by this device's station, or altered"));
+    }
+    let json = serde_json::to_string(&inst)?;
+    Ok((Instrument::from_json(&json)?, json))
+}
+
+/// Stores a verified instrument definition.
+pub(crate) fn store_instrument(conn: &rusqlite::Connection, inst: &Instrument, json: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO instruments (id, version, definition) VALUES (?1, ?2, ?3)
+         ON CONFLICT(id, version) DO UPDATE SET definition = excluded.definition",
+        params![inst.id, inst.version, json],
+    )?;
+    Ok(())
+}
+
 fn clinical_cipher(key: &[u8; 32]) -> Result<LessSafeKey> {
     Ok(LessSafeKey::new(UnboundKey::new(&AES_256_GCM, key).map_err(|_| Error::Crypto("key"))?))
 }
@@ -55,27 +81,13 @@ impl Store {
     /// Loads an instrument from a station-signed file (the way an agency installs the
     /// instrument it is licensed to use). A bad signature is refused and nothing is stored.
     pub fn load_signed_instrument(&self, envelope: &str) -> Result<Instrument> {
-        let bad = |r: &str| Error::invalid("instrument", r.to_string());
-        let v: serde_json::Value = serde_json::from_str(envelope).map_err(|_| bad("not a signed instrument file"))?;
-        let inst: Instrument = serde_json::from_value(v["instrument"].clone()).map_err(|e| bad(&e.to_string()))?;
-        let sig = v["signature"].as_str().and_then(|s| B64.decode(s).ok()).ok_or_else(|| bad("no signature"))?;
         let station: Option<Vec<u8>> =
             self.conn().query_row("SELECT public_key FROM trusted_keys WHERE key_id = 'station'", [], |r| r.get(0)).optional()?;
         let station = station
             .and_then(|k| Some(crate::crypto::signing::PublicKey(k.try_into().ok()?)))
-            .ok_or_else(|| bad("no station key is trusted yet"))?;
-        let mut msg = INSTRUMENT_DOMAIN.to_vec();
-        msg.extend_from_slice(&canonical::to_bytes(&inst)?);
-        if !station.verify(&msg, &sig) {
-            return Err(bad("bad signature: not signed by this device's station, or altered"));
-        }
-        let json = serde_json::to_string(&inst)?;
-        let inst = Instrument::from_json(&json)?;
-        self.conn().execute(
-            "INSERT INTO instruments (id, version, definition) VALUES (?1, ?2, ?3)
-             ON CONFLICT(id, version) DO UPDATE SET definition = excluded.definition",
-            params![inst.id, inst.version, json],
-        )?;
+            .ok_or_else(|| Error::invalid("instrument", "no station key is trusted yet"))?;
+        let (inst, json) = verify_instrument(envelope, &station)?;
+        store_instrument(&self.conn(), &inst, &json)?;
         Ok(inst)
     }
 

@@ -78,6 +78,7 @@ pub struct RegistryImport {
     pub kind: RegistryKind,
     pub sequence: u64,
     pub rows: u64,
+    /// Device keys and instrument definitions.
     pub devices: u64,
 }
 
@@ -190,6 +191,12 @@ impl Store {
                         }
                         del.execute([self.subject_key(&subject).map_err(|_| bad("row with an invalid IIN"))?])?;
                         rows += 1;
+                    }
+                    RegistryLine::Instrument { envelope } => {
+                        let (inst, json) = super::assessments::verify_instrument(&envelope, &station)
+                            .map_err(|_| bad("an instrument in the registry is not signed by the station"))?;
+                        super::assessments::store_instrument(&tx, &inst, &json)?;
+                        devices += 1;
                     }
                     RegistryLine::Device { device_id, public_key, revoked } => {
                         let key = PublicKey::from_hex(&public_key).ok_or_else(|| bad("malformed device key"))?;
