@@ -78,6 +78,8 @@ dependencies {
     implementation(libs.camera.video)
     implementation(libs.camera.view)
 
+    implementation(libs.work.runtime)   // background sync (kz.qorgau.app.sync)
+
     // Not in gradle/libs.versions.toml yet (outside this change's files): move them there.
     implementation("androidx.core:core-ktx:1.17.0")              // FileProvider for printed orders
     implementation("com.google.mlkit:barcode-scanning:17.3.0")   // QR scan-to-verify, bundled model (behind capture/QrScanner)

@@ -2,8 +2,8 @@
 # Compile check of the app's Compose code (app/src/main/kotlin/.../ui/) where there is no Android
 # SDK and no Gradle: kotlinc with the Compose compiler plugin, against the AndroidX classes
 # (classes.jar of each AAR, pom.xml here) and the Android 14 framework classes (android-all),
-# together with everything else the app compiles (model/, data/, capture/, security/, the
-# generated bindings, android/core-jvm).
+# together with everything else the app compiles (model/, data/, capture/, security/, sync/ and
+# QorgauApp.kt against WorkManager, the generated bindings, android/core-jvm).
 #
 # Stand-ins, for this check only (stubs/): an R class generated from res/ (ids are made up),
 # CaptureScreen and MlKitQrScanner with their real signatures, and PreviewView: CameraX and ML

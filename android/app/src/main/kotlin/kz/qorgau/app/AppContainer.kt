@@ -1,10 +1,10 @@
 package kz.qorgau.app
 
-import android.app.Application
 import android.content.Context
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.launch
 import kz.qorgau.app.capture.AndroidSignatureRenderer
 import kz.qorgau.app.capture.CaptureFiles
@@ -19,13 +19,20 @@ import kz.qorgau.app.data.OrderDocuments
 import kz.qorgau.app.data.OrderRepository
 import kz.qorgau.app.data.ProfileRepository
 import kz.qorgau.app.data.SessionManager
+import kz.qorgau.app.data.SessionState
 import kz.qorgau.app.data.SupportRepository
+import kz.qorgau.app.data.SyncRepository
+import kz.qorgau.app.data.SyncTrigger
 import kz.qorgau.app.data.uiLanguage
 import kz.qorgau.app.security.AndroidKeystoreKeyStore
 import kz.qorgau.core.UiLanguage
 
-/** The app's single objects, made once per process (no DI framework needed at this size). */
-class AppContainer(private val context: Context) {
+/**
+ * The app's single objects, made once per process (no DI framework needed at this size).
+ * [requestBackgroundSync] asks WorkManager for a sync run as soon as there is a network
+ * (kz.qorgau.app.sync.BackgroundSync, wired in QorgauApp; a no-op where there is no WorkManager).
+ */
+class AppContainer(private val context: Context, val requestBackgroundSync: (SyncTrigger) -> Unit = {}) {
     /** Outlives every screen: evidence ingest goes on when the officer navigates away. */
     val appScope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
 
@@ -38,6 +45,9 @@ class AppContainer(private val context: Context) {
     val checks = CheckRepository({ sessions.session })
     val support = SupportRepository({ sessions.session })
     val assessments = AssessmentRepository({ sessions.session })
+    /** Sending to the station: the sync screen and the background worker share its one lane. It
+     *  uses the store only while the app holds it open (never opens it itself). */
+    val sync = SyncRepository({ (sessions.state.value as? SessionState.Ready)?.session })
     val signatures = AndroidSignatureRenderer()
     val captures = CaptureFiles(dirs.captures)
     val location = LocationReader(context)
@@ -46,23 +56,26 @@ class AppContainer(private val context: Context) {
         scope = appScope,
         language = ::language,
         previews = VideoPreviews,
+        onStored = ::evidenceStored,
     )
 
     init {
         // Printed orders hold personal data in clear: none is kept longer than a day.
         appScope.launch(Dispatchers.IO) { documents.purge() }
+        // Background runs find the store only while the app holds it open: once it is, what
+        // waited (a run in backoff after "store closed") goes now.
+        appScope.launch {
+            sessions.state.first { it is SessionState.Ready }
+            requestBackgroundSync(SyncTrigger.STORE_OPENED)
+        }
+    }
+
+    /** New evidence waits to be sent: fresh counts for the sync screen, and a background run. */
+    private fun evidenceStored() {
+        appScope.launch(Dispatchers.IO) { runCatching { sync.refresh() } }
+        requestBackgroundSync(SyncTrigger.EVIDENCE_STORED)
     }
 
     /** The UI language now (the per-app language can change while the app runs). */
     fun language(): UiLanguage = context.uiLanguage()
-}
-
-class QorgauApp : Application() {
-    lateinit var container: AppContainer
-        private set
-
-    override fun onCreate() {
-        super.onCreate()
-        container = AppContainer(this)
-    }
 }

@@ -55,6 +55,8 @@ class IngestQueue(
     private val language: () -> UiLanguage,
     private val previews: PreviewMaker? = null,
     io: CoroutineDispatcher = Dispatchers.IO,
+    /** Told after each capture the core has stored (the app refreshes what waits to be sent). */
+    private val onStored: () -> Unit = {},
 ) {
     /** One ingest at a time: a photo ingest already uses two cores, a video saturates the disk. */
     private val lane = io.limitedParallelism(1)
@@ -100,6 +102,7 @@ class IngestQueue(
                     // plaintext copy must not stay on the phone.
                     file.delete()
                     set(id, IngestState.Stored(evidence))
+                    onStored()
                 },
                 onFailure = { e -> set(id, IngestState.Failed(UiError.of(e, language()))) },
             )

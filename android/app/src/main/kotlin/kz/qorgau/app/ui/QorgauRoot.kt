@@ -52,6 +52,7 @@ import kz.qorgau.app.ui.screens.ReferralsScreen
 import kz.qorgau.app.ui.screens.SetupScreen
 import kz.qorgau.app.ui.screens.SignInScreen
 import kz.qorgau.app.ui.screens.StatementScreen
+import kz.qorgau.app.ui.screens.SyncScreen
 import kz.qorgau.app.ui.screens.VerifyScreen
 import kz.qorgau.ffi.Profile
 
@@ -77,6 +78,7 @@ private object Routes {
     const val QR = "qr"
     const val DUE = "due"
     const val PROFILES = "profiles"
+    const val SYNC = "sync"
 
     fun case(id: String) = "case/$id"
     fun sub(id: String, what: String) = "case/$id/$what"
@@ -184,6 +186,7 @@ private fun CaseNavigation(c: AppContainer, profile: Profile) {
                 onOpen = { nav.navigate(Routes.case(it)) },
                 onMenu = { m ->
                     when (m) {
+                        MainMenu.SYNC -> nav.navigate(Routes.SYNC)
                         MainMenu.CHECK_PERSON -> nav.navigate(Routes.check())
                         MainMenu.SCAN_ORDER -> nav.navigate(Routes.QR)
                         MainMenu.DUE_THIS_WEEK -> nav.navigate(Routes.DUE)
@@ -291,6 +294,12 @@ private fun CaseNavigation(c: AppContainer, profile: Profile) {
             val id = entry.arguments?.getString("caseId").orEmpty()
             val vm = viewModel { AssessmentFormViewModel(c, id) }
             AssessmentFormScreen(vm.model, onBack = back)
+        }
+
+        // ---- sending to the station ----
+        composable(Routes.SYNC) {
+            val vm = viewModel { SyncViewModel(c) }
+            SyncScreen(vm.model, onBack = back)
         }
 
         // ---- profiles (adding one later; the core decides who may) ----

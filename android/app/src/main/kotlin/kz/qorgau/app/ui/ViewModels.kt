@@ -3,6 +3,7 @@ package kz.qorgau.app.ui
 import androidx.lifecycle.ViewModel
 import androidx.lifecycle.viewModelScope
 import kz.qorgau.app.AppContainer
+import kz.qorgau.app.data.SyncTrigger
 import kz.qorgau.app.model.AssessmentFormModel
 import kz.qorgau.app.model.AssessmentsModel
 import kz.qorgau.app.model.CaptureModel
@@ -23,6 +24,7 @@ import kz.qorgau.app.model.ReferralsModel
 import kz.qorgau.app.model.SetupModel
 import kz.qorgau.app.model.SignInModel
 import kz.qorgau.app.model.StatementModel
+import kz.qorgau.app.model.SyncModel
 import kz.qorgau.app.model.VerifyModel
 import kz.qorgau.ffi.Uuid
 
@@ -129,4 +131,17 @@ class AssessmentFormViewModel(c: AppContainer, caseId: Uuid) : ViewModel() {
 
 class AssessmentsViewModel(c: AppContainer, caseId: Uuid) : ViewModel() {
     val model = AssessmentsModel(viewModelScope, c.assessments, c.repository, caseId, c::language)
+}
+
+// ---- sending to the station ----
+
+/** Runs go on in the application's scope (leaving the screen does not stop one). */
+class SyncViewModel(c: AppContainer) : ViewModel() {
+    val model = SyncModel(
+        scope = viewModelScope,
+        repo = c.sync,
+        language = c::language,
+        work = c.appScope,
+        requestBackground = { c.requestBackgroundSync(SyncTrigger.SEND_FAILED) },
+    )
 }

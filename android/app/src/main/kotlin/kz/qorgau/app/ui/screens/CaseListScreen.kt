@@ -42,7 +42,7 @@ import kz.qorgau.ffi.Profile
 import kz.qorgau.ffi.Uuid
 
 /** Where the menu leads from the case list. */
-enum class MainMenu { CHECK_PERSON, SCAN_ORDER, DUE_THIS_WEEK, PROFILES, SIGN_OUT }
+enum class MainMenu { SYNC, CHECK_PERSON, SCAN_ORDER, DUE_THIS_WEEK, PROFILES, SIGN_OUT }
 
 /** All cases on this phone, newest first; the menu has the tools that are not tied to a case. */
 @Composable
@@ -115,6 +115,7 @@ private fun CaseRow(c: CaseSummary, onClick: () -> Unit) {
 }
 
 private fun MainMenu.label(): Int = when (this) {
+    MainMenu.SYNC -> R.string.sync_title
     MainMenu.CHECK_PERSON -> R.string.check_person
     MainMenu.SCAN_ORDER -> R.string.qr_title
     MainMenu.DUE_THIS_WEEK -> R.string.due_title

@@ -1,0 +1,318 @@
+package kz.qorgau.app
+
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.cancel
+import kotlinx.coroutines.flow.StateFlow
+import kotlinx.coroutines.flow.first
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withTimeout
+import kz.qorgau.app.capture.CaptureFiles
+import kz.qorgau.app.capture.IngestQueue
+import kz.qorgau.app.capture.IngestState
+import kz.qorgau.app.data.CaseRepository
+import kz.qorgau.app.data.SessionManager
+import kz.qorgau.app.data.SessionState
+import kz.qorgau.app.data.SyncOutcome
+import kz.qorgau.app.data.SyncRepository
+import kz.qorgau.app.data.WorkVerdict
+import kz.qorgau.app.data.verdict
+import kz.qorgau.app.model.CaptureModel
+import kz.qorgau.app.model.SyncModel
+import kz.qorgau.app.model.SyncPhase
+import kz.qorgau.app.model.SyncProblem
+import kz.qorgau.app.model.SyncState
+import kz.qorgau.core.NewCaseForm
+import kz.qorgau.core.UiLanguage
+import kz.qorgau.ffi.DeviceProfile
+import kz.qorgau.ffi.MediaKind
+import kz.qorgau.ffi.QorgauException
+import kz.qorgau.ffi.TeamMember
+import kz.qorgau.ffi.TeamRole
+import kz.qorgau.ffi.Uuid
+import kz.qorgau.ffi.fileKeyStore
+import org.junit.jupiter.api.AfterEach
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNotEquals
+import org.junit.jupiter.api.Assertions.assertNotNull
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Assumptions.assumeTrue
+import org.junit.jupiter.api.BeforeEach
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.io.TempDir
+import java.awt.image.BufferedImage
+import java.io.File
+import java.util.Collections
+import java.util.concurrent.TimeUnit
+import java.util.concurrent.atomic.AtomicInteger
+import javax.imageio.ImageIO
+import javax.xml.parsers.DocumentBuilderFactory
+import kotlin.concurrent.thread
+
+/**
+ * The sync screen's model and the background worker's path against the real library and a real
+ * station (`qorgau-station serve` on loopback, started here). Synthetic people and media only.
+ */
+class SyncFlowTest {
+    @TempDir lateinit var tmp: File
+    private lateinit var scope: CoroutineScope
+    private lateinit var bin: File
+    private var station: Process? = null
+    private lateinit var url: String
+    private val officer = TeamMember(TeamRole.OFFICER, "Aibek Demoulin", "KZ-DEMO-0417")
+    private val profile = DeviceProfile("JVM test phone", "DV team 3 (synthetic)", officer)
+
+    @BeforeEach
+    fun setUp() {
+        val libDir = System.getProperty("qorgau.lib.dir") ?: ""
+        val lib = File(libDir, System.mapLibraryName("qorgau_ffi"))
+        assumeTrue(lib.isFile, "Rust library not built ($lib): cargo build -p qorgau-ffi")
+        bin = File(System.getProperty("qorgau.station.bin") ?: File(libDir, "qorgau-station").path)
+        assumeTrue(bin.canExecute(), "station not built ($bin): cargo build -p qorgau-station")
+        scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
+        startStation()
+    }
+
+    @AfterEach
+    fun tearDown() {
+        stopStation()
+        if (::scope.isInitialized) scope.cancel()
+    }
+
+    private fun startStation() {
+        val p = ProcessBuilder(bin.path, "--data", File(tmp, "station").path, "serve", "--listen", "127.0.0.1:0")
+            .redirectErrorStream(true).start()
+        station = p
+        val out = p.inputStream.bufferedReader()
+        val first = out.readLine() ?: error("station did not start")
+        url = Regex("http://127\\.0\\.0\\.1:[0-9]+").find(first)?.value ?: error("no address in: $first")
+        // Keep reading its log: a full pipe would block the station.
+        thread(isDaemon = true, name = "station-output") { runCatching { out.useLines { lines -> lines.forEach { } } } }
+    }
+
+    private fun stopStation() {
+        station?.let { p ->
+            p.destroy()
+            if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(10, TimeUnit.SECONDS)
+        }
+        station = null
+    }
+
+    private fun enrolmentCode(): String {
+        val p = ProcessBuilder(bin.path, "--data", File(tmp, "station").path, "enrolment-code", "--officer", officer.badge, "--unit", profile.unit)
+            .redirectErrorStream(true).start()
+        val code = p.inputStream.bufferedReader().readText().trim()
+        assertEquals(0, p.waitFor(), code)
+        return code
+    }
+
+    private fun <T> StateFlow<T>.await(what: String, ms: Long = 60_000, p: (T) -> Boolean): T = runBlocking {
+        try {
+            withTimeout(ms) { first(p) }
+        } catch (e: Exception) {
+            throw AssertionError("timed out waiting for $what; last state: $value", e)
+        }
+    }
+
+    private fun jpeg(file: File): File {
+        val img = BufferedImage(800, 600, BufferedImage.TYPE_INT_RGB)
+        for (y in 0 until 600) for (x in 0 until 800) img.setRGB(x, y, (x shl 16) or (y shl 8) or 0x40)
+        check(ImageIO.write(img, "jpg", file))
+        return file
+    }
+
+    /** The app's strings of one resource directory (values, values-kk, values-ru), unescaped. */
+    private fun strings(dir: String): Map<String, String> {
+        val file = File(System.getProperty("user.dir"), "../app/src/main/res/$dir/strings.xml")
+        val doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file)
+        val nodes = doc.getElementsByTagName("string")
+        return (0 until nodes.length).associate { i ->
+            val e = nodes.item(i)
+            e.attributes.getNamedItem("name").nodeValue to e.textContent.replace("\\'", "'").replace("\\\"", "\"")
+        }
+    }
+
+    private class Phone(val sessions: SessionManager, val sync: SyncRepository, val repo: CaseRepository)
+
+    private fun phone(): Phone {
+        val sessions = SessionManager(File(tmp, "store"), fileKeyStore(File(tmp, "device.key").path))
+        runBlocking { sessions.setUp(profile) }
+        // As AppContainer wires it: the store only while the app holds it open.
+        val sync = SyncRepository({ (sessions.state.value as? SessionState.Ready)?.session })
+        return Phone(sessions, sync, CaseRepository({ sessions.session }, File(tmp, "exports")))
+    }
+
+    /** A case with a photo, through the app's repository and capture models; returns the photo's size. */
+    private fun caseWithPhoto(p: Phone, sync: SyncRepository, address: String): Pair<Uuid, Long> {
+        val caseId = runBlocking { p.repo.openCase(NewCaseForm(address = address, team = listOf(officer))) }.record.id
+        val queue = IngestQueue({ p.sessions.session.store }, scope, { UiLanguage.EN }, previews = { _, _ -> null },
+            onStored = { scope.launch { sync.refresh() } })
+        val capture = CaptureModel(scope, caseId, CaptureFiles(File(tmp, "captures")), queue, locate = { null })
+        val photo = jpeg(capture.newFile(MediaKind.PHOTO))
+        val size = photo.length()
+        capture.captured(photo, MediaKind.PHOTO)
+        val stored = capture.state.await("photo stored") { s -> s.items.singleOrNull()?.state.let { it is IngestState.Stored || it is IngestState.Failed } }
+        assertTrue(stored.items.single().state is IngestState.Stored, "${stored.items}")
+        return caseId to size
+    }
+
+    @Test
+    fun `enrol through the screen model, a case with a photo, send now - nothing waits`() {
+        val p = phone()
+        val requests = AtomicInteger()
+        val model = SyncModel(scope, p.sync, { UiLanguage.EN }, requestBackground = { requests.incrementAndGet() })
+        val seen = Collections.synchronizedList(mutableListOf<SyncState>())
+        val recorder = scope.launch { model.state.collect { seen += it } }
+
+        model.refresh()
+        var s = model.state.await("counts read") { !it.loading && it.status != null }
+        assertEquals(SyncPhase.NOT_ENROLLED, s.phase)
+        assertFalse(s.canSend)
+        model.sendNow()
+        model.state.await("refused before enrolment") { it.failure?.problem == SyncProblem.NOT_ENROLLED }
+
+        val (_, photoSize) = caseWithPhoto(p, p.sync, "Synthetic street 5, Astana")
+        s = model.state.await("case and photo waiting") { (it.pendingRecords ?: 0) >= 2 }
+        assertEquals(2L, s.pendingRecords, "the case and the photo")
+        assertEquals(photoSize, s.pendingBytes)
+        assertNotNull(s.oldestPendingAt)
+        assertNull(s.lastSuccessAt)
+        assertEquals(SyncPhase.NOT_ENROLLED, s.phase, "waiting, but nowhere to send yet")
+
+        // Enrolment: a typed address without a scheme and a missing code never reach the network.
+        model.setStationUrl("127.0.0.1:8440")
+        model.setCode("ABCD")
+        model.enrol()
+        model.state.await("bad address refused") { it.failure?.problem == SyncProblem.BAD_ADDRESS }
+        model.setStationUrl("$url/")
+        model.setCode(" - ")
+        assertFalse(model.state.await("no code") { it.code == " - " }.canEnrol)
+        model.enrol()
+        model.state.await("no code refused") { it.failure?.problem == SyncProblem.NO_CODE }
+        // A wrong code: the station refuses it; the code stays for correcting, still not enrolled.
+        model.setCode("NOTA-VALI-DCOD-E000")
+        model.enrol()
+        s = model.state.await("wrong code refused") { !it.enrolling && it.failure.let { f -> f != null && f.problem != SyncProblem.NO_CODE } }
+        assertEquals(SyncProblem.CODE_REFUSED, s.failure!!.problem, "${s.failure}")
+        assertEquals("NOTA-VALI-DCOD-E000", s.code)
+        assertNull(s.station)
+        // The duty officer's code, typed in lower-case groups.
+        model.setCode(enrolmentCode().lowercase().chunked(4).joinToString(" "))
+        model.enrol()
+        s = model.state.await("enrolled") { !it.enrolling && (it.enrolled || it.failure != null) }
+        assertNull(s.failure, "${s.failure}")
+        assertEquals(url, s.station, "the address as the core takes it (no trailing slash)")
+        assertEquals("", s.code, "the one-time code leaves the state once used")
+        assertEquals(SyncPhase.WAITING, s.phase)
+        assertTrue(s.canSend)
+
+        model.sendNow()
+        s = model.state.await("sent") { !it.sending && (it.lastReport != null || it.failure != null || it.lastError != null) }
+        assertNull(s.failure, "${s.failure}")
+        assertNull(s.lastError, "${s.lastError}")
+        val report = s.lastReport!!
+        assertEquals(2uL, report.acked)
+        assertTrue(report.rejected.isEmpty())
+        assertEquals(photoSize.toULong(), report.uploadedBytes)
+        assertEquals(SyncPhase.ALL_SENT, s.phase)
+        assertEquals(0L, s.pendingRecords)
+        assertEquals(0L, s.pendingBytes)
+        assertNull(s.oldestPendingAt)
+        assertNotNull(s.lastSuccessAt)
+        assertEquals(0, requests.get(), "no background run needed")
+
+        runBlocking { recorder.cancelAndJoinQuietly() }
+        val states = synchronized(seen) { seen.toList() }
+        assertTrue(states.any { it.phase == SyncPhase.SENDING }, "sending was shown")
+        states.filter { it.phase == SyncPhase.ALL_SENT }.forEach {
+            assertTrue(it.run == null && it.status!!.pendingRecords == 0uL && it.status!!.pendingBytes == 0uL, "\"all sent\" while something waited: $it")
+        }
+        assertTrue(states.last().phase == SyncPhase.ALL_SENT)
+
+        // The background worker's path: nothing left, a clean run.
+        assertEquals(WorkVerdict.SUCCESS, runBlocking { p.sync.sync(background = true) }.verdict(stopped = false))
+    }
+
+    @Test
+    fun `an unreachable station shows the plain error and everything stays waiting`() {
+        val p = phone()
+        val requests = AtomicInteger()
+        val model = SyncModel(scope, p.sync, { UiLanguage.RU }, requestBackground = { requests.incrementAndGet() })
+        model.refresh()
+        model.state.await("counts read") { !it.loading && it.status != null }
+        model.setStationUrl(url)
+        model.setCode(enrolmentCode())
+        model.enrol()
+        assertTrue(model.state.await("enrolled") { !it.enrolling && (it.enrolled || it.failure != null) }.enrolled)
+        val (_, photoSize) = caseWithPhoto(p, p.sync, "Synthetic street 6, Astana")
+        model.refresh()
+        val before = model.state.await("waiting") { it.phase == SyncPhase.WAITING && it.pendingRecords == 2L }
+
+        stopStation()
+        model.sendNow()
+        val s = model.state.await("failed", ms = 120_000) { !it.sending && it.lastError != null }
+        assertEquals(SyncProblem.UNREACHABLE, s.lastError!!.problem, "${s.lastError}")
+        assertTrue(s.lastError!!.detail!!.contains("cannot reach the station"), "${s.lastError}")
+        assertNotNull(s.lastError!!.at)
+        assertNull(s.failure, "shown once: as the store's last error, with its time")
+        assertEquals(SyncPhase.WAITING, s.phase, "never \"all sent\"")
+        assertEquals(before.pendingRecords, s.pendingRecords, "everything still waits")
+        assertEquals(photoSize, s.pendingBytes)
+        assertNull(s.lastSuccessAt)
+        assertNull(s.lastReport)
+        assertEquals(1, requests.get(), "a background run is asked for, for when the station is back")
+
+        // What the screen shows for it, in the UI language (Russian here), and in the others.
+        val ru = strings("values-ru").getValue("sync_problem_${s.lastError!!.problem.name.lowercase()}")
+        assertEquals("Не удалось связаться с отделом (нет сети или сервер отдела выключен). Всё сохранено на этом телефоне и будет отправлено позже.", ru)
+        assertTrue(strings("values-kk").getValue("sync_problem_unreachable").startsWith("Бөліммен байланыс болмады"))
+        assertTrue(strings("values").getValue("sync_problem_unreachable").startsWith("The station could not be reached"))
+
+        // The background worker: the same failure is retried (with backoff), nothing is lost;
+        // with the store not held open it does not touch it and asks to be retried.
+        val background = runBlocking { p.sync.sync(background = true) }
+        assertTrue(background is SyncOutcome.Failed && background.error is QorgauException.Sync, "$background")
+        assertEquals(WorkVerdict.RETRY, background.verdict(stopped = false))
+        assertEquals(2uL, runBlocking { p.sync.refresh() }.status.pendingRecords)
+        val closed = runBlocking { SyncRepository({ null }).sync(background = true) }
+        assertEquals(SyncOutcome.StoreClosed, closed)
+        assertEquals(WorkVerdict.RETRY, closed.verdict(stopped = false))
+        assertEquals(WorkVerdict.SUCCESS, SyncOutcome.Cancelled.verdict(stopped = false), "stopped by the officer")
+        assertEquals(WorkVerdict.RETRY, SyncOutcome.Cancelled.verdict(stopped = true), "stopped by WorkManager")
+    }
+
+    @Test
+    fun `every sync problem has its own words in kk, ru and en`() {
+        val langs = listOf("values", "values-kk", "values-ru").associateWith { strings(it) }
+        val keys = langs.getValue("values").keys.filter { it.startsWith("sync_") }
+        langs.forEach { (dir, s) -> assertEquals(keys.toSet(), s.keys.filter { it.startsWith("sync_") }.toSet(), "sync strings of $dir") }
+        SyncProblem.entries.forEach { p ->
+            val key = "sync_problem_${p.name.lowercase()}"
+            val words = langs.mapValues { (_, s) -> s[key] ?: throw AssertionError("$key missing") }
+            assertEquals(3, words.values.toSet().size, "$key differs by language: $words")
+        }
+        // The core's wording (core/src/sync/client.rs, station/src/station.rs) → the officer's.
+        assertEquals(SyncProblem.UNREACHABLE, SyncProblem.of("sync: push: cannot reach the station (Io)"))
+        assertEquals(SyncProblem.CODE_REFUSED, SyncProblem.of("sync: enrolment: station answered 403: unknown or already used enrolment code"))
+        assertEquals(SyncProblem.DEVICE_NOT_ACCEPTED, SyncProblem.of("sync: push: station answered 403: device revoked"))
+        assertEquals(SyncProblem.SERVER_FAULT, SyncProblem.of("sync: push: station answered 503: busy"))
+        assertEquals(SyncProblem.RECORDS_REFUSED, SyncProblem.of("refused by the station: bad signature"))
+        assertEquals(SyncProblem.NOT_A_STATION, SyncProblem.of("sync: enrolment: malformed answer (expected value)"))
+        assertEquals(SyncProblem.STOPPED, SyncProblem.of("cancelled"))
+        assertEquals(SyncProblem.OTHER, SyncProblem.of("integrity failure in outbox"))
+        assertEquals("http://10.0.0.5:8440", SyncModel.stationUrl(" http://10.0.0.5:8440// "))
+        assertNull(SyncModel.stationUrl("ftp://10.0.0.5"))
+        assertNull(SyncModel.stationUrl("http://user@10.0.0.5"))
+        assertNotEquals("", SyncModel.normalisedCode("ab2c-d3ef 4ghj"))
+        assertEquals("AB2CD3EF4GHJ", SyncModel.normalisedCode("ab2c-d3ef 4ghj"))
+    }
+}
+
+private suspend fun kotlinx.coroutines.Job.cancelAndJoinQuietly() {
+    cancel()
+    join()
+}

@@ -1,0 +1,197 @@
+package kz.qorgau.app.ui.screens
+
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.rememberScrollState
+import androidx.compose.foundation.text.KeyboardOptions
+import androidx.compose.foundation.verticalScroll
+import androidx.compose.material3.Button
+import androidx.compose.material3.Card
+import androidx.compose.material3.CardDefaults
+import androidx.compose.material3.LinearProgressIndicator
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.OutlinedButton
+import androidx.compose.material3.OutlinedTextField
+import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.saveable.rememberSaveable
+import androidx.compose.runtime.setValue
+import androidx.compose.ui.Alignment
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.res.stringResource
+import androidx.compose.ui.text.font.FontFamily
+import androidx.compose.ui.text.input.KeyboardCapitalization
+import androidx.compose.ui.text.input.KeyboardType
+import androidx.compose.ui.unit.dp
+import androidx.lifecycle.Lifecycle
+import androidx.lifecycle.compose.LifecycleEventEffect
+import androidx.lifecycle.compose.collectAsStateWithLifecycle
+import kz.qorgau.app.R
+import kz.qorgau.app.model.Format
+import kz.qorgau.app.model.SyncFailure
+import kz.qorgau.app.model.SyncModel
+import kz.qorgau.app.model.SyncPhase
+import kz.qorgau.app.model.SyncProblem
+import kz.qorgau.app.model.SyncState
+import kz.qorgau.app.ui.ErrorCard
+import kz.qorgau.app.ui.Fact
+import kz.qorgau.app.ui.QScreen
+import kz.qorgau.app.ui.SectionTitle
+
+/**
+ * Sending to the station: what waits, the last success and the last error in plain words,
+ * "send now" with progress and a stop button, enrolment with the station's address and the
+ * duty officer's one-time code. "Everything sent" only when the store reports nothing waiting.
+ */
+@Composable
+fun SyncScreen(model: SyncModel, onBack: () -> Unit) {
+    val s by model.state.collectAsStateWithLifecycle()
+    // On entry, and back from another app or the lock screen (background runs move the counts).
+    LifecycleEventEffect(Lifecycle.Event.ON_RESUME) { model.refresh() }
+    var otherStation by rememberSaveable { mutableStateOf(false) }
+
+    QScreen(title = stringResource(R.string.sync_title), onBack = onBack) { mod ->
+        Column(mod.padding(16.dp).verticalScroll(rememberScrollState()), verticalArrangement = Arrangement.spacedBy(8.dp)) {
+            PhaseCard(s)
+            s.error?.let { ErrorCard(it) }
+
+            // What waits, and since when
+            s.status?.let { st ->
+                Fact(stringResource(R.string.sync_records_waiting), st.pendingRecords.toString())
+                Fact(stringResource(R.string.sync_originals_waiting), Format.bytes(st.pendingBytes.toLong()))
+                s.oldestPendingAt?.let { Fact(stringResource(R.string.sync_waiting_since), Format.instant(it)) }
+                Fact(
+                    stringResource(R.string.sync_last_success),
+                    s.lastSuccessAt?.let { Format.instant(it) } ?: stringResource(R.string.sync_never),
+                )
+            }
+            s.lastError?.let { ProblemCard(it, title = stringResource(R.string.sync_last_attempt)) }
+
+            // Sending
+            s.run?.let { run ->
+                if (run.total > 0) {
+                    LinearProgressIndicator(progress = { run.fraction }, modifier = Modifier.fillMaxWidth())
+                    Text(stringResource(R.string.sync_progress, Format.bytes(run.done), Format.bytes(run.total)))
+                } else {
+                    LinearProgressIndicator(Modifier.fillMaxWidth())
+                    Text(stringResource(R.string.sync_sending_records))
+                }
+                if (run.background) Text(stringResource(R.string.sync_background_run), style = MaterialTheme.typography.bodySmall)
+                OutlinedButton(onClick = model::cancel, modifier = Modifier.fillMaxWidth()) { Text(stringResource(R.string.sync_stop)) }
+            }
+            if (s.stopped && !s.sending && s.lastError?.problem != SyncProblem.STOPPED) Text(stringResource(R.string.sync_stopped), style = MaterialTheme.typography.bodyMedium)
+            s.lastReport?.takeIf { !s.sending }?.let { r ->
+                SectionTitle(stringResource(R.string.sync_result))
+                Fact(stringResource(R.string.sync_records_sent), r.acked.toString())
+                Fact(stringResource(R.string.sync_originals_sent), Format.bytes(r.uploadedBytes.toLong()))
+                if (r.rejected.isNotEmpty()) {
+                    Fact(stringResource(R.string.sync_records_refused), r.rejected.size.toString())
+                    Text(stringResource(R.string.sync_problem_records_refused), color = MaterialTheme.colorScheme.error)
+                }
+                if (r.registry != null) Text(stringResource(R.string.sync_registry_updated), style = MaterialTheme.typography.bodySmall)
+            }
+            if (s.isEnrolled) {
+                Button(onClick = model::sendNow, enabled = s.canSend, modifier = Modifier.fillMaxWidth()) {
+                    Text(stringResource(R.string.sync_send_now))
+                }
+                Text(stringResource(R.string.sync_background_note), style = MaterialTheme.typography.bodySmall)
+            }
+
+            // The station
+            SectionTitle(stringResource(R.string.sync_station))
+            s.station?.let { Fact(stringResource(R.string.sync_station_address), it, mono = true) }
+            if (s.enrolled) Text(stringResource(R.string.sync_enrolled), color = MaterialTheme.colorScheme.primary)
+            if (s.station == null || otherStation) {
+                Text(stringResource(R.string.sync_enrol_intro), style = MaterialTheme.typography.bodyMedium)
+                OutlinedTextField(
+                    s.stationUrl, model::setStationUrl,
+                    label = { Text(stringResource(R.string.sync_station_url)) },
+                    placeholder = { Text("http://10.0.0.5:8440") },
+                    singleLine = true,
+                    keyboardOptions = KeyboardOptions(keyboardType = KeyboardType.Uri, autoCorrectEnabled = false),
+                    modifier = Modifier.fillMaxWidth(),
+                )
+                OutlinedTextField(
+                    s.code, model::setCode,
+                    label = { Text(stringResource(R.string.sync_code)) },
+                    singleLine = true,
+                    keyboardOptions = KeyboardOptions(
+                        capitalization = KeyboardCapitalization.Characters,
+                        autoCorrectEnabled = false,
+                        keyboardType = KeyboardType.Ascii,
+                    ),
+                    modifier = Modifier.fillMaxWidth(),
+                )
+                Button(onClick = model::enrol, enabled = s.canEnrol, modifier = Modifier.fillMaxWidth()) {
+                    Text(stringResource(if (s.enrolling) R.string.sync_enrolling else R.string.sync_enrol))
+                }
+            } else if (!s.enrolled) {
+                Row(verticalAlignment = Alignment.CenterVertically) {
+                    TextButton(onClick = { otherStation = true }) { Text(stringResource(R.string.sync_enrol_other)) }
+                }
+            }
+            s.failure?.let { ProblemCard(it, title = null) }
+        }
+    }
+}
+
+/** One line on the state of sending, from the store's own counts. */
+@Composable
+private fun PhaseCard(s: SyncState) {
+    val phase = s.phase
+    val text = when (phase) {
+        SyncPhase.UNKNOWN -> stringResource(if (s.loading) R.string.sync_phase_checking else R.string.sync_phase_unknown)
+        SyncPhase.NOT_ENROLLED -> stringResource(R.string.sync_phase_not_enrolled)
+        SyncPhase.SENDING -> stringResource(R.string.sync_phase_sending)
+        SyncPhase.WAITING -> stringResource(R.string.sync_phase_waiting)
+        SyncPhase.ALL_SENT -> stringResource(R.string.sync_phase_all_sent)
+    }
+    val colors = when (phase) {
+        SyncPhase.ALL_SENT -> CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.primaryContainer)
+        SyncPhase.WAITING, SyncPhase.NOT_ENROLLED -> CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.tertiaryContainer)
+        else -> CardDefaults.cardColors()
+    }
+    Card(Modifier.fillMaxWidth(), colors = colors) {
+        Text(text, style = MaterialTheme.typography.titleMedium, modifier = Modifier.padding(12.dp))
+    }
+}
+
+/** A problem in plain words in the UI language; the core's words (no personal data) below. */
+@Composable
+private fun ProblemCard(f: SyncFailure, title: String?) {
+    Card(Modifier.fillMaxWidth(), colors = CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.errorContainer)) {
+        Column(Modifier.padding(12.dp)) {
+            if (title != null) {
+                val heading = f.at?.let { "$title · ${Format.instant(it)}" } ?: title
+                Text(heading, style = MaterialTheme.typography.labelMedium, color = MaterialTheme.colorScheme.onErrorContainer)
+            }
+            Text(stringResource(f.problem.text()), style = MaterialTheme.typography.titleSmall, color = MaterialTheme.colorScheme.onErrorContainer)
+            f.detail?.let {
+                Text(it, style = MaterialTheme.typography.bodySmall, fontFamily = FontFamily.Monospace, color = MaterialTheme.colorScheme.onErrorContainer)
+            }
+        }
+    }
+}
+
+/** `sync_problem_<name in lower case>` (app-check's SyncFlowTest checks all three languages have each). */
+private fun SyncProblem.text(): Int = when (this) {
+    SyncProblem.UNREACHABLE -> R.string.sync_problem_unreachable
+    SyncProblem.CODE_REFUSED -> R.string.sync_problem_code_refused
+    SyncProblem.ALREADY_ENROLLED -> R.string.sync_problem_already_enrolled
+    SyncProblem.DEVICE_NOT_ACCEPTED -> R.string.sync_problem_device_not_accepted
+    SyncProblem.NOT_A_STATION -> R.string.sync_problem_not_a_station
+    SyncProblem.SERVER_FAULT -> R.string.sync_problem_server_fault
+    SyncProblem.RECORDS_REFUSED -> R.string.sync_problem_records_refused
+    SyncProblem.REGISTRY_REFUSED -> R.string.sync_problem_registry_refused
+    SyncProblem.STOPPED -> R.string.sync_problem_stopped
+    SyncProblem.BAD_ADDRESS -> R.string.sync_problem_bad_address
+    SyncProblem.NO_CODE -> R.string.sync_problem_no_code
+    SyncProblem.NOT_ENROLLED -> R.string.sync_problem_not_enrolled
+    SyncProblem.OTHER -> R.string.sync_problem_other
+}
