@@ -30,6 +30,14 @@ fn a_device_killed_mid_sync_resumes_and_delivers_once() {
     std::thread::spawn(move || {
         let _ = std::io::copy(&mut out, &mut std::io::sink());
     });
+    struct Reap(std::process::Child);
+    impl Drop for Reap {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let station = Reap(station);
     let url = String::from_utf8(first).unwrap().split_whitespace().find(|w| w.starts_with("http://")).unwrap().to_string();
 
     let q = |args: &[&str]| {
@@ -79,6 +87,5 @@ fn a_device_killed_mid_sync_resumes_and_delivers_once() {
     let cases = String::from_utf8(Command::new(station_bin()).args(["--data", data.to_str().unwrap(), "cases"]).output().unwrap().stdout).unwrap();
     assert!(cases.contains(&format!("{case}  2 entries")), "{cases}");
     assert!(ok(&["verify", &case]).contains("VERIFIED"));
-    station.kill().unwrap();
-    let _ = station.wait();
+    drop(station);
 }

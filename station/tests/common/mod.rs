@@ -60,3 +60,10 @@ impl StationProc {
         let _ = self.child.wait();
     }
 }
+
+impl Drop for StationProc {
+    /// A test that fails half-way leaves no station running.
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
