@@ -88,6 +88,30 @@ fn field_case(d: &Device) -> uuid::Uuid {
     case
 }
 
+/// A psychologist's risk assessment on the case (one more custody entry).
+fn assess(d: &Device, case: uuid::Uuid) {
+    use qorgau_core::model::{Answer, NewAssessment, Recommendations, TeamRole};
+    let st = &d.store;
+    let survivor = st.people(case).unwrap().into_iter().find(|p| p.role == qorgau_core::model::PersonRole::Survivor).unwrap().id;
+    let psy = st.create_profile(TeamRole::Psychologist, "Saule Examplova", &format!("PSY-{}", &st.device().device_id.simple().to_string()[..6]), "480917").unwrap();
+    st.unlock_profile(psy.id, "480917").unwrap();
+    let inst = st.instrument("dash-style-kz", "1.0.0").unwrap();
+    let answers = inst.items.iter().enumerate().map(|(i, it)| (it.id.clone(), if i < 12 { Answer::Yes } else { Answer::No })).collect();
+    st.record_assessment(case, NewAssessment {
+        survivor_id: survivor,
+        instrument_id: inst.id,
+        instrument_version: inst.version,
+        answers,
+        calendar: vec![],
+        override_level: None,
+        override_reason: None,
+        recommendations: Recommendations { protection_order: true, ..Default::default() },
+        clinical_notes: "synthetic clinical note".into(),
+    })
+    .unwrap();
+    st.lock_profile();
+}
+
 #[test]
 fn devices_sync_everything_once_and_it_verifies_at_the_station() {
     let s = server();
@@ -95,16 +119,18 @@ fn devices_sync_everything_once_and_it_verifies_at_the_station() {
     let (b, cb) = enrolled(&s, "KZ-DEMO-0418");
     let case_a = field_case(&a);
     let case_b = field_case(&b);
+    assess(&a, case_a);
+    assess(&b, case_b);
     let before = a.store.sync_status().unwrap();
-    assert_eq!(before.pending_records, 8);
+    assert_eq!(before.pending_records, 9);
     assert!(before.pending_bytes > 3 * 1024 * 1024);
 
     let batch = SyncClient::push_items(&a.store.outbox_pending(100).unwrap()).unwrap();
     let ra = ca.sync(&a.store, &NoProgress).unwrap();
-    assert_eq!((ra.acked, ra.rejected.len(), ra.pending_after), (8, 0, 0));
+    assert_eq!((ra.acked, ra.rejected.len(), ra.pending_after), (9, 0, 0));
     assert_eq!(ra.uploaded_bytes, before.pending_bytes);
     let rb = cb.sync(&b.store, &NoProgress).unwrap();
-    assert_eq!(rb.acked, 8);
+    assert_eq!(rb.acked, 9);
     let status = a.store.sync_status().unwrap();
     assert_eq!((status.pending_records, status.pending_bytes), (0, 0));
     assert!(status.last_success_at.is_some());
@@ -112,7 +138,7 @@ fn devices_sync_everything_once_and_it_verifies_at_the_station() {
     // The station holds both chains, with its own receive time beside the device's.
     let cases = s.station.storage().case_count().unwrap();
     assert_eq!(cases.len(), 2);
-    assert!(cases.iter().all(|(_, n, _)| *n == 8));
+    assert!(cases.iter().all(|(_, n, _)| *n == 9), "{cases:?}");
     let e = s.station.storage().entry(&case_a.to_string(), 1).unwrap().unwrap();
     assert!(!e.received_at.is_empty() && !e.device_at.is_empty());
 
@@ -120,8 +146,8 @@ fn devices_sync_everything_once_and_it_verifies_at_the_station() {
     let again = ca.sync(&a.store, &NoProgress).unwrap();
     assert_eq!(again.acked, 0);
     let resent = ca.push(&a.store, &qorgau_core::sync::protocol::PushRequest { items: batch }).unwrap();
-    assert_eq!((resent.acked.len(), resent.rejected.len()), (8, 0), "re-sent entries are acknowledged again");
-    assert_eq!(s.station.storage().case_count().unwrap().iter().find(|c| c.0 == case_a.to_string()).unwrap().1, 8);
+    assert_eq!((resent.acked.len(), resent.rejected.len()), (9, 0), "re-sent entries are acknowledged again");
+    assert_eq!(s.station.storage().case_count().unwrap().iter().find(|c| c.0 == case_a.to_string()).unwrap().1, 9);
 
     // Figures.
     let today = chrono::Utc::now();
