@@ -371,6 +371,10 @@ impl Station {
                 if let (PersonRole::AllegedAggressor, Some(iin)) = (p.role, &p.iin) {
                     let s = self.subject(iin.as_str());
                     let mut rec = self.registry_record(&s)?.map(|(_, r)| r).unwrap_or_else(|| empty(&p.full_name));
+                    if rec.earlier_cases > 0 || rec.past_violations > 0 {
+                        // A prior DV record when this case arrived: a repeat offence (for the figures).
+                        self.storage.registry_put(&format!("repeat:{case}"), b"prior record", 0)?;
+                    }
                     rec.earlier_cases += 1;
                     rec.birth_date = p.date_of_birth;
                     self.put_registry(&s, iin.as_str(), &rec)?;
@@ -429,7 +433,7 @@ impl Station {
         let current = self.storage.counter("registry_version")? as u64;
         let mut lines = Vec::new();
         for (subject, body, _) in self.storage.registry_since(since as i64)? {
-            if subject.starts_with("order:") {
+            if subject.starts_with("order:") || subject.starts_with("repeat:") {
                 continue;
             }
             if subject.starts_with("instrument:") {
@@ -510,6 +514,11 @@ impl Station {
                     }
                 }
                 _ => {}
+            }
+        }
+        for c in &cases {
+            if self.storage.registry_get(&format!("repeat:{c}"))?.is_some() {
+                repeat_cases.insert(c.clone());
             }
         }
         f.cases = cases.len() as u64;

@@ -149,10 +149,16 @@ fn devices_sync_everything_once_and_it_verifies_at_the_station() {
     assert_eq!((resent.acked.len(), resent.rejected.len()), (9, 0), "re-sent entries are acknowledged again");
     assert_eq!(s.station.storage().case_count().unwrap().iter().find(|c| c.0 == case_a.to_string()).unwrap().1, 9);
 
+    // A third case against the same man, no violation in it: a repeat offence by his prior record.
+    let case_c = a.store.open_case(fixtures::neighbour_report_case()).unwrap().record.id;
+    a.store.add_person(case_c, fixtures::aggressor()).unwrap();
+    ca.sync(&a.store, &NoProgress).unwrap();
+
     // Figures.
     let today = chrono::Utc::now();
     let f = s.station.figures(&(today - Duration::days(1)).to_rfc3339(), &(today + Duration::days(1)).to_rfc3339()).unwrap();
-    assert_eq!((f.cases, f.protection_orders_issued, f.order_violations), (2, 2, 2));
+    assert_eq!((f.cases, f.protection_orders_issued, f.order_violations), (3, 2, 2));
+    assert_eq!(f.repeat_offence_cases, 3, "two with violations, one by the prior record");
     assert_eq!((f.shelter_placements_women, f.shelter_placements_children), (2, 4));
 
     // The registry came back down: device B's order (and the violation) is known on A.
