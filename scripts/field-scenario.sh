@@ -14,6 +14,9 @@ WORK=$(cd "$WORK" && pwd)
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
+say "Setting up: Debian tools the scenario uses (zbarimg, pdftotext, openssl), if missing"
+bash "$ROOT/scripts/ci-deps.sh"
+
 say "Building the qorgau CLI (release)"
 cargo build --release --quiet -p qorgau-cli
 Q="$ROOT/target/release/qorgau"
