@@ -390,6 +390,10 @@ enum UserMessages {
             return Text(kk: "Бөлімнің мекенжайын толық енгізіңіз, мысалы http://10.0.0.5:8440.",
                         ru: "Введите полный адрес отдела, например http://10.0.0.5:8440.",
                         en: "Enter the station's full address, e.g. http://10.0.0.5:8440.")
+        case "station_certificate":
+            return Text(kk: "Бөлімнің өз сертификатын (PEM файлы) таңдаңыз немесе белгіні алып тастаңыз.",
+                        ru: "Выберите собственный сертификат отдела (файл PEM) или снимите отметку.",
+                        en: "Choose the station's own certificate (a PEM file) or clear the mark.")
         case "enrolment_code":
             return Text(kk: "Кезекші берген тіркеу кодын енгізіңіз.",
                         ru: "Введите код подключения от дежурного.",

@@ -29,6 +29,11 @@ public final class SyncViewModel: ViewModel {
     public var stationUrl = "" { willSet { willChange() } didSet { didChange() } }
     /// The duty officer's one-time enrolment code (16 letters and digits; spaces and dashes are ignored).
     public var code = "" { willSet { willChange() } didSet { didChange() } }
+    /// The officer marked that the station uses its own certificate (its own CA, not a public one).
+    /// Only used for an https address; the device then trusts only ``stationCertificate``.
+    public var usesStationCertificate = false { willSet { willChange() } didSet { didChange() } }
+    /// The station's CA certificate (PEM), as picked by the officer (the file importer on iOS).
+    public var stationCertificate: Data? { willSet { willChange() } didSet { didChange() } }
 
     /// What waits, as the store last reported it (nil when unknown).
     public private(set) var status: SyncStatus?
@@ -77,9 +82,23 @@ public final class SyncViewModel: ViewModel {
             set { error = QorgauAppError(kind: .invalidInput(field: "enrolment_code"), language: language) }
             return false
         }
+        let ca: Data?
+        if Self.isHTTPS(url) && usesStationCertificate {
+            guard let pem = stationCertificate, !pem.isEmpty else {
+                set { error = QorgauAppError(kind: .invalidInput(field: "station_certificate"), language: language) }
+                return false
+            }
+            ca = pem
+        } else {
+            ca = nil
+        }
         set { isEnrolling = true; error = nil }
         do {
-            try await session.perform { try $0.enrol(stationUrl: url, code: code) }
+            if let ca {
+                try await session.perform { try $0.enrolWithCertificate(stationUrl: url, code: code, caPem: ca) }
+            } else {
+                try await session.perform { try $0.enrol(stationUrl: url, code: code) }
+            }
         } catch {
             set { isEnrolling = false; self.error = QorgauAppError(error, language: language) }
             return false
@@ -148,7 +167,14 @@ public final class SyncViewModel: ViewModel {
     }
 
     public var isEnrolled: Bool { station != nil }
-    public var canEnrol: Bool { !isEnrolling && !isSyncing && !stationUrl.trimmingCharacters(in: .whitespaces).isEmpty && !Self.normalisedCode(code).isEmpty }
+    public var canEnrol: Bool {
+        !isEnrolling && !isSyncing && !stationUrl.trimmingCharacters(in: .whitespaces).isEmpty && !Self.normalisedCode(code).isEmpty
+            && !(needsStationCertificate && stationCertificate?.isEmpty != false)
+    }
+    /// Whether the address is https, so the station's own certificate can be chosen.
+    public var isHTTPSAddress: Bool { Self.isHTTPS(stationUrl.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    /// Whether enrolment needs the station's CA certificate (https and marked by the officer).
+    public var needsStationCertificate: Bool { isHTTPSAddress && usesStationCertificate }
     public var canSync: Bool { isEnrolled && !isSyncing && !isEnrolling }
 
     /// 0...1 while sending originals (0 when there are none).
@@ -331,6 +357,10 @@ public final class SyncViewModel: ViewModel {
         guard let url = URL(string: s), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
               let host = url.host, !host.isEmpty, url.query == nil, url.fragment == nil else { return nil }
         return s
+    }
+
+    nonisolated static func isHTTPS(_ url: String) -> Bool {
+        url.lowercased().hasPrefix("https://")
     }
 
     /// The code as the station issues it: letters and digits only, upper case (codes are read

@@ -16,10 +16,12 @@ final class StationProcess: @unchecked Sendable {
     let url: String
     private let process: Process
 
-    init(dataDir: URL) throws {
+    /// `tls`: the server certificate and key (PEM) for https; plain http without.
+    init(dataDir: URL, tls: (cert: URL, key: URL)? = nil) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = ["--data", dataDir.path, "serve", "--listen", "127.0.0.1:0"]
+            + (tls.map { ["--tls-cert", $0.cert.path, "--tls-key", $0.key.path] } ?? [])
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
@@ -31,7 +33,7 @@ final class StationProcess: @unchecked Sendable {
             process.terminate()
             throw StationError("the station did not start within 30 s; output: \(output.text)")
         }
-        guard let start = line.range(of: "http://127.0.0.1:") else {
+        guard let start = line.range(of: tls == nil ? "http://127.0.0.1:" : "https://127.0.0.1:") else {
             process.terminate()
             throw StationError("no address in the station's first line: \(line)")
         }
@@ -381,6 +383,122 @@ final class SyncTests: TempDirTestCase {
         let sent = await BackgroundSync.run(session: session)
         XCTAssertEqual(sent.report?.acked, 1)
         XCTAssertTrue(sent.succeeded)
+    }
+}
+
+/// Sync over https with a station that has its own CA (a throwaway test CA made with openssl for
+/// each run): enrolment with the CA through the sync screen, then sync; without it, nothing.
+final class TLSSyncTests: TempDirTestCase {
+    private var station: StationProcess!
+    private var caPem: Data!
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        if ProcessInfo.processInfo.environment["QORGAU_STATION_BIN"] == nil,
+           !FileManager.default.isExecutableFile(atPath: StationProcess.defaultBinary) {
+            throw XCTSkip("no qorgau-station binary (set QORGAU_STATION_BIN; ios/scripts/test-linux.sh does)")
+        }
+        let tls = try Self.makeTestCertificates(in: tmp.appendingPathComponent("tls"))
+        caPem = try Data(contentsOf: tls.ca)
+        station = try StationProcess(dataDir: tmp.appendingPathComponent("station"), tls: (tls.cert, tls.key))
+    }
+
+    override func tearDownWithError() throws {
+        station?.stop()
+        station = nil
+        try super.tearDownWithError()
+    }
+
+    /// A test-only CA and a server certificate it signs for 127.0.0.1 (as station/tests/tls.rs).
+    private static func makeTestCertificates(in dir: URL) throws -> (ca: URL, cert: URL, key: URL) {
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let f = { (n: String) in dir.appendingPathComponent(n).path }
+        let script = """
+            set -e
+            openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=qorgau-test-only-ca -keyout '\(f("ca.key"))' -out '\(f("ca.pem"))'
+            openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=qorgau-station -keyout '\(f("key.pem"))' -out '\(f("station.csr"))'
+            printf 'subjectAltName=IP:127.0.0.1\\nbasicConstraints=CA:FALSE\\n' > '\(f("ext.cnf"))'
+            openssl x509 -req -in '\(f("station.csr"))' -CA '\(f("ca.pem"))' -CAkey '\(f("ca.key"))' -CAcreateserial -days 1 -extfile '\(f("ext.cnf"))' -out '\(f("cert.pem"))'
+            """
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.arguments = ["-c", script]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        try p.run()
+        let out = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else {
+            throw StationProcess.StationError("openssl failed (\(p.terminationStatus)): \(String(decoding: out, as: UTF8.self))")
+        }
+        return (dir.appendingPathComponent("ca.pem"), dir.appendingPathComponent("cert.pem"), dir.appendingPathComponent("key.pem"))
+    }
+
+    @MainActor
+    func testEnrolWithTheStationsOwnCertificateThenSyncOverHTTPS() async throws {
+        XCTAssertTrue(station.url.hasPrefix("https://"), station.url)
+        let session = try await FieldSession.openOrInit(directory: storeDir, keyStore: MemoryKeyStore(), profile: Synthetic.profile)
+        try await session.perform { store in
+            let caseId = try store.openCase(newCase: Synthetic.neighbourReport).record.id
+            _ = try store.addPerson(caseId: caseId, person: Synthetic.survivor)
+            _ = try store.addEvidenceFile(caseId: caseId, path: Synthetic.photoURL.path, expected: .photo, capture: Synthetic.noCapture, progress: nil)
+        }
+        let size = UInt64(try Data(contentsOf: Synthetic.photoURL).count)
+        let vm = SyncViewModel(session: session, language: .en)
+        await vm.refresh()
+        XCTAssertEqual(vm.state, .notEnrolled)
+
+        // Without the station's CA: the TLS handshake fails, a Sync error, nothing sent.
+        vm.stationUrl = station.url
+        XCTAssertTrue(vm.isHTTPSAddress)
+        XCTAssertFalse(vm.needsStationCertificate)
+        vm.code = try station.enrolmentCode()
+        var enrolled = await vm.enrol()
+        XCTAssertFalse(enrolled)
+        XCTAssertEqual(vm.error?.kind, .sync)
+        XCTAssertTrue(vm.error?.technicalDetail.contains("cannot reach") == true, vm.error?.technicalDetail ?? "nil")
+        XCTAssertFalse(vm.isEnrolled)
+        let url = station.url, code = try station.enrolmentCode()
+        do {
+            try await session.perform { try $0.enrol(stationUrl: url, code: code) }
+            XCTFail("enrolled without trusting the station's certificate")
+        } catch let QorgauError.Sync(reason) {
+            XCTAssertTrue(reason.contains("cannot reach"), reason)
+        } catch {
+            XCTFail("not QorgauError.Sync: \(error)")
+        }
+        let untouched = try await session.perform { store in (try store.syncStatus(), try store.station()) }
+        XCTAssertNil(untouched.1, "not enrolled")
+        XCTAssertEqual(untouched.0.pendingRecords, 3, "nothing sent")
+        XCTAssertEqual(untouched.0.pendingBytes, size)
+        XCTAssertNil(untouched.0.lastSuccessAt)
+
+        // Marked "station's own certificate" but no file chosen: refused before any network call.
+        vm.usesStationCertificate = true
+        XCTAssertTrue(vm.needsStationCertificate)
+        XCTAssertFalse(vm.canEnrol)
+        enrolled = await vm.enrol()
+        XCTAssertFalse(enrolled)
+        XCTAssertEqual(vm.error?.field, "station_certificate")
+
+        // With the CA: enrolled over https, then everything sent; the CA is remembered for sync.
+        vm.stationCertificate = caPem
+        XCTAssertTrue(vm.canEnrol)
+        enrolled = await vm.enrol()
+        XCTAssertTrue(enrolled, vm.error?.technicalDetail ?? "")
+        XCTAssertNil(vm.error)
+        XCTAssertEqual(vm.station, station.url)
+        XCTAssertEqual(vm.state, .waiting(records: 3, bytes: size))
+        let report = try await unwrapped { await vm.syncNow() }
+        XCTAssertEqual(report.acked, 3)
+        XCTAssertTrue(report.rejected.isEmpty, "\(report.rejected)")
+        XCTAssertEqual(report.uploadedBytes, size)
+        XCTAssertEqual(report.pendingAfter, 0)
+        XCTAssertNil(vm.error)
+        XCTAssertEqual(vm.state, .allSent)
+        XCTAssertNil(vm.waitingLine)
+        XCTAssertEqual(vm.headline, "Everything has been sent to the station.")
     }
 }
 

@@ -1,5 +1,6 @@
 #if canImport(SwiftUI) && canImport(UIKit)
 import SwiftUI
+import UniformTypeIdentifiers
 import Qorgau
 import QorgauFFI
 
@@ -10,6 +11,8 @@ import QorgauFFI
 struct SyncView: View {
     @StateObject private var vm: SyncViewModel
     @State private var showingEnrolAgain = false
+    @State private var pickingCertificate = false
+    @State private var certificateName: String?
 
     init(session: FieldSession, language: Language) {
         _vm = StateObject(wrappedValue: SyncViewModel(session: session, language: language))
@@ -74,6 +77,10 @@ struct SyncView: View {
             ErrorBanner(error: vm.error)
         }
         .navigationTitle("sync.title")
+        .fileImporter(isPresented: $pickingCertificate, allowedContentTypes: [.x509Certificate, .data, .plainText]) { result in
+            guard case let .success(url) = result else { return }
+            readCertificate(url)
+        }
         .task { await vm.refresh() }
         .refreshable { await vm.refresh() }
     }
@@ -89,6 +96,19 @@ struct SyncView: View {
             .textInputAutocapitalization(.characters)
             .autocorrectionDisabled()
             .font(.body.monospaced())
+        if vm.isHTTPSAddress {
+            Toggle("sync.ownCertificate", isOn: $vm.usesStationCertificate)
+            if vm.usesStationCertificate {
+                Button { pickingCertificate = true } label: {
+                    Label(vm.stationCertificate == nil ? LocalizedStringKey("sync.chooseCertificate") : LocalizedStringKey("sync.certificateChosen"),
+                          systemImage: vm.stationCertificate == nil ? "doc.badge.plus" : "checkmark.shield")
+                }
+                if let certificateName, vm.stationCertificate != nil {
+                    Text(certificateName).font(.callout.monospaced()).foregroundStyle(.secondary)
+                }
+                Text("sync.ownCertificateFooter").font(.footnote).foregroundStyle(.secondary)
+            }
+        }
         Button {
             Task {
                 if await vm.enrol() { showingEnrolAgain = false }
@@ -98,6 +118,15 @@ struct SyncView: View {
         }
         .disabled(!vm.canEnrol)
         if vm.isEnrolling { ProgressView() }
+    }
+
+    /// Reads the picked CA certificate (PEM); the picker's URL is only readable inside a security scope.
+    private func readCertificate(_ url: URL) {
+        let scoped = url.startAccessingSecurityScopedResource()
+        defer { if scoped { url.stopAccessingSecurityScopedResource() } }
+        guard let data = try? Data(contentsOf: url), !data.isEmpty else { return }
+        vm.stationCertificate = data
+        certificateName = url.lastPathComponent
     }
 
     private var headlineIcon: String {
