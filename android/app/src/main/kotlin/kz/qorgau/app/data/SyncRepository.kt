@@ -111,10 +111,14 @@ class SyncRepository(
         return SyncSnapshot(store.syncStatus(), store.station())
     }
 
-    /** Enrols with the station at [url] (as the core takes it) using the one-time [code]. */
-    suspend fun enrol(url: String, code: String): SyncSnapshot = lane.withLock {
+    /**
+     * Enrols with the station at [url] (as the core takes it) using the one-time [code]; with
+     * [caPem] (https, the station's own CA) the store trusts only that CA for this station from
+     * now on, without it the system's roots (a public certificate, or plain http).
+     */
+    suspend fun enrol(url: String, code: String, caPem: ByteArray? = null): SyncSnapshot = lane.withLock {
         withContext(io) {
-            store().enrol(url, code)
+            if (caPem == null) store().enrol(url, code) else store().enrolWithCertificate(url, code, caPem)
             read()
         }.also { snap -> _state.update { it.copy(snapshot = snap) } }
     }

@@ -49,6 +49,10 @@ enum class SyncProblem {
     /** The address typed is not http(s)://host[:port]. */
     BAD_ADDRESS,
     NO_CODE,
+    /** "Station's own certificate" chosen for an https address, but no CA certificate attached. */
+    NO_CERTIFICATE,
+    /** What was attached is not a PEM certificate (or the core could not read it). */
+    BAD_CERTIFICATE,
     /** "Send now" before enrolment. */
     NOT_ENROLLED,
     /** Anything else: a failure on the phone (storage, integrity); everything is kept. */
@@ -78,7 +82,11 @@ enum class SyncProblem {
             is QorgauException.Sync -> of(e.reason)
             is QorgauException.Cancelled -> STOPPED
             is QorgauException.InvalidRegistry -> REGISTRY_REFUSED
-            is QorgauException.InvalidInput -> if (e.field == "station") NOT_ENROLLED else OTHER
+            is QorgauException.InvalidInput -> when (e.field) {
+                "station" -> NOT_ENROLLED
+                "certificate" -> BAD_CERTIFICATE
+                else -> OTHER
+            }
             else -> OTHER
         }
     }
@@ -109,6 +117,13 @@ data class SyncState(
     /** The duty officer's one-time code; cleared once the station has taken it. */
     val code: String = "",
     val enrolling: Boolean = false,
+    /**
+     * For an https address: the station has its own CA (attach it in [caPem]) rather than a
+     * public certificate the phone already trusts (then no CA and plain enrolment).
+     */
+    val ownCertificate: Boolean = false,
+    /** The station's CA certificate (PEM text), pasted or read from a picked file. */
+    val caPem: String = "",
     /** "Send now" was tapped and its run has not ended yet (it may wait for a background run). */
     val starting: Boolean = false,
     /** Enrolled just now from this screen. */
@@ -164,6 +179,9 @@ data class SyncState(
     val canEnrol: Boolean
         get() = !enrolling && !sending && stationUrl.isNotBlank() && SyncModel.normalisedCode(code).isNotEmpty()
     val canSend: Boolean get() = isEnrolled && !sending && !enrolling
+
+    /** The typed address is https: the screen offers the certificate choice. */
+    val isHttps: Boolean get() = stationUrl.trim().startsWith("https://", ignoreCase = true)
 }
 
 /**
@@ -212,6 +230,19 @@ class SyncModel(
 
     fun setCode(text: String) = local.update { it.copy(code = text, failure = null) }
 
+    /** https only: true = the station's own CA (attach it), false = a public certificate. */
+    fun setOwnCertificate(own: Boolean) = local.update { it.copy(ownCertificate = own, failure = null) }
+
+    /** The station's CA certificate as pasted PEM text. */
+    fun setCaPem(text: String) = local.update { it.copy(caPem = text, failure = null) }
+
+    /** The station's CA certificate from a picked file; anything but PEM text is refused. */
+    fun attachCaFile(bytes: ByteArray) {
+        val text = if (bytes.size <= MAX_CA_BYTES) bytes.toString(Charsets.UTF_8) else ""
+        if (!isPem(text)) return local.update { it.copy(failure = SyncFailure(SyncProblem.BAD_CERTIFICATE, null)) }
+        local.update { it.copy(caPem = text.trim(), ownCertificate = true, failure = null) }
+    }
+
     /** Enrols with the station; the code is cleared once taken, kept after a refusal (a typo). */
     fun enrol() {
         val s = current()
@@ -220,10 +251,18 @@ class SyncModel(
             ?: return local.update { it.copy(failure = SyncFailure(SyncProblem.BAD_ADDRESS, null)) }
         val code = normalisedCode(s.code)
         if (code.isEmpty()) return local.update { it.copy(failure = SyncFailure(SyncProblem.NO_CODE, null)) }
+        // The station's own CA only for https and only when chosen; a public certificate needs none.
+        val ca = if (s.ownCertificate && url.startsWith("https://", ignoreCase = true)) {
+            if (s.caPem.isBlank()) return local.update { it.copy(failure = SyncFailure(SyncProblem.NO_CERTIFICATE, null)) }
+            if (!isPem(s.caPem)) return local.update { it.copy(failure = SyncFailure(SyncProblem.BAD_CERTIFICATE, null)) }
+            s.caPem.trim().toByteArray(Charsets.UTF_8)
+        } else {
+            null
+        }
         local.update { it.copy(enrolling = true, failure = null, enrolled = false) }
         work.launch {
             val failure = try {
-                repo.enrol(url, code)
+                repo.enrol(url, code, ca)
                 null
             } catch (e: CancellationException) {
                 throw e
@@ -273,6 +312,12 @@ class SyncModel(
         SyncFailure(SyncProblem.of(e), (e as? QorgauException)?.let(UiError::detailOf) ?: e.javaClass.simpleName)
 
     companion object {
+        /** A CA file larger than this is not a certificate. */
+        const val MAX_CA_BYTES = 64 * 1024
+
+        /** PEM text with at least one certificate (the core checks the rest). */
+        fun isPem(text: String): Boolean = text.contains("-----BEGIN CERTIFICATE-----") && text.contains("-----END CERTIFICATE-----")
+
         /**
          * The station's address as the core takes it, `http(s)://host[:port][/path]` without a
          * trailing slash; null when it is not such an address.

@@ -1,5 +1,16 @@
 package kz.qorgau.app.ui.screens
 
+import androidx.activity.compose.rememberLauncherForActivityResult
+import androidx.activity.result.contract.ActivityResultContracts
+import androidx.compose.foundation.selection.selectable
+import androidx.compose.foundation.selection.selectableGroup
+import androidx.compose.material3.RadioButton
+import androidx.compose.runtime.rememberCoroutineScope
+import androidx.compose.ui.platform.LocalContext
+import androidx.compose.ui.semantics.Role
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.withContext
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.Row
@@ -43,6 +54,8 @@ import kz.qorgau.app.ui.ErrorCard
 import kz.qorgau.app.ui.Fact
 import kz.qorgau.app.ui.QScreen
 import kz.qorgau.app.ui.SectionTitle
+import java.io.ByteArrayOutputStream
+import java.io.InputStream
 
 /**
  * Sending to the station: what waits, the last success and the last error in plain words,
@@ -55,6 +68,19 @@ fun SyncScreen(model: SyncModel, onBack: () -> Unit) {
     // On entry, and back from another app or the lock screen (background runs move the counts).
     LifecycleEventEffect(Lifecycle.Event.ON_RESUME) { model.refresh() }
     var otherStation by rememberSaveable { mutableStateOf(false) }
+    val context = LocalContext.current
+    val uiScope = rememberCoroutineScope()
+    // The station's CA from the system file picker (read off the main thread, at most 64 KiB + 1).
+    val pickCa = rememberLauncherForActivityResult(ActivityResultContracts.OpenDocument()) { uri ->
+        if (uri != null) uiScope.launch {
+            val bytes = withContext(Dispatchers.IO) {
+                runCatching {
+                    context.contentResolver.openInputStream(uri)?.use { it.readAtMost(SyncModel.MAX_CA_BYTES + 1) }
+                }.getOrNull()
+            }
+            model.attachCaFile(bytes ?: ByteArray(0))
+        }
+    }
 
     QScreen(title = stringResource(R.string.sync_title), onBack = onBack) { mod ->
         Column(mod.padding(16.dp).verticalScroll(rememberScrollState()), verticalArrangement = Arrangement.spacedBy(8.dp)) {
@@ -128,6 +154,30 @@ fun SyncScreen(model: SyncModel, onBack: () -> Unit) {
                     ),
                     modifier = Modifier.fillMaxWidth(),
                 )
+                if (s.isHttps) {
+                    Text(stringResource(R.string.sync_certificate), style = MaterialTheme.typography.labelLarge)
+                    Column(Modifier.selectableGroup()) {
+                        CertificateChoice(stringResource(R.string.sync_certificate_public), !s.ownCertificate) { model.setOwnCertificate(false) }
+                        CertificateChoice(stringResource(R.string.sync_certificate_own), s.ownCertificate) { model.setOwnCertificate(true) }
+                    }
+                    if (s.ownCertificate) {
+                        OutlinedButton(
+                            onClick = { pickCa.launch(arrayOf("application/x-pem-file", "application/x-x509-ca-cert", "application/pkix-cert", "text/plain", "application/octet-stream")) },
+                            modifier = Modifier.fillMaxWidth(),
+                        ) { Text(stringResource(R.string.sync_ca_pick)) }
+                        OutlinedTextField(
+                            s.caPem, model::setCaPem,
+                            label = { Text(stringResource(R.string.sync_ca_pem)) },
+                            placeholder = { Text("-----BEGIN CERTIFICATE-----") },
+                            minLines = 3,
+                            maxLines = 6,
+                            textStyle = MaterialTheme.typography.bodySmall.copy(fontFamily = FontFamily.Monospace),
+                            keyboardOptions = KeyboardOptions(autoCorrectEnabled = false, keyboardType = KeyboardType.Ascii),
+                            modifier = Modifier.fillMaxWidth(),
+                        )
+                        Text(stringResource(R.string.sync_ca_note), style = MaterialTheme.typography.bodySmall)
+                    }
+                }
                 Button(onClick = model::enrol, enabled = s.canEnrol, modifier = Modifier.fillMaxWidth()) {
                     Text(stringResource(if (s.enrolling) R.string.sync_enrolling else R.string.sync_enrol))
                 }
@@ -138,6 +188,30 @@ fun SyncScreen(model: SyncModel, onBack: () -> Unit) {
             }
             s.failure?.let { ProblemCard(it, title = null) }
         }
+    }
+}
+
+/** Up to [limit] bytes (a little more at most): enough to tell a CA file from anything too big. */
+private fun InputStream.readAtMost(limit: Int): ByteArray {
+    val out = ByteArrayOutputStream()
+    val buf = ByteArray(8192)
+    while (out.size() < limit) {
+        val n = read(buf)
+        if (n < 0) break
+        out.write(buf, 0, n)
+    }
+    return out.toByteArray()
+}
+
+/** One radio row of the https certificate choice. */
+@Composable
+private fun CertificateChoice(label: String, selected: Boolean, onSelect: () -> Unit) {
+    Row(
+        Modifier.fillMaxWidth().selectable(selected = selected, onClick = onSelect, role = Role.RadioButton).padding(vertical = 4.dp),
+        verticalAlignment = Alignment.CenterVertically,
+    ) {
+        RadioButton(selected = selected, onClick = null)
+        Text(label, style = MaterialTheme.typography.bodyMedium, modifier = Modifier.padding(start = 8.dp))
     }
 }
 
@@ -192,6 +266,8 @@ private fun SyncProblem.text(): Int = when (this) {
     SyncProblem.STOPPED -> R.string.sync_problem_stopped
     SyncProblem.BAD_ADDRESS -> R.string.sync_problem_bad_address
     SyncProblem.NO_CODE -> R.string.sync_problem_no_code
+    SyncProblem.NO_CERTIFICATE -> R.string.sync_problem_no_certificate
+    SyncProblem.BAD_CERTIFICATE -> R.string.sync_problem_bad_certificate
     SyncProblem.NOT_ENROLLED -> R.string.sync_problem_not_enrolled
     SyncProblem.OTHER -> R.string.sync_problem_other
 }

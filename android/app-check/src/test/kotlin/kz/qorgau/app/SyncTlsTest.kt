@@ -1,0 +1,230 @@
+package kz.qorgau.app
+
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.cancel
+import kotlinx.coroutines.flow.StateFlow
+import kotlinx.coroutines.flow.first
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withTimeout
+import kz.qorgau.app.capture.CaptureFiles
+import kz.qorgau.app.capture.IngestQueue
+import kz.qorgau.app.capture.IngestState
+import kz.qorgau.app.data.CaseRepository
+import kz.qorgau.app.data.SessionManager
+import kz.qorgau.app.data.SessionState
+import kz.qorgau.app.data.SyncRepository
+import kz.qorgau.app.model.CaptureModel
+import kz.qorgau.app.model.SyncModel
+import kz.qorgau.app.model.SyncPhase
+import kz.qorgau.app.model.SyncProblem
+import kz.qorgau.core.NewCaseForm
+import kz.qorgau.core.UiLanguage
+import kz.qorgau.ffi.DeviceProfile
+import kz.qorgau.ffi.MediaKind
+import kz.qorgau.ffi.TeamMember
+import kz.qorgau.ffi.TeamRole
+import kz.qorgau.ffi.fileKeyStore
+import org.junit.jupiter.api.AfterEach
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Assumptions.assumeTrue
+import org.junit.jupiter.api.BeforeEach
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.io.TempDir
+import java.awt.image.BufferedImage
+import java.io.File
+import java.util.concurrent.TimeUnit
+import javax.imageio.ImageIO
+import kotlin.concurrent.thread
+
+/**
+ * The sync screen's model with a station that serves https with its own CA (made here with
+ * openssl, as a unit's IT would): enrolment with the CA attached, then sync trusting only it;
+ * without the CA nothing goes through. Synthetic people and media only.
+ */
+class SyncTlsTest {
+    @TempDir lateinit var tmp: File
+    private lateinit var scope: CoroutineScope
+    private lateinit var bin: File
+    private var station: Process? = null
+    private lateinit var url: String
+    private lateinit var caPem: ByteArray
+    private val officer = TeamMember(TeamRole.OFFICER, "Aibek Demoulin", "KZ-DEMO-0417")
+    private val profile = DeviceProfile("JVM test phone", "DV team 3 (synthetic)", officer)
+
+    @BeforeEach
+    fun setUp() {
+        val libDir = System.getProperty("qorgau.lib.dir") ?: ""
+        val lib = File(libDir, System.mapLibraryName("qorgau_ffi"))
+        assumeTrue(lib.isFile, "Rust library not built ($lib): cargo build -p qorgau-ffi")
+        bin = File(System.getProperty("qorgau.station.bin") ?: File(libDir, "qorgau-station").path)
+        assumeTrue(bin.canExecute(), "station not built ($bin): cargo build -p qorgau-station")
+        assumeTrue(runCatching { ProcessBuilder("openssl", "version").start().waitFor() == 0 }.getOrDefault(false), "openssl not installed")
+        scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
+        val (cert, key) = makeCertificates()
+        val p = ProcessBuilder(bin.path, "--data", File(tmp, "station").path, "serve", "--listen", "127.0.0.1:0", "--tls-cert", cert.path, "--tls-key", key.path)
+            .redirectErrorStream(true).start()
+        station = p
+        val out = p.inputStream.bufferedReader()
+        val first = out.readLine() ?: error("station did not start")
+        url = Regex("https://127\\.0\\.0\\.1:[0-9]+").find(first)?.value ?: error("no https address in: $first")
+        // Keep reading its log: a full pipe would block the station.
+        thread(isDaemon = true, name = "station-output") { runCatching { out.useLines { lines -> lines.forEach { } } } }
+    }
+
+    @AfterEach
+    fun tearDown() {
+        station?.let { p ->
+            p.destroy()
+            if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(10, TimeUnit.SECONDS)
+        }
+        if (::scope.isInitialized) scope.cancel()
+    }
+
+    /** The station's own CA and a server certificate it signs for 127.0.0.1 (as station/tests/tls.rs). */
+    private fun makeCertificates(): Pair<File, File> {
+        val d = File(tmp, "pki").apply { mkdirs() }
+        fun f(n: String) = File(d, n).path
+        File(d, "ext.cnf").writeText("subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n")
+        val steps = listOf(
+            listOf("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+                "-subj", "/CN=qorgau-test-ca", "-keyout", f("ca.key"), "-out", f("ca.pem")),
+            listOf("openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-subj", "/CN=qorgau-station", "-keyout", f("key.pem"), "-out", f("station.csr")),
+            listOf("openssl", "x509", "-req", "-in", f("station.csr"), "-CA", f("ca.pem"), "-CAkey", f("ca.key"), "-CAcreateserial",
+                "-days", "1", "-extfile", f("ext.cnf"), "-out", f("cert.pem")),
+        )
+        for (cmd in steps) {
+            val p = ProcessBuilder(cmd).redirectErrorStream(true).start()
+            val log = p.inputStream.bufferedReader().readText()
+            assertEquals(0, p.waitFor(), "${cmd.take(2)}: $log")
+        }
+        caPem = File(d, "ca.pem").readBytes()
+        return File(d, "cert.pem") to File(d, "key.pem")
+    }
+
+    private fun enrolmentCode(): String {
+        val p = ProcessBuilder(bin.path, "--data", File(tmp, "station").path, "enrolment-code", "--officer", officer.badge, "--unit", profile.unit)
+            .redirectErrorStream(true).start()
+        val code = p.inputStream.bufferedReader().readText().trim()
+        assertEquals(0, p.waitFor(), code)
+        return code
+    }
+
+    private fun <T> StateFlow<T>.await(what: String, ms: Long = 60_000, p: (T) -> Boolean): T = runBlocking {
+        try {
+            withTimeout(ms) { first(p) }
+        } catch (e: Exception) {
+            throw AssertionError("timed out waiting for $what; last state: $value", e)
+        }
+    }
+
+    private class Phone(val sessions: SessionManager, val sync: SyncRepository, val repo: CaseRepository)
+
+    private fun phone(): Phone {
+        val sessions = SessionManager(File(tmp, "store"), fileKeyStore(File(tmp, "device.key").path))
+        runBlocking { sessions.setUp(profile) }
+        val sync = SyncRepository({ (sessions.state.value as? SessionState.Ready)?.session })
+        return Phone(sessions, sync, CaseRepository({ sessions.session }, File(tmp, "exports")))
+    }
+
+    /** A case with a photo through the app's repository and capture model; returns the photo's size. */
+    private fun caseWithPhoto(p: Phone): Long {
+        val caseId = runBlocking { p.repo.openCase(NewCaseForm(address = "Synthetic street 7, Astana", team = listOf(officer))) }.record.id
+        val queue = IngestQueue({ p.sessions.session.store }, scope, { UiLanguage.EN }, previews = { _, _ -> null },
+            onStored = { scope.launch { p.sync.refresh() } })
+        val capture = CaptureModel(scope, caseId, CaptureFiles(File(tmp, "captures")), queue, locate = { null })
+        val photo = capture.newFile(MediaKind.PHOTO)
+        val img = BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB)
+        for (y in 0 until 480) for (x in 0 until 640) img.setRGB(x, y, (x shl 16) or (y shl 8) or 0x40)
+        check(ImageIO.write(img, "jpg", photo))
+        val size = photo.length()
+        capture.captured(photo, MediaKind.PHOTO)
+        val stored = capture.state.await("photo stored") { s -> s.items.singleOrNull()?.state.let { it is IngestState.Stored || it is IngestState.Failed } }
+        assertTrue(stored.items.single().state is IngestState.Stored, "${stored.items}")
+        return size
+    }
+
+    @Test
+    fun `enrol over https with the station's CA, a case with a photo, send now - nothing waits`() {
+        val p = phone()
+        val model = SyncModel(scope, p.sync, { UiLanguage.EN })
+        model.refresh()
+        model.state.await("counts read") { !it.loading && it.status != null }
+        val photoSize = caseWithPhoto(p)
+        model.state.await("case and photo waiting") { it.pendingRecords == 2L }
+
+        model.setStationUrl(url)
+        model.setCode(enrolmentCode())
+        assertTrue(model.state.await("https address") { it.stationUrl == url }.isHttps)
+        // "Station's own certificate" chosen but none attached, or not a certificate: refused on the phone.
+        model.setOwnCertificate(true)
+        model.enrol()
+        model.state.await("no CA refused") { it.failure?.problem == SyncProblem.NO_CERTIFICATE }
+        model.attachCaFile("not a certificate".toByteArray())
+        model.state.await("not PEM refused") { it.failure?.problem == SyncProblem.BAD_CERTIFICATE }
+        model.setCaPem("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----")
+        model.enrol()
+        var s = model.state.await("bad PEM refused by the core") { !it.enrolling && it.failure != null }
+        assertEquals(SyncProblem.BAD_CERTIFICATE, s.failure!!.problem, "${s.failure}")
+        assertNull(s.station)
+
+        // The CA from a picked file.
+        model.attachCaFile(caPem)
+        s = model.state.await("CA attached") { it.caPem.isNotEmpty() && it.failure == null }
+        assertTrue(s.ownCertificate)
+        model.enrol()
+        s = model.state.await("enrolled") { !it.enrolling && (it.enrolled || it.failure != null) }
+        assertNull(s.failure, "${s.failure}")
+        assertEquals(url, s.station)
+        assertEquals(SyncPhase.WAITING, s.phase)
+
+        // Sync trusts the CA the store remembered at enrolment.
+        model.sendNow()
+        s = model.state.await("sent") { !it.sending && (it.lastReport != null || it.failure != null || it.lastError != null) }
+        assertNull(s.failure, "${s.failure}")
+        assertNull(s.lastError, "${s.lastError}")
+        assertEquals(2uL, s.lastReport!!.acked)
+        assertEquals(photoSize.toULong(), s.lastReport!!.uploadedBytes)
+        assertEquals(SyncPhase.ALL_SENT, s.phase)
+        assertEquals(0L, s.pendingRecords)
+        assertEquals(0L, s.pendingBytes)
+    }
+
+    @Test
+    fun `without the station's CA the enrolment shows the plain error and nothing is sent`() {
+        val p = phone()
+        val model = SyncModel(scope, p.sync, { UiLanguage.RU })
+        model.refresh()
+        model.state.await("counts read") { !it.loading && it.status != null }
+        val photoSize = caseWithPhoto(p)
+        model.state.await("case and photo waiting") { it.pendingRecords == 2L }
+
+        // "Public certificate" (the default): plain enrolment, which the station's own CA fails.
+        model.setStationUrl(url)
+        model.setCode(enrolmentCode())
+        model.state.await("typed") { it.stationUrl == url && it.code.isNotEmpty() }
+        model.enrol()
+        var s = model.state.await("refused") { !it.enrolling && (it.enrolled || it.failure != null) }
+        assertFalse(s.enrolled)
+        val f = s.failure!!
+        assertEquals(SyncProblem.UNREACHABLE, f.problem, "$f")
+        assertTrue(f.detail!!.contains("cannot reach the station"), "$f")
+        assertNull(s.station)
+        assertFalse(s.isEnrolled)
+
+        // Nothing was sent: everything still waits, and "send now" needs an enrolment first.
+        model.sendNow()
+        s = model.state.await("not enrolled") { it.failure?.problem == SyncProblem.NOT_ENROLLED }
+        assertEquals(SyncPhase.NOT_ENROLLED, s.phase)
+        assertEquals(2L, s.pendingRecords)
+        assertEquals(photoSize, s.pendingBytes)
+        assertNull(s.lastSuccessAt)
+        assertNull(s.lastReport)
+    }
+}
