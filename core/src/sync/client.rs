@@ -52,6 +52,10 @@ fn sync_err(what: &str, e: ureq::Error) -> Error {
             let msg = serde_json::from_str::<serde_json::Value>(&body).ok().and_then(|v| v["error"].as_str().map(str::to_string)).unwrap_or(body);
             Error::Sync { reason: format!("{what}: station answered {code}: {}", msg.chars().take(300).collect::<String>()) }
         }
+        ureq::Error::Transport(t) if std::error::Error::source(&t).is_some_and(|s| s.to_string().to_lowercase().contains("certificate")) => {
+            // Not a network fault: retrying will not help, and the officer needs the right CA.
+            Error::Sync { reason: format!("{what}: the station's TLS certificate is not trusted (enrol with the station's own CA certificate)") }
+        }
         ureq::Error::Transport(t) => Error::Sync {
             reason: format!(
                 "{what}: cannot reach the station ({}{}{})",

@@ -362,6 +362,11 @@ enum UserMessages {
                         ru: "Отдел не принимает это устройство (не подключено или отключено). Попросите у дежурного новый код. Всё сохранено на этом устройстве.",
                         en: "The station does not accept this device (not enrolled, or revoked). Ask the duty officer for a new code. Everything is kept on this device.")
         }
+        if detail.contains("certificate is not trusted") {
+            return Text(kk: "Бөлімнің TLS сертификатына сенім жоқ. Бөлімнің өз сертификатын (PEM файлы) таңдап, қайта тіркеліңіз. Бәрі осы құрылғыда сақталған.",
+                        ru: "Сертификату отдела нет доверия. Выберите собственный сертификат отдела (файл PEM) и подключитесь снова. Всё сохранено на этом устройстве.",
+                        en: "The station's TLS certificate is not trusted. Choose the station's own certificate (a PEM file) and enrol again. Everything is kept on this device.")
+        }
         if detail.contains("certificate") || detail.contains("malformed") || detail.contains("station key") {
             return Text(kk: "Бұл мекенжай Qorgau бөлімі сияқты жауап бермейді. Мекенжайды тексеріңіз.",
                         ru: "По этому адресу отвечает не сервер отдела Qorgau. Проверьте адрес.",

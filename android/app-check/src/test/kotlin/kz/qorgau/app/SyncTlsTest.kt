@@ -213,8 +213,8 @@ class SyncTlsTest {
         var s = model.state.await("refused") { !it.enrolling && (it.enrolled || it.failure != null) }
         assertFalse(s.enrolled)
         val f = s.failure!!
-        assertEquals(SyncProblem.UNREACHABLE, f.problem, "$f")
-        assertTrue(f.detail!!.contains("cannot reach the station"), "$f")
+        assertEquals(SyncProblem.BAD_CERTIFICATE, f.problem, "an untrusted station certificate is said as such: $f")
+        assertTrue(f.detail!!.contains("certificate is not trusted"), "$f")
         assertNull(s.station)
         assertFalse(s.isEnrolled)
 

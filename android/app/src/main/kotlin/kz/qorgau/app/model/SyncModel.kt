@@ -70,6 +70,7 @@ enum class SyncProblem {
             reason.contains("already enrolled") -> ALREADY_ENROLLED
             reason.contains("device not enrolled") || reason.contains("device revoked") -> DEVICE_NOT_ACCEPTED
             reason.contains("cannot reach") -> UNREACHABLE
+            reason.contains("certificate is not trusted") -> BAD_CERTIFICATE
             reason.contains("answered 5") -> SERVER_FAULT
             reason.contains("refused by the station") -> RECORDS_REFUSED
             reason.startsWith("registry update rejected") -> REGISTRY_REFUSED
