@@ -121,13 +121,27 @@ fn devices_sync_everything_once_and_it_verifies_at_the_station() {
     let case_b = field_case(&b);
     assess(&a, case_a);
     assess(&b, case_b);
+    // Device A also carries a long recording: a video of a few hundred MB.
+    let long = a._dir.path().join("long.mp4");
+    {
+        use std::io::Write;
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&long).unwrap());
+        f.write_all(&fixtures::isobmff(b"mp42", 0)).unwrap();
+        let mut piece = vec![0u8; 1024 * 1024];
+        for m in 0..256u32 {
+            piece[..4].copy_from_slice(&m.to_le_bytes());
+            f.write_all(&piece).unwrap();
+        }
+    }
+    a.store.add_evidence_file(case_a, &long, None, CaptureInfo::default(), &NoProgress).unwrap();
     let before = a.store.sync_status().unwrap();
-    assert_eq!(before.pending_records, 9);
+    assert_eq!(before.pending_records, 10);
+    assert!(before.pending_bytes > 256 * 1024 * 1024);
     assert!(before.pending_bytes > 3 * 1024 * 1024);
 
     let batch = SyncClient::push_items(&a.store.outbox_pending(100).unwrap()).unwrap();
     let ra = ca.sync(&a.store, &NoProgress).unwrap();
-    assert_eq!((ra.acked, ra.rejected.len(), ra.pending_after), (9, 0, 0));
+    assert_eq!((ra.acked, ra.rejected.len(), ra.pending_after), (10, 0, 0));
     assert_eq!(ra.uploaded_bytes, before.pending_bytes);
     let rb = cb.sync(&b.store, &NoProgress).unwrap();
     assert_eq!(rb.acked, 9);
@@ -138,7 +152,8 @@ fn devices_sync_everything_once_and_it_verifies_at_the_station() {
     // The station holds both chains, with its own receive time beside the device's.
     let cases = s.station.storage().case_count().unwrap();
     assert_eq!(cases.len(), 2);
-    assert!(cases.iter().all(|(_, n, _)| *n == 9), "{cases:?}");
+    assert!(cases.iter().any(|(c, n, _)| *c == case_a.to_string() && *n == 10), "{cases:?}");
+    assert!(cases.iter().any(|(c, n, _)| *c == case_b.to_string() && *n == 9), "{cases:?}");
     let e = s.station.storage().entry(&case_a.to_string(), 1).unwrap().unwrap();
     assert!(!e.received_at.is_empty() && !e.device_at.is_empty());
 
@@ -146,8 +161,8 @@ fn devices_sync_everything_once_and_it_verifies_at_the_station() {
     let again = ca.sync(&a.store, &NoProgress).unwrap();
     assert_eq!(again.acked, 0);
     let resent = ca.push(&a.store, &qorgau_core::sync::protocol::PushRequest { items: batch }).unwrap();
-    assert_eq!((resent.acked.len(), resent.rejected.len()), (9, 0), "re-sent entries are acknowledged again");
-    assert_eq!(s.station.storage().case_count().unwrap().iter().find(|c| c.0 == case_a.to_string()).unwrap().1, 9);
+    assert_eq!((resent.acked.len(), resent.rejected.len()), (10, 0), "re-sent entries are acknowledged again");
+    assert_eq!(s.station.storage().case_count().unwrap().iter().find(|c| c.0 == case_a.to_string()).unwrap().1, 10);
 
     // A third case against the same man, no violation in it: a repeat offence by his prior record.
     let case_c = a.store.open_case(fixtures::neighbour_report_case()).unwrap().record.id;
