@@ -117,8 +117,10 @@ fn devices_sync_everything_once_and_it_verifies_at_the_station() {
     let s = server();
     let (a, ca) = enrolled(&s, "KZ-DEMO-0417");
     let (b, cb) = enrolled(&s, "KZ-DEMO-0418");
+    let (c, cc) = enrolled(&s, "KZ-DEMO-0419");
     let case_a = field_case(&a);
     let case_b = field_case(&b);
+    field_case(&c);
     assess(&a, case_a);
     assess(&b, case_b);
     // Device A also carries a long recording: a video of a few hundred MB.
@@ -145,13 +147,15 @@ fn devices_sync_everything_once_and_it_verifies_at_the_station() {
     assert_eq!(ra.uploaded_bytes, before.pending_bytes);
     let rb = cb.sync(&b.store, &NoProgress).unwrap();
     assert_eq!(rb.acked, 9);
+    let rc = cc.sync(&c.store, &NoProgress).unwrap();
+    assert_eq!((rc.acked, rc.pending_after), (8, 0));
     let status = a.store.sync_status().unwrap();
     assert_eq!((status.pending_records, status.pending_bytes), (0, 0));
     assert!(status.last_success_at.is_some());
 
     // The station holds both chains, with its own receive time beside the device's.
     let cases = s.station.storage().case_count().unwrap();
-    assert_eq!(cases.len(), 2);
+    assert_eq!(cases.len(), 3);
     assert!(cases.iter().any(|(c, n, _)| *c == case_a.to_string() && *n == 10), "{cases:?}");
     assert!(cases.iter().any(|(c, n, _)| *c == case_b.to_string() && *n == 9), "{cases:?}");
     let e = s.station.storage().entry(&case_a.to_string(), 1).unwrap().unwrap();
@@ -172,9 +176,9 @@ fn devices_sync_everything_once_and_it_verifies_at_the_station() {
     // Figures.
     let today = chrono::Utc::now();
     let f = s.station.figures(&(today - Duration::days(1)).to_rfc3339(), &(today + Duration::days(1)).to_rfc3339()).unwrap();
-    assert_eq!((f.cases, f.protection_orders_issued, f.order_violations), (3, 2, 2));
-    assert_eq!(f.repeat_offence_cases, 3, "two with violations, one by the prior record");
-    assert_eq!((f.shelter_placements_women, f.shelter_placements_children), (2, 4));
+    assert_eq!((f.cases, f.protection_orders_issued, f.order_violations), (4, 3, 3));
+    assert_eq!(f.repeat_offence_cases, 4, "three with violations, one by the prior record");
+    assert_eq!((f.shelter_placements_women, f.shelter_placements_children), (3, 6));
 
     // The registry came back down: device B's order (and the violation) is known on A.
     ca.sync(&a.store, &NoProgress).unwrap();
