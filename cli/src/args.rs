@@ -2,11 +2,18 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use qorgau_core::model::{
-    CaseLocation, CaseCategory, GeoPoint, MediaKind, NewCase, NewPerson, PersonRole, TeamMember, TeamRole, Trigger,
+    CaseCategory, CaseLocation, GeoPoint, InterventionKind, MediaKind, NewCase, NewPerson, PersonRole, ReferralKind, ReferralStatus,
+    TeamMember, TeamRole, Trigger,
 };
 use qorgau_core::{DeviceProfile, Error};
+
+/// Parses one of the core's enums by its name, kebab-case or snake_case (`witness-report`),
+/// through the core's own serde names: the CLI keeps no copy of each enum.
+pub fn core_enum<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, String> {
+    serde_json::from_value(serde_json::Value::String(s.trim().replace('-', "_"))).map_err(|_| format!("{s:?} is not an accepted value (see --help)"))
+}
 
 /// Qorgau field store: cases, people, evidence, statements, custody chain, verify, export.
 #[derive(Parser, Debug)]
@@ -214,16 +221,6 @@ pub enum RegistryCmd {
     },
 }
 
-#[derive(ValueEnum, Clone, Copy, Debug)]
-pub enum InterventionKindArg {
-    PreventiveTalk,
-    HomeVisit,
-    OrderCheck,
-    OfficialWarning,
-    CorrectionalProgramme,
-    Other,
-}
-
 #[derive(Subcommand, Debug)]
 pub enum InterventionCmd {
     /// Record an intervention with a person.
@@ -231,8 +228,9 @@ pub enum InterventionCmd {
         case: String,
         #[arg(long)]
         person: String,
-        #[arg(long, value_enum)]
-        kind: InterventionKindArg,
+        /// preventive-talk, home-visit, order-check, official-warning, correctional-programme, other.
+        #[arg(long, value_parser = core_enum::<InterventionKind>)]
+        kind: InterventionKind,
         /// Date, YYYY-MM-DD [default: today].
         #[arg(long)]
         date: Option<chrono::NaiveDate>,
@@ -249,24 +247,6 @@ pub enum InterventionCmd {
     },
 }
 
-#[derive(ValueEnum, Clone, Copy, Debug)]
-pub enum ReferralKindArg {
-    CrisisCentre,
-    Shelter,
-    LegalAid,
-    Psychologist,
-    Medical,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug)]
-pub enum ReferralStatusArg {
-    Accepted,
-    InProgress,
-    Completed,
-    Declined,
-    Cancelled,
-}
-
 #[derive(Subcommand, Debug)]
 pub enum ReferralCmd {
     /// Refer a person (consent required).
@@ -274,8 +254,9 @@ pub enum ReferralCmd {
         case: String,
         #[arg(long)]
         person: String,
-        #[arg(long, value_enum)]
-        kind: ReferralKindArg,
+        /// crisis-centre, shelter, legal-aid, psychologist, medical.
+        #[arg(long, value_parser = core_enum::<ReferralKind>)]
+        kind: ReferralKind,
         #[arg(long)]
         organisation: String,
         /// Children placed with her (shelter or crisis centre).
@@ -290,8 +271,9 @@ pub enum ReferralCmd {
     /// Update the status of a referral, or record that consent was withdrawn.
     Update {
         referral: String,
-        #[arg(long, value_enum, conflicts_with = "withdraw_consent")]
-        status: Option<ReferralStatusArg>,
+        /// accepted, in-progress, completed, declined, cancelled.
+        #[arg(long, value_parser = core_enum::<ReferralStatus>, conflicts_with = "withdraw_consent")]
+        status: Option<ReferralStatus>,
         #[arg(long)]
         withdraw_consent: bool,
         #[arg(long)]
@@ -340,34 +322,15 @@ pub enum CaseCmd {
     },
 }
 
-#[derive(ValueEnum, Clone, Copy, Debug)]
-pub enum TriggerArg {
-    SurvivorCall,
-    WitnessReport,
-    VideoRecord,
-    OfficerObserved,
-    AgencyReferral,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug)]
-pub enum CategoryArg {
-    Physical,
-    Psychological,
-    Sexual,
-    Economic,
-    Stalking,
-    ForcedMarriage,
-    ChildInvolved,
-}
-
 #[derive(Args, Debug)]
 pub struct CaseOpenArgs {
-    /// What brought police here.
-    #[arg(long, value_enum)]
-    pub trigger: TriggerArg,
-    /// Kind of violence (repeatable).
-    #[arg(long = "category", value_enum)]
-    pub categories: Vec<CategoryArg>,
+    /// What brought police here: survivor-call, witness-report, video-record, officer-observed, agency-referral.
+    #[arg(long, value_parser = core_enum::<Trigger>)]
+    pub trigger: Trigger,
+    /// Kind of violence (repeatable): physical, psychological, sexual, economic, stalking,
+    /// forced-marriage, child-involved.
+    #[arg(long = "category", value_parser = core_enum::<CaseCategory>)]
+    pub categories: Vec<CaseCategory>,
     #[arg(long, allow_hyphen_values = true)]
     pub lat: Option<f64>,
     #[arg(long, allow_hyphen_values = true)]
@@ -400,38 +363,15 @@ impl CaseOpenArgs {
                 let (Some(role), Some(name), Some(badge)) = (parts.next(), parts.next(), parts.next()) else {
                     return Err(Error::invalid("member", "expected ROLE:NAME:BADGE"));
                 };
-                let role = match role {
-                    "officer" => TeamRole::Officer,
-                    "psychologist" => TeamRole::Psychologist,
-                    "social-worker" => TeamRole::SocialWorker,
-                    "supervisor" => TeamRole::Supervisor,
-                    _ => return Err(Error::invalid("member", "role must be officer, psychologist, social-worker or supervisor")),
-                };
+                let role: TeamRole = core_enum(role)
+                    .map_err(|_| Error::invalid("member", "role must be officer, psychologist, social-worker or supervisor"))?;
                 Ok(TeamMember { role, name: name.to_string(), badge: badge.to_string() })
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(NewCase {
             location: CaseLocation { point, address: self.address.clone() },
-            trigger: match self.trigger {
-                TriggerArg::SurvivorCall => Trigger::SurvivorCall,
-                TriggerArg::WitnessReport => Trigger::WitnessReport,
-                TriggerArg::VideoRecord => Trigger::VideoRecord,
-                TriggerArg::OfficerObserved => Trigger::OfficerObserved,
-                TriggerArg::AgencyReferral => Trigger::AgencyReferral,
-            },
-            categories: self
-                .categories
-                .iter()
-                .map(|c| match c {
-                    CategoryArg::Physical => CaseCategory::Physical,
-                    CategoryArg::Psychological => CaseCategory::Psychological,
-                    CategoryArg::Sexual => CaseCategory::Sexual,
-                    CategoryArg::Economic => CaseCategory::Economic,
-                    CategoryArg::Stalking => CaseCategory::Stalking,
-                    CategoryArg::ForcedMarriage => CaseCategory::ForcedMarriage,
-                    CategoryArg::ChildInvolved => CaseCategory::ChildInvolved,
-                })
-                .collect(),
+            trigger: self.trigger,
+            categories: self.categories.clone(),
             team,
             summary: self.summary.clone(),
         })
@@ -444,21 +384,13 @@ pub enum PersonCmd {
     Add(PersonAddArgs),
 }
 
-#[derive(ValueEnum, Clone, Copy, Debug)]
-pub enum RoleArg {
-    Survivor,
-    AllegedAggressor,
-    Witness,
-    Child,
-    Other,
-}
-
 #[derive(Args, Debug)]
 pub struct PersonAddArgs {
     /// Case id.
     pub case: String,
-    #[arg(long, value_enum)]
-    pub role: RoleArg,
+    /// survivor, alleged-aggressor, witness, child, other.
+    #[arg(long, value_parser = core_enum::<PersonRole>)]
+    pub role: PersonRole,
     #[arg(long)]
     pub name: String,
     /// Date of birth, YYYY-MM-DD (taken from the IIN when omitted).
@@ -485,13 +417,7 @@ pub struct PersonAddArgs {
 impl PersonAddArgs {
     pub fn new_person(&self) -> Result<NewPerson, Error> {
         Ok(NewPerson {
-            role: match self.role {
-                RoleArg::Survivor => PersonRole::Survivor,
-                RoleArg::AllegedAggressor => PersonRole::AllegedAggressor,
-                RoleArg::Witness => PersonRole::Witness,
-                RoleArg::Child => PersonRole::Child,
-                RoleArg::Other => PersonRole::Other,
-            },
+            role: self.role,
             full_name: self.name.clone(),
             date_of_birth: self.dob,
             relation_to_survivor: self.relation.clone(),
@@ -501,23 +427,6 @@ impl PersonAddArgs {
             identity_protected: self.protected,
             address_confidential: self.confidential_address,
         })
-    }
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug)]
-pub enum KindArg {
-    Photo,
-    Video,
-    Audio,
-}
-
-impl From<KindArg> for MediaKind {
-    fn from(k: KindArg) -> MediaKind {
-        match k {
-            KindArg::Photo => MediaKind::Photo,
-            KindArg::Video => MediaKind::Video,
-            KindArg::Audio => MediaKind::Audio,
-        }
     }
 }
 
@@ -545,8 +454,8 @@ pub struct EvidenceAddArgs {
     /// The media file.
     pub file: PathBuf,
     /// Refuse the file unless it is of this kind.
-    #[arg(long, value_enum)]
-    pub kind: Option<KindArg>,
+    #[arg(long, value_parser = core_enum::<MediaKind>)]
+    pub kind: Option<MediaKind>,
     #[arg(long, allow_hyphen_values = true)]
     pub lat: Option<f64>,
     #[arg(long, allow_hyphen_values = true)]
@@ -660,20 +569,13 @@ pub enum SynthCmd {
     },
 }
 
-#[derive(ValueEnum, Clone, Copy, Debug)]
-pub enum RoleArgT {
-    Officer,
-    Psychologist,
-    SocialWorker,
-    Supervisor,
-}
-
 #[derive(Subcommand, Debug)]
 pub enum ProfileCmd {
     /// Create a profile (PIN: 6 to 12 digits, from --pin or QORGAU_PIN).
     Create {
-        #[arg(long, value_enum)]
-        role: RoleArgT,
+        /// officer, psychologist, social-worker, supervisor.
+        #[arg(long, value_parser = core_enum::<TeamRole>)]
+        role: TeamRole,
         #[arg(long)]
         name: String,
         #[arg(long)]

@@ -122,7 +122,7 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
                 platform_thumbnail: a.thumbnail.as_deref().map(|p| read_file(p, "thumbnail")).transpose()?,
             };
             let bar = progress::Bar::new(cli.json);
-            let ev = store.add_evidence_file(parse_id("case", &a.case)?, &a.file, a.kind.map(Into::into), capture, &bar);
+            let ev = store.add_evidence_file(parse_id("case", &a.case)?, &a.file, a.kind, capture, &bar);
             bar.finish();
             let ev = ev?;
             out.evidence_added(&ev)?;

@@ -3,13 +3,13 @@
 use qorgau_core::crypto::signing::PublicKey;
 use qorgau_core::document::pdf::OrderCopy;
 use qorgau_core::model::{
-    InterventionKind, Language, NewIntervention, NewOrder, NewReferral, ReferralChange, ReferralKind, ReferralStatus,
+    Language, NewIntervention, NewOrder, NewReferral, ReferralChange,
 };
 use qorgau_core::store::{PersonQuery, ServeOrder};
 use qorgau_core::{Error, Store};
 use serde::Serialize;
 
-use crate::args::{AssessmentCmd, ProfileCmd, RoleArgT, InterventionCmd, InterventionKindArg, OrderCmd, ReferralCmd, ReferralKindArg, ReferralStatusArg, RegistryCmd};
+use crate::args::{AssessmentCmd, InterventionCmd, OrderCmd, ProfileCmd, ReferralCmd, RegistryCmd};
 use crate::output::Out;
 use crate::{parse_id, read_file};
 
@@ -162,14 +162,7 @@ pub fn intervention(store: &Store, cmd: &InterventionCmd, out: &Out) -> Result<(
     let today = chrono::Local::now().date_naive();
     match cmd {
         InterventionCmd::Add { case, person, kind, date, outcome, next_check } => {
-            let kind = match kind {
-                InterventionKindArg::PreventiveTalk => InterventionKind::PreventiveTalk,
-                InterventionKindArg::HomeVisit => InterventionKind::HomeVisit,
-                InterventionKindArg::OrderCheck => InterventionKind::OrderCheck,
-                InterventionKindArg::OfficialWarning => InterventionKind::OfficialWarning,
-                InterventionKindArg::CorrectionalProgramme => InterventionKind::CorrectionalProgramme,
-                InterventionKindArg::Other => InterventionKind::Other,
-            };
+            let kind = *kind;
             let i = store.record_intervention(
                 parse_id("case", case)?,
                 NewIntervention { person_id: parse_id("person", person)?, kind, date: date.unwrap_or(today), outcome: outcome.clone(), next_check: *next_check },
@@ -190,13 +183,7 @@ pub fn intervention(store: &Store, cmd: &InterventionCmd, out: &Out) -> Result<(
 pub fn referral(store: &Store, cmd: &ReferralCmd, out: &Out) -> Result<(), Error> {
     match cmd {
         ReferralCmd::Add { case, person, kind, organisation, children, consent, note } => {
-            let kind = match kind {
-                ReferralKindArg::CrisisCentre => ReferralKind::CrisisCentre,
-                ReferralKindArg::Shelter => ReferralKind::Shelter,
-                ReferralKindArg::LegalAid => ReferralKind::LegalAid,
-                ReferralKindArg::Psychologist => ReferralKind::Psychologist,
-                ReferralKindArg::Medical => ReferralKind::Medical,
-            };
+            let kind = *kind;
             let r = store.make_referral(
                 parse_id("case", case)?,
                 NewReferral { person_id: parse_id("person", person)?, kind, organisation: organisation.clone(), children_placed: *children, consent_given: *consent, note: note.clone() },
@@ -207,13 +194,7 @@ pub fn referral(store: &Store, cmd: &ReferralCmd, out: &Out) -> Result<(), Error
             let change = match (status, withdraw_consent) {
                 (_, true) => ReferralChange::ConsentWithdrawn { reason: note.clone() },
                 (Some(s), false) => ReferralChange::Status {
-                    status: match s {
-                        ReferralStatusArg::Accepted => ReferralStatus::Accepted,
-                        ReferralStatusArg::InProgress => ReferralStatus::InProgress,
-                        ReferralStatusArg::Completed => ReferralStatus::Completed,
-                        ReferralStatusArg::Declined => ReferralStatus::Declined,
-                        ReferralStatusArg::Cancelled => ReferralStatus::Cancelled,
-                    },
+                    status: *s,
                     note: note.clone(),
                 },
                 (None, false) => return Err(Error::invalid("update", "give --status or --withdraw-consent")),
@@ -233,16 +214,9 @@ pub fn referral(store: &Store, cmd: &ReferralCmd, out: &Out) -> Result<(), Error
 }
 
 pub fn profile(store: &Store, cmd: &ProfileCmd, out: &Out) -> Result<(), Error> {
-    use qorgau_core::model::TeamRole;
     match cmd {
         ProfileCmd::Create { role, name, badge, new_pin } => {
-            let role = match role {
-                RoleArgT::Officer => TeamRole::Officer,
-                RoleArgT::Psychologist => TeamRole::Psychologist,
-                RoleArgT::SocialWorker => TeamRole::SocialWorker,
-                RoleArgT::Supervisor => TeamRole::Supervisor,
-            };
-            let p = store.create_profile(role, name, badge, new_pin)?;
+            let p = store.create_profile(*role, name, badge, new_pin)?;
             id(out, &format!("profile {} created: {:?} {}", p.id, p.role, p.badge), p.id, &p)
         }
         ProfileCmd::List => {
