@@ -3,7 +3,7 @@
 # Only packages that are missing are installed; apt-get update runs only then.
 set -euo pipefail
 
-PKGS=(openssl coreutils libvips-tools zbar-tools poppler-utils sqlite3 debootstrap)
+PKGS=(openssl coreutils libvips-tools zbar-tools poppler-utils sqlite3 debootstrap libtiff-tools)
 
 missing=()
 for p in "${PKGS[@]}"; do

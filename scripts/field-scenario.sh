@@ -25,6 +25,8 @@ unset QORGAU_KEYSTORE
 
 say "1. Device profile for a synthetic officer (keys generated, wrapped by the desktop key file)"
 "$Q" init --officer-name "Aibek Demoulin" --badge KZ-DEMO-0417 --unit "DV response team 3 (synthetic)" --label "demo phone"
+echo "the unit's supervisor sets the phone up: the first profile, with a PIN"
+"$Q" profile create --role supervisor --name "Synthetic Supervisor" --badge KZ-DEMO-SUP-01 --new-pin 246813
 
 say "2. A neighbour reports shouting and a child crying: the officer opens a case (no survivor statement needed)"
 CASE=$("$Q" -q case open --trigger witness-report --category physical --category child-involved \
@@ -44,7 +46,9 @@ if "$Q" person add "$CASE" --role witness --name "Typo" --iin 940312402109; then
 
 say "4. The officer checks the alleged aggressor offline, against the registry the station pushed down"
 STATION_KEY=$("$Q" -q synth registry --station-key "$WORK/station.key" --out "$WORK/registry.jsonl" --rows 5000 --prior 901102303307)
-"$Q" registry trust-station "$STATION_KEY"
+echo "the supervisor, signed in, trusts the station key the registry came with (an officer may not):"
+if "$Q" registry trust-station "$STATION_KEY" 2>/dev/null; then echo "unexpectedly allowed"; exit 1; fi
+"$Q" --as KZ-DEMO-SUP-01 --pin 246813 registry trust-station "$STATION_KEY"
 "$Q" registry import "$WORK/registry.jsonl"
 "$Q" registry check --iin 901102303307 --case "$CASE"
 
@@ -63,8 +67,8 @@ say "6. Statements: the survivor's in Kazakh; the alleged aggressor declines (th
 "$Q" statement refuse "$CASE" --person "$AGGRESSOR" --lang ru --reason "declined to speak"
 
 say "7. The team psychologist signs in with her PIN and assesses the risk; the officer sees the level only"
-"$Q" profile create --role officer --name "Aibek Demoulin" --badge KZ-DEMO-0417 --new-pin 270415
-"$Q" profile create --role psychologist --name "Saule Examplova" --badge KZ-DEMO-PSY-02 --new-pin 480917
+"$Q" --as KZ-DEMO-SUP-01 --pin 246813 profile create --role officer --name "Aibek Demoulin" --badge KZ-DEMO-0417 --new-pin 270415
+"$Q" --as KZ-DEMO-SUP-01 --pin 246813 profile create --role psychologist --name "Saule Examplova" --badge KZ-DEMO-PSY-02 --new-pin 480917
 ASSESSMENT=$("$Q" -q --as KZ-DEMO-PSY-02 --pin 480917 assessment record "$CASE" --survivor "$SURVIVOR" \
   --yes q01,q02,q03,q08,q10,q11,q12,q13,q15,q19,q21,q22,q24,q27 --dont-know q09 --recommend order,shelter \
   --notes "She described being choked twice this month (synthetic clinical note).")
@@ -105,7 +109,7 @@ ls "$BUNDLE"
 
 say "12. The court expert checks the bundle with standard tools only (the steps of its VERIFY.txt)"
 cd "$BUNDLE"
-STEPS=$(sed -n '1,/^4\./p' VERIFY.txt | grep '^     ' | cut -c6-)
+STEPS=$(sed -n '1,/^5\./p' VERIFY.txt | grep '^     ' | cut -c6-)
 OUT=$(bash -e -c "$STEPS" 2>&1)
 echo "$OUT" | grep -v ': OK$' || true
 echo "$(echo "$OUT" | grep -c ': OK$') files OK by sha256sum -c"
@@ -113,7 +117,7 @@ if echo "$OUT" | grep -Eq 'BAD|BROKEN|MISMATCH|FAILED'; then
   echo "bundle verification FAILED"; exit 1
 fi
 
-say "13. Back in range of the station: it is started locally, the phone enrols, syncs, and the station verifies and counts"
+say "13. Back in range of the station: it serves https under its own root; the duty officer prints an enrolment card, the phone scans it, enrols and syncs; the station verifies and counts"
 cd "$ROOT"
 cargo build --release --quiet -p qorgau-station
 S="$ROOT/target/release/qorgau-station"
@@ -122,17 +126,20 @@ SDATA="$WORK/station"
 SPID=$!
 trap 'kill $SPID 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do grep -q "listening on" "$WORK/station.log" 2>/dev/null && break; sleep 0.1; done
-URL=$(grep -o "http://127.0.0.1:[0-9]*" "$WORK/station.log" | head -1)
-echo "station at $URL (data in $SDATA)"
-CODE=$("$S" --data "$SDATA" enrolment-code --officer KZ-DEMO-0417 --unit "Astana DV response team 3 (synthetic)")
-echo "the duty officer reads out the one-time enrolment code $CODE"
-"$Q" enrol --station "$URL" --code "$CODE"
+URL=$(grep -o "https://127.0.0.1:[0-9]*" "$WORK/station.log" | head -1)
+[ -n "$URL" ] || { cat "$WORK/station.log"; echo "the station did not start"; exit 1; }
+echo "station at $URL (TLS under its own root; data in $SDATA)"
+"$S" --data "$SDATA" enrolment-code --officer KZ-DEMO-0417 --unit "Astana DV response team 3 (synthetic)" --png "$WORK/enrolment-card.png"
+CARD=$(zbarimg --quiet --raw "$WORK/enrolment-card.png")
+echo "the phone scans the card: $CARD"
+"$Q" enrol --card "$CARD"
 "$Q" sync --status
 "$Q" sync
 echo "station: devices, cases received, verification failures:"
 "$S" --data "$SDATA" devices
 "$S" --data "$SDATA" cases
-"$S" --data "$SDATA" failures
+FAILURES=$("$S" --data "$SDATA" failures)
+if [ -n "$FAILURES" ]; then echo "$FAILURES"; echo "the station refused entries"; exit 1; fi
 echo "(no failures listed: everything verified)"
 "$S" --data "$SDATA" figures --from "$(date -u -d yesterday +%F)" --to "$(date -u -d tomorrow +%F)"
 kill $SPID 2>/dev/null || true

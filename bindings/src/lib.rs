@@ -7,6 +7,7 @@
 //! caught here and becomes `QorgauError.Internal`; it never unwinds into Kotlin or Swift.
 
 mod diagnostics;
+mod enrolment;
 mod error;
 mod keystore;
 mod progress;
@@ -14,6 +15,7 @@ mod store;
 mod types;
 
 pub use diagnostics::*;
+pub use enrolment::*;
 pub use error::QorgauError;
 pub use keystore::{KeyStoreError, PlatformKeyStore};
 pub use progress::ProgressObserver;

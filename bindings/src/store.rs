@@ -20,6 +20,7 @@ use qorgau_core::{CaseFile, CaseSummary, DeviceInfo, DeviceProfile, Store, Store
 use qorgau_core::export::ExportSummary;
 use uuid::Uuid;
 
+use crate::enrolment::{enrolment_of, Enrolment};
 use crate::error::{guard, QorgauError};
 use crate::keystore::{Adapter as KeyAdapter, PlatformKeyStore};
 use crate::progress::{Adapter as ProgressAdapter, ProgressObserver};
@@ -347,19 +348,34 @@ impl QorgauStore {
         guard(|| Ok(self.inner.station()?))
     }
 
-    /// Enrols the device with a station using the duty officer's one-time code.
-    pub fn enrol(&self, station_url: String, code: String) -> Result<(), QorgauError> {
+    /// Enrols the device from the duty officer's enrolment card (the text of its QR code): the
+    /// phone trusts only the TLS root and station key the card names, and stores nothing unless
+    /// the station's answer is bound to the card's code. Plain `http://` is refused except to
+    /// this machine.
+    pub fn enrol_with_card(&self, card: String) -> Result<Enrolment, QorgauError> {
         guard(|| {
-            qorgau_core::sync::client::SyncClient::new(&station_url).enrol(&self.inner, &code)?;
-            Ok(())
+            let card = qorgau_core::sync::enrolment::EnrolmentCard::parse(&card)?;
+            let a = qorgau_core::sync::client::SyncClient::enrol_with_card(&self.inner, &card)?;
+            Ok(enrolment_of(&card.station_url, &a, self.inner.station_ca()?.is_some()))
         })
     }
 
-    /// Enrols over https with a station that has its own CA (PEM), which the device then trusts.
-    pub fn enrol_with_certificate(&self, station_url: String, code: String, ca_pem: Vec<u8>) -> Result<(), QorgauError> {
+    /// Enrols the device with the station's address and the one-time code typed by hand. Over
+    /// https the station's certificate must come from the TLS root named in its answer, which
+    /// is bound to the code; plain `http://` is refused except to this machine.
+    pub fn enrol(&self, station_url: String, code: String) -> Result<Enrolment, QorgauError> {
         guard(|| {
-            qorgau_core::sync::client::SyncClient::with_station_certificate(&station_url, &ca_pem)?.enrol(&self.inner, &code)?;
-            Ok(())
+            let a = qorgau_core::sync::client::SyncClient::new(&station_url)?.enrol(&self.inner, &code)?;
+            Ok(enrolment_of(&station_url, &a, self.inner.station_ca()?.is_some()))
+        })
+    }
+
+    /// Enrols over https with a station under an operator's certificate whose CA (PEM) the
+    /// officer was given; the device then trusts that CA for the station.
+    pub fn enrol_with_certificate(&self, station_url: String, code: String, ca_pem: Vec<u8>) -> Result<Enrolment, QorgauError> {
+        guard(|| {
+            let a = qorgau_core::sync::client::SyncClient::with_station_certificate(&station_url, &ca_pem)?.enrol(&self.inner, &code)?;
+            Ok(enrolment_of(&station_url, &a, true))
         })
     }
 

@@ -229,6 +229,8 @@ pub struct CaptureInfo {
     pub gps: Option<GeoPoint>,
     pub note: Option<String>,
     pub platform_thumbnail: Option<Vec<u8>>,
+    #[uniffi(default = false)]
+    pub keep_damaged: bool,
 }
 
 #[uniffi::remote(Record)]
@@ -250,6 +252,8 @@ pub struct Evidence {
     pub captured_by: String,
     pub device_id: Uuid,
     pub note: Option<String>,
+    pub preview_note: Option<String>,
+    pub damaged: Option<String>,
 }
 
 // ---- statements ---------------------------------------------------------------------------
@@ -848,6 +852,7 @@ pub struct SyncReport {
     pub rejected: Vec<Rejected>,
     pub uploaded_bytes: u64,
     pub registry: Option<RegistryImport>,
+    pub registry_error: Option<String>,
     pub pending_after: u64,
 }
 

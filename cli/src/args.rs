@@ -88,15 +88,21 @@ pub enum Command {
     /// Risk assessments (psychologists record; every role sees the level).
     #[command(subcommand)]
     Assessment(AssessmentCmd),
-    /// Enrol this device with a station (one-time code from the duty officer).
+    /// Enrol this device with a station: from the duty officer's enrolment card (the text of
+    /// its QR code, e.g. read with zbarimg), or with the station's address and the code typed
+    /// by hand. Nothing is stored unless the station proves it issued the code.
     Enrol {
-        /// The station's address, e.g. http://127.0.0.1:8440.
-        #[arg(long)]
-        station: String,
-        #[arg(long)]
-        code: String,
-        /// The station's own CA certificate (PEM) for https.
-        #[arg(long)]
+        /// The enrolment card's text (QORGAU-ENROL:1;url=…;code=…;ca=…;key=…).
+        #[arg(long, conflicts_with_all = ["station", "code", "ca"], required_unless_present = "station")]
+        card: Option<String>,
+        /// The station's address, e.g. https://10.20.0.5:8440 (http only to this machine).
+        #[arg(long, requires = "code")]
+        station: Option<String>,
+        /// The one-time code, as typed.
+        #[arg(long, requires = "station")]
+        code: Option<String>,
+        /// The station's CA certificate (PEM), when it serves under an operator's certificate.
+        #[arg(long, requires = "station")]
         ca: Option<PathBuf>,
     },
     /// Sync with the station: pull the registry, upload originals, push the outbox.
@@ -467,6 +473,10 @@ pub struct EvidenceAddArgs {
     /// A preview image made elsewhere (for HEIC photos or videos).
     #[arg(long)]
     pub thumbnail: Option<PathBuf>,
+    /// Keep a photo that is damaged or cut short (refused otherwise): stored byte for byte and
+    /// marked damaged in its custody entry.
+    #[arg(long)]
+    pub keep_damaged: bool,
 }
 
 #[derive(Subcommand, Debug)]

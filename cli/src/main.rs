@@ -31,6 +31,13 @@ const EXIT_DENIED: u8 = 4;
 const EXIT_INTERNAL: u8 = 1;
 
 fn main() -> ExitCode {
+    // Like any Unix tool, end quietly when the reader of our output goes away (`| head`),
+    // instead of panicking on the closed pipe.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let out = Out::new(cli.json, cli.quiet);
     match run(&cli, &out) {
@@ -120,6 +127,7 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
                 gps: gps(a.lat, a.lon, a.accuracy)?,
                 note: a.note.clone(),
                 platform_thumbnail: a.thumbnail.as_deref().map(|p| read_file(p, "thumbnail")).transpose()?,
+                keep_damaged: a.keep_damaged,
             };
             let bar = progress::Bar::new(cli.json);
             let ev = store.add_evidence_file(parse_id("case", &a.case)?, &a.file, a.kind, capture, &bar);
@@ -184,15 +192,33 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
         Command::Referral(cmd) => orders::referral(&open(cli)?, cmd, out)?,
         Command::Profile(cmd) => orders::profile(&open(cli)?, cmd, out)?,
         Command::Assessment(cmd) => orders::assessment(&open(cli)?, cmd, out)?,
-        Command::Enrol { station, code, ca } => {
+        Command::Enrol { card, station, code, ca } => {
+            use qorgau_core::sync::client::SyncClient;
+            use qorgau_core::sync::enrolment::{self, EnrolmentCard};
             let store = open(cli)?;
-            let client = match ca {
-                Some(p) => qorgau_core::sync::client::SyncClient::with_station_certificate(station, &read_file(p, "CA certificate")?)?,
-                None => qorgau_core::sync::client::SyncClient::new(station),
+            let (r, url) = match (card, station, code) {
+                (Some(text), _, _) => {
+                    let card = EnrolmentCard::parse(text)?;
+                    (SyncClient::enrol_with_card(&store, &card)?, card.station_url)
+                }
+                (None, Some(station), Some(code)) => {
+                    let client = match ca {
+                        Some(p) => SyncClient::with_station_certificate(station, &read_file(p, "CA certificate")?)?,
+                        None => SyncClient::new(station)?,
+                    };
+                    (client.enrol(&store, code)?, station.clone())
+                }
+                _ => return Err(Error::invalid("enrol", "give --card, or --station and --code")),
             };
-            let r = client.enrol(&store, code)?;
+            let key = qorgau_core::crypto::signing::PublicKey::from_hex(&r.station_public_key).map(|k| enrolment::station_key_fingerprint(&k)).unwrap_or_default();
             out.message(
-                &format!("enrolled with {station} as {} ({}); station key {} trusted", r.certificate.officer, r.certificate.unit, &r.station_public_key[..16]),
+                &format!(
+                    "enrolled with {url} as {} ({}); station key {} trusted{}",
+                    r.certificate.officer,
+                    r.certificate.unit,
+                    enrolment::grouped(&key),
+                    if r.ca_pem.is_some() || url.starts_with("https") { "; TLS root pinned" } else { "" }
+                ),
                 &serde_json::to_value(&r)?,
             )?;
         }
@@ -215,6 +241,12 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
                     text.push_str(&format!("\n  refused: case {} entry {}: {}", x.case, x.seq, x.reason));
                 }
                 out.message(&text, &serde_json::to_value(&r)?)?;
+                if !r.rejected.is_empty() {
+                    // Entries the station refused are not delivered: a script must see that.
+                    let s = store.sync_status()?;
+                    out.message(&format!("waiting: {} entries; {}", s.pending_records, s.last_error.as_deref().unwrap_or("")), &serde_json::to_value(&s)?)?;
+                    return Ok(ExitCode::from(EXIT_INTEGRITY));
+                }
             }
             let s = store.sync_status()?;
             out.message(

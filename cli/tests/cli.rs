@@ -45,18 +45,29 @@ fn code(o: &Output) -> i32 {
     o.status.code().unwrap_or(-1)
 }
 
-/// Runs the command blocks of the bundle's own VERIFY.txt (the indented lines of steps 1–3)
-/// with bash in the bundle directory. Returns (all passed, output).
+/// Runs the command blocks of the bundle's own VERIFY.txt (the indented lines of steps 1–4),
+/// each step on its own with bash in the bundle directory, so that a step that fails does not
+/// keep the later ones from seeing the bundle. Returns (all passed, output).
 fn run_verify_txt(bundle: &Path) -> (bool, String) {
     let text = std::fs::read_to_string(bundle.join("VERIFY.txt")).unwrap();
-    let step4 = text.find("\n4.").unwrap();
-    let script: String =
-        text[..step4].lines().filter(|l| l.starts_with("     ")).map(|l| format!("{}\n", &l[5..])).collect();
-    assert!(script.contains("sha256sum -c SHA256SUMS") && script.contains("openssl pkeyutl -verify"), "{script}");
-    let o = Command::new("bash").arg("-c").arg(format!("set -e\n{script}")).current_dir(bundle).output().unwrap();
-    let all = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
-    let bad = ["BAD", "BROKEN", "MISMATCH", "FAILED", "Failure"].iter().any(|w| all.contains(w));
-    (o.status.success() && !bad, all)
+    let mut steps = Vec::new();
+    for n in 1..=4 {
+        let start = text.find(&format!("\n{n}.")).unwrap();
+        let end = text.find(&format!("\n{}.", n + 1)).unwrap();
+        let script: String = text[start..end].lines().filter(|l| l.starts_with("     ")).map(|l| format!("{}\n", &l[5..])).collect();
+        assert!(!script.trim().is_empty(), "step {n} has commands");
+        steps.push(script);
+    }
+    assert!(steps[0].contains("sha256sum -c SHA256SUMS") && steps[1].contains("openssl pkeyutl -verify") && steps[3].contains("HEAD.json"));
+    let (mut ok, mut all) = (true, String::new());
+    for (i, script) in steps.iter().enumerate() {
+        let o = Command::new("bash").arg("-c").arg(script).current_dir(bundle).output().unwrap();
+        let out = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+        let bad = ["BAD", "BROKEN", "MISMATCH", "FAILED", "Failure", "CUT SHORT"].iter().any(|w| out.contains(w));
+        ok &= o.status.success() && !bad;
+        all.push_str(&format!("--- step {}\n{out}", i + 1));
+    }
+    (ok, all)
 }
 
 #[test]
@@ -98,6 +109,26 @@ fn an_exported_case_verifies_with_sha256sum_and_openssl_and_tampering_is_caught(
     assert!(o.status.success());
     let (ok, log) = run_verify_txt(&copy);
     assert!(!ok, "tampered log must fail:\n{log}");
+    assert!(log.split("--- step 2").nth(1).is_some_and(|s| s.contains("BAD custody/000002.json")), "step 2 names the entry:\n{log}");
+
+    // The last entry cut off the bundle, SHA256SUMS recomputed: the signed head catches it.
+    let copy = h.path("cut-tail");
+    copy_dir(&bundle, &copy);
+    let last = std::fs::read_dir(copy.join("custody")).unwrap().flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "json")).max().unwrap();
+    let n = last.file_stem().unwrap().to_str().unwrap().to_string();
+    for f in std::fs::read_dir(copy.join("records")).unwrap().flatten() {
+        if f.file_name().to_str().unwrap().starts_with(&n) {
+            std::fs::remove_file(f.path()).unwrap();
+        }
+    }
+    std::fs::remove_file(&last).unwrap();
+    std::fs::remove_file(last.with_extension("sig")).unwrap();
+    let o = Command::new("bash").arg("-c").arg(format!("grep -v '{n}' SHA256SUMS > S && mv S SHA256SUMS")).current_dir(&copy).output().unwrap();
+    assert!(o.status.success());
+    let (ok, log) = run_verify_txt(&copy);
+    assert!(!ok);
+    assert!(log.split("--- step 4").nth(1).is_some_and(|s| s.contains("CUT SHORT")), "step 4 sees the cut:\n{log}");
+    assert!(log.split("--- step 3").nth(1).is_some_and(|s| !s.contains("BROKEN") && !s.contains("MISMATCH")), "the shorter chain is whole in itself:\n{log}");
 }
 
 fn copy_dir(from: &Path, to: &Path) {

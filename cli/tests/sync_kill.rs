@@ -16,7 +16,7 @@ fn a_device_killed_mid_sync_resumes_and_delivers_once() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("station");
     let mut station = Command::new(station_bin())
-        .args(["--data", data.to_str().unwrap(), "serve", "--listen", "127.0.0.1:0"])
+        .args(["--data", data.to_str().unwrap(), "serve", "--listen", "127.0.0.1:0", "--plain-http"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -56,7 +56,7 @@ fn a_device_killed_mid_sync_resumes_and_delivers_once() {
     ok(&["synth", "video", "--out", video.to_str().unwrap(), "--mib", "300"]);
     ok(&["evidence", "add", &case, video.to_str().unwrap()]);
     let code = String::from_utf8(
-        Command::new(station_bin()).args(["--data", data.to_str().unwrap(), "enrolment-code", "--officer", "KZ-DEMO-0417", "--unit", "t"]).output().unwrap().stdout,
+        Command::new(station_bin()).args(["--data", data.to_str().unwrap(), "enrolment-code", "--officer", "KZ-DEMO-0417", "--unit", "t", "--print", "code"]).output().unwrap().stdout,
     )
     .unwrap();
     ok(&["enrol", "--station", &url, "--code", code.trim()]);

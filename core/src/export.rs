@@ -155,6 +155,12 @@ impl Store {
                 write_file(root, &format!("signatures/{}.{}", st.id, extension_for(&sig.media_type)), &bytes, &mut files)?;
             }
         }
+        // The signed end of the case: the expert checks that the chain reaches it (step 4).
+        let head = self.case_head(case)?.ok_or_else(|| Error::Integrity { what: format!("case {case} has no signed head") })?;
+        let head_sig = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &head.signature)
+            .map_err(|_| Error::Integrity { what: "case head signature".into() })?;
+        write_file(root, "HEAD.json", &head.head.bytes()?, &mut files)?;
+        write_file(root, "HEAD.sig", &head_sig, &mut files)?;
         let pk = self.device().public_key;
         let actor = self.actor();
         write_file(root, "device.pub.pem", pk.to_pem().as_bytes(), &mut files)?;

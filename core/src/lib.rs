@@ -10,6 +10,7 @@ pub mod crypto;
 pub mod document;
 pub mod error;
 pub mod export;
+pub mod files;
 pub mod fixtures;
 pub mod iin;
 pub mod media;

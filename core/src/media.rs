@@ -4,8 +4,12 @@
 //! The original is never changed: this module only reads it. JPEGs (most phone photos) are
 //! decoded at reduced scale (IDCT scaling, 1/2 to 1/8) straight to about the thumbnail size;
 //! other formats the `image` crate knows are decoded whole under an allocation limit. Photos in
-//! formats we cannot decode (HEIC/HEIF from iPhones, AVIF, camera RAW) are still evidence: they
-//! are accepted with a platform-made thumbnail or none.
+//! formats we cannot decode (HEIC/HEIF from iPhones, AVIF, camera RAW, TIFF variants the decoder
+//! does not know) are still evidence: they are accepted with a platform-made thumbnail or none,
+//! and the reason. "Damaged" is said only of data whose structure is broken (a JPEG without its
+//! end, a TIFF whose strips point past the end of the file, a PNG that fails its checks); such a
+//! photo is refused unless the officer chooses to keep it, and is then marked damaged. A panic
+//! inside a decoder is caught and kept quiet: the photo is kept without a preview.
 
 use std::io::Cursor;
 
@@ -43,6 +47,9 @@ pub fn sniff(head: &[u8]) -> Result<Sniffed> {
     if head.is_empty() {
         return Err(Error::EmptyFile);
     }
+    if let Some(s) = sniff_isobmff(head).or_else(|| sniff_ebml(head)) {
+        return Ok(s);
+    }
     let Some(t) = infer::get(head) else {
         return Err(Error::NotMedia { detected: "unrecognised data".into() });
     };
@@ -55,6 +62,114 @@ pub fn sniff(head: &[u8]) -> Result<Sniffed> {
     Ok(Sniffed { kind, mime: t.mime_type().to_string(), extension: t.extension().to_string() })
 }
 
+fn sniffed(kind: MediaKind, mime: &str, extension: &str) -> Sniffed {
+    Sniffed { kind, mime: mime.into(), extension: extension.into() }
+}
+
+/// ISO base media files (MP4, MOV, 3GP, HEIF, AVIF, M4A) by the major brand of their `ftyp` box:
+/// budget phones still record 3GP (`3gp4`, `3gp5`, `3g2a`), which general matchers miss.
+fn sniff_isobmff(head: &[u8]) -> Option<Sniffed> {
+    if head.len() < 12 || &head[4..8] != b"ftyp" {
+        return None;
+    }
+    let brand = &head[8..12];
+    Some(match brand {
+        b if b.starts_with(b"3gp") || b.starts_with(b"3gs") => sniffed(MediaKind::Video, "video/3gpp", "3gp"),
+        b if b.starts_with(b"3g2") => sniffed(MediaKind::Video, "video/3gpp2", "3g2"),
+        b"heic" | b"heix" | b"heim" | b"heis" | b"hevc" | b"hevx" | b"mif1" | b"msf1" => sniffed(MediaKind::Photo, "image/heif", "heif"),
+        b"avif" | b"avis" => sniffed(MediaKind::Photo, "image/avif", "avif"),
+        b"M4A " | b"M4B " | b"F4A " => sniffed(MediaKind::Audio, "audio/mp4", "m4a"),
+        b"qt  " => sniffed(MediaKind::Video, "video/quicktime", "mov"),
+        b"isom" | b"iso2" | b"iso4" | b"iso5" | b"iso6" | b"mp41" | b"mp42" | b"avc1" | b"dash" | b"M4V " | b"mmp4" | b"MSNV" | b"f4v " => {
+            sniffed(MediaKind::Video, "video/mp4", "mp4")
+        }
+        _ => return None,
+    })
+}
+
+/// Matroska and WebM share the EBML container; the DocType element says which.
+fn sniff_ebml(head: &[u8]) -> Option<Sniffed> {
+    if !head.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]) {
+        return None;
+    }
+    let window = &head[..head.len().min(64)];
+    let at = window.windows(2).position(|w| w == [0x42, 0x82])? + 2;
+    let size = usize::from(*window.get(at)? & 0x7F);
+    let doc = window.get(at + 1..at + 1 + size)?;
+    match doc {
+        b"webm" => Some(sniffed(MediaKind::Video, "video/webm", "webm")),
+        b"matroska" => Some(sniffed(MediaKind::Video, "video/x-matroska", "mkv")),
+        _ => None,
+    }
+}
+
+/// Why a photo could not be previewed: a sound file the decoder cannot draw, or damage.
+enum NoPreview {
+    Unsupported(String),
+    Damaged(String),
+}
+
+/// Runs a decoder, turning a panic inside it into "no preview" without printing anything.
+fn quietly<T>(f: impl FnOnce() -> Result<T>) -> std::result::Result<Result<T>, NoPreview> {
+    use std::cell::Cell;
+    use std::sync::Once;
+    thread_local!(static QUIET: Cell<bool> = const { Cell::new(false) });
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.with(|q| q.set(true));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(false));
+    r.map_err(|_| NoPreview::Unsupported("the decoder failed on this file".into()))
+}
+
+/// Checks a TIFF's structure: header, first directory, and that every strip or tile lies inside
+/// the file. A TIFF that passes is sound even when the decoder cannot draw it.
+fn tiff_intact(b: &[u8]) -> std::result::Result<(), String> {
+    let le = match b.get(..4) {
+        Some([b'I', b'I', 42, 0]) => true,
+        Some([b'M', b'M', 0, 42]) => false,
+        Some([b'I', b'I', 43, 0]) | Some([b'M', b'M', 0, 43]) => return Ok(()), // BigTIFF: header sound
+        _ => return Err("not a TIFF header".into()),
+    };
+    let u16_at = |o: usize| b.get(o..o + 2).map(|x| if le { u16::from_le_bytes([x[0], x[1]]) } else { u16::from_be_bytes([x[0], x[1]]) });
+    let u32_at = |o: usize| {
+        b.get(o..o + 4).map(|x| if le { u32::from_le_bytes([x[0], x[1], x[2], x[3]]) } else { u32::from_be_bytes([x[0], x[1], x[2], x[3]]) })
+    };
+    let cut = || "the file is cut short (its directory points past the end)".to_string();
+    let ifd = u32_at(4).ok_or_else(cut)? as usize;
+    let n = usize::from(u16_at(ifd).ok_or_else(cut)?);
+    if n == 0 || ifd + 2 + 12 * n + 4 > b.len() {
+        return Err(cut());
+    }
+    let values = |tag: u16| -> Option<Vec<u64>> {
+        (0..n).map(|i| ifd + 2 + 12 * i).find(|&e| u16_at(e) == Some(tag)).and_then(|e| {
+            let (typ, count) = (u16_at(e + 2)?, u32_at(e + 4)? as usize);
+            let size = match typ {
+                3 => 2,
+                4 => 4,
+                _ => return None,
+            };
+            let base = if size * count <= 4 { e + 8 } else { u32_at(e + 8)? as usize };
+            (0..count).map(|k| if size == 2 { u16_at(base + 2 * k).map(u64::from) } else { u32_at(base + 4 * k).map(u64::from) }).collect()
+        })
+    };
+    let (offsets, counts) = match (values(273), values(279)) {
+        (Some(o), Some(c)) => (o, c),
+        _ => (values(324).ok_or_else(|| "no image data in the directory".to_string())?, values(325).ok_or_else(|| "no image data in the directory".to_string())?),
+    };
+    if offsets.len() != counts.len() || offsets.iter().zip(&counts).any(|(o, c)| o + c > b.len() as u64) {
+        return Err("the file is cut short (image data past the end)".into());
+    }
+    Ok(())
+}
+
 /// What was learnt from a photo.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PhotoInfo {
@@ -65,30 +180,55 @@ pub struct PhotoInfo {
     pub thumbnail_jpeg: Option<Vec<u8>>,
     pub exif_datetime_original: Option<String>,
     pub exif_orientation: Option<u16>,
+    /// Why there is no generated preview of a sound photo, if there is none.
+    pub preview_note: Option<String>,
+    /// What is damaged, for a damaged photo the officer chose to keep.
+    pub damaged: Option<String>,
 }
 
 /// Validates a photo and makes its thumbnail. `platform_thumb` is used only for formats the
-/// core cannot decode.
-pub fn analyse_photo(bytes: &[u8], sniffed: &Sniffed, platform_thumb: Option<&[u8]>) -> Result<PhotoInfo> {
+/// core cannot decode. A photo that is sound but cannot be drawn is kept without a preview
+/// (and its reason); a damaged one is refused with [`Error::CorruptImage`] unless
+/// `keep_damaged` (the officer confirmed), and then kept and marked.
+pub fn analyse_photo(bytes: &[u8], sniffed: &Sniffed, platform_thumb: Option<&[u8]>, keep_damaged: bool) -> Result<PhotoInfo> {
     let (exif_datetime_original, exif_orientation) = read_exif(bytes);
-    let format = ImageFormat::from_mime_type(&sniffed.mime).filter(|f| decodable(*f));
-    let Some(format) = format else {
-        // Real media we cannot decode: accept it, with the platform's preview if any.
+    let without_preview = |note: Option<String>, damaged: Option<String>| -> Result<PhotoInfo> {
         let thumb = platform_thumb.map(platform_thumbnail).transpose()?;
-        return Ok(PhotoInfo {
+        Ok(PhotoInfo {
             width: None,
             height: None,
             preview: if thumb.is_some() { PreviewSource::Platform } else { PreviewSource::None },
             thumbnail_jpeg: thumb,
-            exif_datetime_original,
+            exif_datetime_original: exif_datetime_original.clone(),
             exif_orientation,
-        });
+            preview_note: note,
+            damaged,
+        })
+    };
+    let format = ImageFormat::from_mime_type(&sniffed.mime).filter(|f| decodable(*f));
+    let Some(format) = format else {
+        // Real media we cannot decode: accept it, with the platform's preview if any.
+        return without_preview(Some(format!("no decoder for {} on this device", sniffed.mime)), None);
     };
     let orientation = exif_orientation.and_then(|o| image::metadata::Orientation::from_exif(o as u8));
-    let (w, h, img) = if format == ImageFormat::Jpeg {
-        decode_jpeg_scaled(bytes)?
-    } else {
-        decode_whole(bytes, format)?
+    let decoded = quietly(|| if format == ImageFormat::Jpeg { decode_jpeg_scaled(bytes) } else { decode_whole(bytes, format) });
+    let outcome = match decoded {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e @ Error::ImageTooLarge { .. })) => return Err(e),
+        Ok(Err(Error::CorruptImage { reason, .. })) => Err(classify(bytes, format, reason)),
+        Ok(Err(e)) => return Err(e),
+        Err(no) => Err(no),
+    };
+    let (w, h, img) = match outcome {
+        Ok(v) => v,
+        Err(NoPreview::Unsupported(why)) => return without_preview(Some(why), None),
+        Err(NoPreview::Damaged(why)) if keep_damaged => return without_preview(None, Some(why)),
+        Err(NoPreview::Damaged(why)) => {
+            return Err(Error::CorruptImage {
+                format: format!("{format:?}").to_lowercase(),
+                reason: format!("{why}; it can be kept as damaged evidence if the officer confirms"),
+            })
+        }
     };
     let mut thumb = shrink(img);
     if let Some(o) = orientation {
@@ -101,7 +241,26 @@ pub fn analyse_photo(bytes: &[u8], sniffed: &Sniffed, platform_thumb: Option<&[u
         thumbnail_jpeg: Some(encode_jpeg(&thumb)?),
         exif_datetime_original,
         exif_orientation,
+        preview_note: None,
+        damaged: None,
     })
+}
+
+/// Tells damage from a decoder that does not know a sound file's variant.
+fn classify(bytes: &[u8], format: ImageFormat, reason: String) -> NoPreview {
+    match format {
+        // A JPEG's structure was checked (markers through to the end): what fails after that is
+        // a coding the decoder lacks (arithmetic, lossless, 12-bit), unless it says truncated.
+        ImageFormat::Jpeg if jpeg_complete(bytes).is_ok() && !reason.contains("truncat") => {
+            NoPreview::Unsupported(format!("this JPEG's coding cannot be previewed ({reason})"))
+        }
+        ImageFormat::Tiff => match tiff_intact(bytes) {
+            Ok(()) => NoPreview::Unsupported(format!("this TIFF variant cannot be previewed ({reason})")),
+            Err(why) => NoPreview::Damaged(why),
+        },
+        _ if reason.to_lowercase().contains("unsupported") => NoPreview::Unsupported(format!("cannot be previewed ({reason})")),
+        _ => NoPreview::Damaged(format!("damaged: {reason}")),
+    }
 }
 
 /// Validates an image the platform made (a HEIC photo's or a video's preview) and normalises
@@ -300,9 +459,34 @@ mod tests {
     }
 
     #[test]
+    fn three_gp_is_video_and_matroska_is_not_called_webm() {
+        for brand in [b"3gp4", b"3gp5", b"3g2a"] {
+            let s = sniff(&crate::fixtures::isobmff(brand, 100)).unwrap();
+            assert_eq!(s.kind, MediaKind::Video, "{}", String::from_utf8_lossy(brand));
+            assert!(s.mime.starts_with("video/3gpp"), "{}", s.mime);
+        }
+        let ebml = |doc: &[u8]| {
+            let mut v = vec![0x1A, 0x45, 0xDF, 0xA3, 0x9F, 0x42, 0x86, 0x81, 0x01, 0x42, 0x82, 0x80 | doc.len() as u8];
+            v.extend_from_slice(doc);
+            v.extend_from_slice(&[0x42, 0x87, 0x81, 0x04, 0x18, 0x53, 0x80, 0x67]);
+            v.resize(256, 0);
+            v
+        };
+        assert_eq!(sniff(&ebml(b"matroska")).unwrap().mime, "video/x-matroska");
+        assert_eq!(sniff(&ebml(b"webm")).unwrap().mime, "video/webm");
+        assert_eq!(sniff(&crate::fixtures::isobmff(b"M4A ", 100)).unwrap().kind, MediaKind::Audio);
+    }
+
+    #[test]
+    fn a_decoder_panic_is_caught_quietly_and_is_no_reason_to_refuse() {
+        let r: std::result::Result<Result<()>, NoPreview> = quietly(|| panic!("a decoder bug"));
+        assert!(matches!(r, Err(NoPreview::Unsupported(_))));
+    }
+
+    #[test]
     fn jpeg_thumbnail_is_scaled_to_320_on_the_long_edge() {
         let bytes = jpeg(1600, 900);
-        let info = analyse_photo(&bytes, &sniff(&bytes).unwrap(), None).unwrap();
+        let info = analyse_photo(&bytes, &sniff(&bytes).unwrap(), None, false).unwrap();
         assert_eq!((info.width, info.height), (Some(1600), Some(900)));
         let t = image::load_from_memory(&info.thumbnail_jpeg.unwrap()).unwrap();
         assert_eq!((t.width(), t.height()), (320, 180));
@@ -312,7 +496,7 @@ mod tests {
     fn truncated_jpeg_is_refused() {
         let bytes = jpeg(640, 480);
         for cut in [bytes.len() / 2, bytes.len() - 2, 200] {
-            let r = analyse_photo(&bytes[..cut], &sniff(&bytes).unwrap(), None);
+            let r = analyse_photo(&bytes[..cut], &sniff(&bytes).unwrap(), None, false);
             assert!(matches!(r, Err(Error::CorruptImage { .. })), "cut at {cut}: {r:?}");
         }
     }
@@ -321,12 +505,12 @@ mod tests {
     fn undecodable_photo_format_is_accepted_without_or_with_platform_preview() {
         let heic = crate::fixtures::isobmff(b"heic", 100);
         let s = sniff(&heic).unwrap();
-        let none = analyse_photo(&heic, &s, None).unwrap();
+        let none = analyse_photo(&heic, &s, None, false).unwrap();
         assert_eq!(none.preview, PreviewSource::None);
-        let with = analyse_photo(&heic, &s, Some(&jpeg(1000, 500))).unwrap();
+        let with = analyse_photo(&heic, &s, Some(&jpeg(1000, 500)), false).unwrap();
         assert_eq!(with.preview, PreviewSource::Platform);
         let t = image::load_from_memory(&with.thumbnail_jpeg.unwrap()).unwrap();
         assert_eq!((t.width(), t.height()), (320, 160));
-        assert!(analyse_photo(&heic, &s, Some(b"not an image")).is_err());
+        assert!(analyse_photo(&heic, &s, Some(b"not an image"), false).is_err());
     }
 }

@@ -147,6 +147,30 @@ impl Checker<'_> {
         if entries.is_empty() {
             return Ok(Err(fail(None, None, None, "custody log", "at least the case_opened entry", "no entries")));
         }
+        // The chain must reach its signed head: deleting the last entries leaves a shorter chain
+        // that is valid in itself but no longer ends where the device said it ended.
+        let (last_seq, last_hash) = entries.last().map(|e| (e.entry.seq, e.entry_hash.clone())).unwrap_or_default();
+        match self.store.case_head(self.case)? {
+            None => return Ok(Err(fail(None, None, None, "signed case head", "the head of the chain", "none"))),
+            Some(h) if h.head.case != self.case || !h.verifies(&key) => {
+                return Ok(Err(fail(Some(h.head.seq), None, None, "signature of the case head", "the device's signature", "not valid")));
+            }
+            Some(h) if h.head.seq != last_seq || h.head.entry_hash != last_hash => {
+                return Ok(Err(fail(
+                    Some(h.head.seq),
+                    None,
+                    None,
+                    "end of the chain (signed head)",
+                    format!("entry {} ({})", h.head.seq, h.head.entry_hash),
+                    format!("entry {last_seq} ({last_hash})"),
+                )));
+            }
+            Some(_) => {}
+        }
+        // Rows that decide what the app does must be as the app wrote them.
+        if let Some((table, key)) = self.store.edited_rows()?.into_iter().next() {
+            return Ok(Err(fail(None, Some(format!("{table}/{key}")), None, "row authentication (MAC)", "as the app wrote it", "changed outside the app")));
+        }
         // Every record row of the case must be in the chain.
         for table in crate::store::RECORD_TABLES {
             let ids: Vec<String> = {

@@ -1,10 +1,12 @@
 //! Sync benchmark on loopback: 1,000 custody records and 200 photos (about 800 MB) from one
 //! device to a station, compared in the same run with a raw upload of the same bytes to the
-//! same server with `curl` (one streamed tus PATCH of all the photos concatenated: the ceiling of what the
-//! wire and the station's hashing and sealing allow). Prints throughput, the ratio (goal ≥ 0.9),
-//! records/s and the device process's peak memory.
+//! same server with `curl` (one streamed tus PATCH of all the photos concatenated: the ceiling of
+//! what the wire and the station's hashing and sealing allow). Both go over the same TLS (the
+//! station's own root, as in the field; the phone enrols by the card, curl gets `--cacert`).
+//! Prints throughput, the ratio (goal ≥ 0.9), records/s and the device process's peak memory.
 //!
-//! Run: `cargo bench -p qorgau-station --bench sync` (`-- --photos 50` for a quicker run).
+//! Run: `cargo bench -p qorgau-station --bench sync` (`-- --photos 50` for a quicker run,
+//! `-- --plain` for plain HTTP on both sides).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -63,7 +65,7 @@ fn main() {
     if args.get(1).map(String::as_str) == Some("--child-sync") {
         // The device side, in its own process so that its peak memory is its own.
         let store = open_device(Path::new(&args[2]));
-        let r = SyncClient::new(&args[3]).sync(&store, &NoProgress).expect("sync");
+        let r = SyncClient::for_store(&store).unwrap().sync(&store, &NoProgress).expect("sync");
         assert_eq!(r.pending_after, 0);
         println!("{} {}", r.acked, r.uploaded_bytes);
         return;
@@ -76,9 +78,17 @@ fn main() {
     let station = Arc::new(Station::open(&work.path().join("station")).unwrap());
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
+    let plain = args.iter().any(|a| a == "--plain");
+    let tls = (!plain).then(|| qorgau_station::tls::own(&work.path().join("station"), &[]).unwrap());
+    station.set_tls_root(tls.as_ref().map(|t| t.ca_pem.clone()));
+    let ca_file = work.path().join("ca.pem");
+    if let Some(t) = &tls {
+        std::fs::write(&ca_file, &t.ca_pem).unwrap();
+    }
+    let url = format!("{}://{}", if plain { "http" } else { "https" }, listener.local_addr().unwrap());
     let app = http::router(station.clone());
-    rt.spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let config = tls.map(|t| t.config);
+    rt.spawn(async move { qorgau_station::serve::serve(listener, app, config, Default::default(), std::future::pending()).await.unwrap() });
 
     // Device: 20 cases; `photos` distinct photos of about 4 MB; people up to `records` entries.
     let dev_dir = work.path().join("device");
@@ -114,7 +124,8 @@ fn main() {
         status.pending_bytes as f64 / 1e6,
         t.elapsed().as_secs_f64()
     );
-    SyncClient::new(&url).enrol(&store, &station.create_enrolment_code("KZ-DEMO-0417", "bench").unwrap()).unwrap();
+    let card = station.enrolment_card(&station.create_enrolment_code("KZ-DEMO-0417", "bench").unwrap(), &url);
+    SyncClient::enrol_with_card(&store, &card).unwrap();
     drop(store);
 
     // Our sync, device in a child process.
@@ -137,10 +148,15 @@ fn main() {
             format!("{}: {}", protocol::H_DEVICE, store.device().device_id),
             format!("{}: {ts}", protocol::H_TIMESTAMP),
             format!("{}: {nonce}", protocol::H_NONCE),
+            format!("{}: {body_sha}", protocol::H_CONTENT),
             format!("{}: {}", protocol::H_SIGNATURE, B64.encode(sig)),
         ]
     };
-    let mut create = ureq::post(&format!("{url}/v1/uploads"))
+    let agent = match (plain, store.station_ca().unwrap()) {
+        (false, Some(pem)) => ureq::AgentBuilder::new().tls_config(Arc::new(qorgau_core::sync::tls::config_with_roots(&pem).unwrap())).build(),
+        _ => ureq::agent(),
+    };
+    let mut create = agent.post(&format!("{url}/v1/uploads"))
         .set("Tus-Resumable", "1.0.0")
         .set("Upload-Length", &total_len.to_string())
         .set("Upload-Metadata", &format!("sha256 {}", B64.encode(sha.hex())));
@@ -151,7 +167,11 @@ fn main() {
     let location = create.send_bytes(b"").unwrap().header("Location").unwrap().to_string();
     let checksum = format!("sha256 {}", B64.encode(sha.0));
     // -T streams the file (--data-binary @file would read it all into memory first).
-    let mut curl_args: Vec<std::ffi::OsString> = ["curl", "-sS", "-f", "-X", "PATCH", "-T"].iter().map(Into::into).collect();
+    let mut curl_args: Vec<std::ffi::OsString> = ["curl", "-sS", "-f", "-X", "PATCH"].iter().map(Into::into).collect();
+    if !plain {
+        curl_args.extend(["--cacert".into(), ca_file.as_os_str().to_owned()]);
+    }
+    curl_args.push("-T".into());
     curl_args.push(file.as_os_str().to_owned());
     for h in sign("PATCH", &location, &sha.hex(), "0", &checksum)
         .into_iter()
@@ -171,6 +191,7 @@ fn main() {
     println!("|--------------------------------------------------------|--------:|-------:|------:|");
     println!("| qorgau sync ({} records, {} photos, {:.0} MB)        | {sync_s:7.2} | {ours:6.1} | {:.2}x |", status.pending_records, photos, bytes / 1e6, ours / raw);
     println!("| curl: one tus PATCH of the same bytes, same server     | {curl_s:7.2} | {raw:6.1} | 1.00x |");
+    println!("(both over {})", if plain { "plain HTTP on loopback" } else { "TLS under the station's own root" });
     println!();
     println!("records/s ingested by the station during the sync: {:.0}", status.pending_records as f64 / sync_s);
     println!("device peak RSS during the sync: {:.1} MiB (curl: {:.1} MiB)", device_rss as f64 / 1024.0, curl_rss as f64 / 1024.0);

@@ -22,6 +22,8 @@ pub enum StationError {
     Gone(String),
     #[error("payload too large: {0}")]
     TooLarge(String),
+    #[error("too many requests: {0}")]
+    TooManyRequests(String),
     #[error("core: {0}")]
     Core(#[from] qorgau_core::Error),
     #[error("database: {0}")]
@@ -45,6 +47,7 @@ impl StationError {
             StationError::ChecksumMismatch(_) => StatusCode::from_u16(460).unwrap_or(StatusCode::BAD_REQUEST),
             StationError::Gone(_) => StatusCode::GONE,
             StationError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            StationError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             StationError::Core(e) if e.is_bad_input() => StatusCode::BAD_REQUEST,
             StationError::Core(_) | StationError::Database(_) | StationError::Io(_) | StationError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR

@@ -4,41 +4,40 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
+use axum::{Extension, Router};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
-use chrono::{Duration, Utc};
+use futures_lite::StreamExt;
 use qorgau_core::crypto::hash::{Hasher, Sha256};
-use qorgau_core::crypto::stream::{self, StreamSealer};
+use qorgau_core::crypto::stream::StreamSealer;
 use qorgau_core::sync::protocol::{EnrolRequest, PushRequest};
 
 use crate::error::{Result, StationError};
-use crate::station::{Station, UPLOAD_EXPIRES_HOURS};
-use crate::storage::{DeviceRow, UploadRow};
+use crate::serve::Peer;
+use crate::station::Station;
+use crate::storage::DeviceRow;
+pub use crate::uploads::MAX_UPLOAD;
 
-/// Largest JSON request body (a batch of entries with their records).
-const MAX_JSON: usize = 64 * 1024 * 1024;
-/// Largest upload the station accepts.
-pub const MAX_UPLOAD: u64 = 16 * 1024 * 1024 * 1024;
+/// Largest enrolment request (a few hundred bytes in practice).
+const MAX_ENROL: usize = 8 * 1024;
+/// Largest batch of entries with their records (read only after the signature checks out).
+const MAX_JSON: usize = 32 * 1024 * 1024;
+/// Longest pause between two pieces of a request body.
+const BODY_IDLE: Duration = Duration::from_secs(30);
 
 /// Shared state of the server.
 #[derive(Clone)]
 pub struct AppState {
     pub station: Arc<Station>,
     /// Uploads with a PATCH in progress: a second concurrent PATCH is refused (409).
-    busy: Arc<Mutex<HashSet<String>>>,
-}
-
-/// TLS (rustls, ring provider) from PEM files.
-pub async fn tls_config(cert: &std::path::Path, key: &std::path::Path) -> Result<axum_server::tls_rustls::RustlsConfig> {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key).await.map_err(|e| StationError::BadRequest(format!("TLS certificate or key: {e}")))
+    busy: Arc<Mutex<HashSet<(String, String)>>>,
 }
 
 /// Builds the router.
@@ -51,7 +50,6 @@ pub fn router(station: Arc<Station>) -> Router {
         .route("/v1/registry", get(registry))
         .route("/v1/uploads", post(tus_create).options(tus_options))
         .route("/v1/uploads/{id}", axum::routing::head(tus_head).patch(tus_patch).delete(tus_delete).options(tus_options))
-        .layer(DefaultBodyLimit::max(MAX_JSON))
         .with_state(state)
 }
 
@@ -63,10 +61,45 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'sta
     tokio::task::spawn_blocking(f).await.map_err(|e| StationError::Internal(format!("task failed: {e}")))?
 }
 
-async fn authenticate(st: &AppState, method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Result<DeviceRow> {
+/// The signature over the headers, checked before anything else is done for the request.
+async fn authenticate(st: &AppState, method: &Method, uri: &Uri, headers: &HeaderMap) -> Result<(DeviceRow, String)> {
     let station = st.station.clone();
-    let (m, p, h, sha) = (method.to_string(), uri.path().to_string(), header_map(headers), Sha256::of(body).hex());
-    blocking(move || station.authenticate(&m, &p, &h, &sha)).await
+    let path = uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| uri.path().to_string());
+    let (m, h) = (method.to_string(), header_map(headers));
+    blocking(move || station.authenticate(&m, &path, &h)).await
+}
+
+/// Reads a body of at most `limit` bytes, each piece within [`BODY_IDLE`] of the last.
+async fn read_body(body: Body, limit: usize) -> Result<Bytes> {
+    if let Some(n) = http_body::Body::size_hint(&body).exact() {
+        if n > limit as u64 {
+            return Err(StationError::TooLarge(format!("more than {limit} bytes")));
+        }
+    }
+    let mut stream = body.into_data_stream();
+    let mut out = Vec::new();
+    loop {
+        match tokio::time::timeout(BODY_IDLE, stream.next()).await {
+            Err(_) => return Err(StationError::BadRequest("the request body stalled".into())),
+            Ok(None) => return Ok(out.into()),
+            Ok(Some(Err(_))) => return Err(StationError::BadRequest("the request body was cut".into())),
+            Ok(Some(Ok(b))) => {
+                if out.len() + b.len() > limit {
+                    return Err(StationError::TooLarge(format!("more than {limit} bytes")));
+                }
+                out.extend_from_slice(&b);
+            }
+        }
+    }
+}
+
+/// Reads an authenticated body and checks it against the digest the signature covers.
+async fn signed_body(body: Body, limit: usize, digest: &str) -> Result<Bytes> {
+    let b = read_body(body, limit).await?;
+    if Sha256::of(&b).hex() != digest {
+        return Err(StationError::BadRequest("the body does not match its signed digest".into()));
+    }
+    Ok(b)
 }
 
 fn tus_headers(mut r: Response) -> Response {
@@ -75,16 +108,19 @@ fn tus_headers(mut r: Response) -> Response {
     r
 }
 
-async fn enrol(State(st): State<AppState>, body: Bytes) -> Result<Response> {
-    let req: EnrolRequest = serde_json::from_slice(&body).map_err(|e| StationError::BadRequest(format!("enrolment request: {e}")))?;
+async fn enrol(State(st): State<AppState>, peer: Option<Extension<Peer>>, body: Body) -> Result<Response> {
+    let body = read_body(body, MAX_ENROL).await?;
+    let req: EnrolRequest = serde_json::from_slice(&body).map_err(|_| StationError::BadRequest("malformed enrolment request".into()))?;
     let station = st.station.clone();
-    let resp = blocking(move || station.enrol(&req)).await?;
+    let ip = peer.map(|Extension(Peer(a))| a.ip()).unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+    let resp = blocking(move || station.enrol(&req, ip)).await?;
     Ok((StatusCode::OK, axum::Json(resp)).into_response())
 }
 
-async fn entries(State(st): State<AppState>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Result<Response> {
-    let device = authenticate(&st, &method, &uri, &headers, &body).await?;
-    let req: PushRequest = serde_json::from_slice(&body).map_err(|e| StationError::BadRequest(format!("push request: {e}")))?;
+async fn entries(State(st): State<AppState>, method: Method, uri: Uri, headers: HeaderMap, body: Body) -> Result<Response> {
+    let (device, digest) = authenticate(&st, &method, &uri, &headers).await?;
+    let body = signed_body(body, MAX_JSON, &digest).await?;
+    let req: PushRequest = serde_json::from_slice(&body).map_err(|_| StationError::BadRequest("malformed push request".into()))?;
     let station = st.station.clone();
     let resp = blocking(move || station.push(&device, &req)).await?;
     Ok((StatusCode::OK, axum::Json(resp)).into_response())
@@ -95,15 +131,24 @@ struct Since {
     since: Option<u64>,
 }
 
-async fn registry(State(st): State<AppState>, method: Method, uri: Uri, headers: HeaderMap, Query(q): Query<Since>) -> Result<Response> {
-    authenticate(&st, &method, &uri, &headers, b"").await?;
+async fn registry(State(st): State<AppState>, method: Method, uri: Uri, headers: HeaderMap, body: Body) -> Result<Response> {
+    let (device, digest) = authenticate(&st, &method, &uri, &headers).await?;
+    signed_body(body, 0, &digest).await?;
+    let Query(q) = Query::<Since>::try_from_uri(&uri).map_err(|_| StationError::BadRequest("since: a number".into()))?;
     let station = st.station.clone();
     let since = q.since.unwrap_or(0);
     let current = station.registry_version()?;
     if since >= current && since > 0 {
         return Ok(StatusCode::NO_CONTENT.into_response());
     }
-    let file = blocking(move || station.registry_file(since)).await?;
+    let path = uri.to_string();
+    let file = blocking(move || {
+        let f = station.registry_file(since)?;
+        // Who downloaded the registry (names and IINs of people with orders) is on record.
+        station.log(Some(&device.device_id), "GET", &path, 200, Some(&format!("registry sent ({} bytes)", f.len())), true);
+        Ok(f)
+    })
+    .await?;
     Ok((StatusCode::OK, [("Content-Type", "application/x-ndjson")], file).into_response())
 }
 
@@ -133,46 +178,22 @@ fn metadata(h: &HeaderMap) -> HashMap<String, String> {
         .unwrap_or_default()
 }
 
-/// tus creation: the upload's id is the SHA-256 the client declares in its metadata, so the
-/// same file created twice (after a timeout, by two devices) is one upload.
-async fn tus_create(State(st): State<AppState>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Result<Response> {
-    let device = authenticate(&st, &method, &uri, &headers, &body).await?;
+/// tus creation: the upload's id is the SHA-256 the client declares in its metadata; the upload
+/// belongs to the device that creates it.
+async fn tus_create(State(st): State<AppState>, method: Method, uri: Uri, headers: HeaderMap, body: Body) -> Result<Response> {
+    let (device, digest) = authenticate(&st, &method, &uri, &headers).await?;
+    signed_body(body, 0, &digest).await?;
     let length: u64 = headers
         .get("upload-length")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok())
         .ok_or_else(|| StationError::BadRequest("Upload-Length required (deferred length is not supported)".into()))?;
-    if length > MAX_UPLOAD {
-        return Err(StationError::TooLarge(format!("more than {MAX_UPLOAD} bytes")));
-    }
     let sha = metadata(&headers).remove("sha256").unwrap_or_default().to_ascii_lowercase();
     if Sha256::from_hex(&sha).is_none() {
         return Err(StationError::BadRequest("Upload-Metadata must carry sha256 (64 hex digits)".into()));
     }
     let station = st.station.clone();
-    let id = sha.clone();
-    let row = blocking(move || {
-        match station.storage().upload(&id)? {
-            Some(u) if u.length != length => Err(StationError::Conflict("an upload of that content exists with another length".into())),
-            Some(u) => Ok(u),
-            None => {
-                let now = Utc::now();
-                let u = UploadRow {
-                    id: id.clone(),
-                    length,
-                    offset: 0,
-                    segments: 0,
-                    created_at: now.to_rfc3339(),
-                    expires_at: (now + Duration::hours(UPLOAD_EXPIRES_HOURS)).to_rfc3339(),
-                    completed: false,
-                };
-                std::fs::create_dir_all(station.upload_dir(&id))?;
-                station.storage().put_upload(&u, Some(&device.device_id))?;
-                Ok(u)
-            }
-        }
-    })
-    .await?;
+    let row = blocking(move || station.create_upload(&device.device_id, &sha, length)).await?;
     let mut r = StatusCode::CREATED.into_response();
     r.headers_mut().insert("Location", HeaderValue::from_str(&format!("/v1/uploads/{}", row.id)).map_err(|e| StationError::Internal(e.to_string()))?);
     r.headers_mut().insert("Upload-Offset", HeaderValue::from(row.offset));
@@ -186,25 +207,14 @@ fn upload_id(id: &str) -> Result<String> {
     Sha256::from_hex(id).map(|h| h.hex()).ok_or_else(|| StationError::NotFound("upload".into()))
 }
 
-async fn load_upload(st: &AppState, id: &str) -> Result<UploadRow> {
-    let station = st.station.clone();
-    let id = id.to_string();
-    blocking(move || {
-        let u = station.storage().upload(&id)?.ok_or_else(|| StationError::NotFound("upload".into()))?;
-        let expired = chrono::DateTime::parse_from_rfc3339(&u.expires_at).map(|t| t.with_timezone(&Utc) < Utc::now()).unwrap_or(false);
-        if expired && !u.completed {
-            let _ = std::fs::remove_dir_all(station.upload_dir(&id));
-            station.storage().delete_upload(&id)?;
-            return Err(StationError::Gone("upload expired".into()));
-        }
-        Ok(u)
-    })
-    .await
+async fn own_upload(st: &AppState, device: &str, id: &str) -> Result<crate::storage::UploadRow> {
+    let (station, device, id) = (st.station.clone(), device.to_string(), id.to_string());
+    blocking(move || station.own_upload(&device, &id)).await
 }
 
 async fn tus_head(State(st): State<AppState>, method: Method, uri: Uri, headers: HeaderMap, Path(id): Path<String>) -> Result<Response> {
-    authenticate(&st, &method, &uri, &headers, b"").await?;
-    let u = load_upload(&st, &upload_id(&id)?).await?;
+    let (device, _) = authenticate(&st, &method, &uri, &headers).await?;
+    let u = own_upload(&st, &device.device_id, &upload_id(&id)?).await?;
     let mut r = StatusCode::OK.into_response();
     r.headers_mut().insert("Upload-Offset", HeaderValue::from(u.offset));
     r.headers_mut().insert("Upload-Length", HeaderValue::from(u.length));
@@ -212,32 +222,26 @@ async fn tus_head(State(st): State<AppState>, method: Method, uri: Uri, headers:
 }
 
 async fn tus_delete(State(st): State<AppState>, method: Method, uri: Uri, headers: HeaderMap, Path(id): Path<String>) -> Result<Response> {
-    authenticate(&st, &method, &uri, &headers, b"").await?;
+    let (device, _) = authenticate(&st, &method, &uri, &headers).await?;
     let id = upload_id(&id)?;
-    let u = load_upload(&st, &id).await?;
-    if u.completed {
-        return Err(StationError::Conflict("a verified upload is evidence and is not deleted".into()));
-    }
     let station = st.station.clone();
-    blocking(move || {
-        let _ = std::fs::remove_dir_all(station.upload_dir(&id));
-        station.storage().delete_upload(&id)
-    })
-    .await?;
+    blocking(move || station.delete_upload(&device.device_id, &id)).await?;
     Ok(tus_headers(StatusCode::NO_CONTENT.into_response()))
 }
 
-struct Busy(Arc<Mutex<HashSet<String>>>, String);
+struct Busy(Arc<Mutex<HashSet<(String, String)>>>, (String, String));
 impl Drop for Busy {
     fn drop(&mut self) {
         self.0.lock().unwrap_or_else(|p| p.into_inner()).remove(&self.1);
     }
 }
 
-/// tus PATCH: the body is streamed into a sealed segment file while it is hashed; the request
-/// signature (over the body digest) and the Upload-Checksum are checked before the segment is
-/// kept. When the last byte arrives, the whole file's SHA-256 must be the declared one.
+/// tus PATCH: the signature over the headers (with the body's digest and the Upload-Checksum)
+/// is checked first; then the body is streamed into a sealed temporary segment while it is
+/// hashed, and kept only if it matches the signed digest. When the last byte arrives, the whole
+/// file's SHA-256 must be the declared one.
 async fn tus_patch(State(st): State<AppState>, method: Method, uri: Uri, headers: HeaderMap, Path(id): Path<String>, body: Body) -> Result<Response> {
+    let (device, digest) = authenticate(&st, &method, &uri, &headers).await?;
     let id = upload_id(&id)?;
     if headers.get("content-type").and_then(|v| v.to_str().ok()) != Some("application/offset+octet-stream") {
         return Err(StationError::BadRequest("Content-Type must be application/offset+octet-stream".into()));
@@ -257,16 +261,17 @@ async fn tus_patch(State(st): State<AppState>, method: Method, uri: Uri, headers
         }
         None => None,
     };
+    let key = (device.device_id.clone(), id.clone());
     {
         let mut busy = st.busy.lock().unwrap_or_else(|p| p.into_inner());
-        if !busy.insert(id.clone()) {
+        if !busy.insert(key.clone()) {
             return Err(StationError::Conflict("another PATCH of this upload is in progress".into()));
         }
     }
-    let _guard = Busy(st.busy.clone(), id.clone());
-    let u = load_upload(&st, &id).await?;
+    let _guard = Busy(st.busy.clone(), key);
+    let u = own_upload(&st, &device.device_id, &id).await?;
     if u.completed {
-        // Already whole and verified (sent before, or by another device): nothing to add.
+        // Already whole and verified (sent before): nothing to add.
         let mut r = StatusCode::NO_CONTENT.into_response();
         r.headers_mut().insert("Upload-Offset", HeaderValue::from(u.offset));
         return Ok(tus_headers(r));
@@ -275,7 +280,7 @@ async fn tus_patch(State(st): State<AppState>, method: Method, uri: Uri, headers
         return Err(StationError::Conflict(format!("Upload-Offset {offset} does not match the station's {}", u.offset)));
     }
     // Stream the body to a sealed temporary segment on a blocking thread, with bounded memory.
-    let part = st.station.upload_dir(&id).join(format!("seg-{offset:020}.part"));
+    let part = st.station.upload_dir(&device.device_id, &id).join(format!("seg-{offset:020}.part"));
     let (tx, rx) = std::sync::mpsc::sync_channel::<Bytes>(8);
     let keys_station = st.station.clone();
     let part2 = part.clone();
@@ -297,19 +302,18 @@ async fn tus_patch(State(st): State<AppState>, method: Method, uri: Uri, headers
         Ok((h.finish(), n))
     });
     let mut stream = body.into_data_stream();
-    use futures_lite::StreamExt;
     let mut cut = false;
-    while let Some(frame) = stream.next().await {
-        match frame {
-            Ok(b) => {
+    loop {
+        match tokio::time::timeout(BODY_IDLE, stream.next()).await {
+            Ok(Some(Ok(b))) => {
                 if tx.send(b).is_err() {
                     break;
                 }
             }
-            Err(_) => {
-                // The connection was cut: keep what arrived? tus allows it, but the checksum and
-                // signature cover the whole PATCH, so the segment is discarded and the client
-                // resumes from the confirmed offset.
+            Ok(None) => break,
+            // Cut or stalled: the checksum and signature cover the whole PATCH, so the segment
+            // is discarded and the client resumes from the confirmed offset.
+            Ok(Some(Err(_))) | Err(_) => {
                 cut = true;
                 break;
             }
@@ -328,11 +332,8 @@ async fn tus_patch(State(st): State<AppState>, method: Method, uri: Uri, headers
     if cut {
         return discard(StationError::BadRequest("connection cut during the PATCH; resume from Upload-Offset".into()));
     }
-    // The signature covers the body digest: checked now that the digest is known.
-    let station = st.station.clone();
-    let (m, p, h, digest) = (method.to_string(), uri.path().to_string(), header_map(&headers), sha.hex());
-    if let Err(e) = blocking(move || station.authenticate(&m, &p, &h, &digest)).await {
-        return discard(e);
+    if sha.hex() != digest {
+        return discard(StationError::BadRequest("the PATCH body does not match its signed digest".into()));
     }
     if let Some(c) = checksum {
         if c != sha.0 {
@@ -340,46 +341,7 @@ async fn tus_patch(State(st): State<AppState>, method: Method, uri: Uri, headers
         }
     }
     let station = st.station.clone();
-    let new_offset = blocking(move || {
-        let seg = station.upload_dir(&u.id).join(format!("seg-{offset:020}"));
-        std::fs::rename(&part, &seg)?;
-        let mut u = u;
-        u.offset += n;
-        u.segments += 1;
-        if u.offset == u.length && offset == 0 {
-            // One PATCH carried the whole file: its digest is the whole file's (one write).
-            let offset = u.offset;
-            if !station.complete_upload(u, &sha.hex())? {
-                return Err(StationError::ChecksumMismatch("the upload does not match its declared SHA-256; start again".into()));
-            }
-            return Ok(offset);
-        }
-        station.storage().put_upload(&u, None)?;
-        if u.offset == u.length {
-            // Re-hash the whole upload from its sealed segments.
-            let mut segs: Vec<_> = std::fs::read_dir(station.upload_dir(&u.id))?
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("seg-") && !n.ends_with(".part")))
-                .collect();
-            segs.sort();
-            let mut h = Hasher::new();
-            for s in segs {
-                let f = std::fs::File::open(&s)?;
-                stream::open_stream(station.keys(), std::io::BufReader::new(f), "upload segment", |p| {
-                    h.update(p);
-                    Ok(())
-                })?;
-            }
-            let offset = u.offset;
-            if !station.complete_upload(u, &h.finish().hex())? {
-                return Err(StationError::ChecksumMismatch("the whole upload does not match its declared SHA-256; start again".into()));
-            }
-            return Ok(offset);
-        }
-        Ok(u.offset)
-    })
-    .await?;
+    let new_offset = blocking(move || station.commit_segment(u, offset, &part, n, &sha)).await?;
     let mut r = StatusCode::NO_CONTENT.into_response();
     r.headers_mut().insert("Upload-Offset", HeaderValue::from(new_offset));
     Ok(tus_headers(r))

@@ -4,9 +4,13 @@
 //! back to the phones, and computes the department's figures.
 
 pub mod error;
+pub mod fault;
 pub mod http;
+pub mod serve;
 pub mod station;
 pub mod storage;
+pub mod tls;
+pub mod uploads;
 
 pub use error::{Result, StationError};
 pub use station::{Figures, Station};

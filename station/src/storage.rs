@@ -10,7 +10,12 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::error::Result;
 
-const SCHEMA: &str = include_str!("../sql/0001_station.sql");
+/// The schema, one file per version (`PRAGMA user_version`); a station of any earlier version
+/// upgrades in place, step by step, each step in one transaction.
+const MIGRATIONS: &[&str] =
+    &[include_str!("../sql/0001_station.sql"), include_str!("../sql/0002_trust.sql"), include_str!("../sql/0003_heads.sql")];
+/// The schema version this code writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// A device as the station knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +28,19 @@ pub struct DeviceRow {
     pub enrolled_at: String,
     pub revoked_at: Option<String>,
     pub version: i64,
+    /// The enrolment answer's certificate and signature (JSON), given again on a repeated ask.
+    pub certificate: Option<String>,
+}
+
+/// A one-time enrolment code as the station keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeRow {
+    pub officer: String,
+    pub unit: String,
+    pub expires_at: String,
+    pub used_by: Option<String>,
+    /// The key derived from the code, sealed under the station's data key.
+    pub code_key: Vec<u8>,
 }
 
 /// A stored, verified custody entry.
@@ -42,9 +60,11 @@ pub struct EntryRow {
     pub record: Option<Vec<u8>>,
 }
 
-/// A tus upload.
+/// A tus upload, owned by the device that created it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UploadRow {
+    pub device_id: String,
+    /// The SHA-256 the device declared: the upload's id in its URL.
     pub id: String,
     pub length: u64,
     pub offset: u64,
@@ -54,6 +74,9 @@ pub struct UploadRow {
     pub completed: bool,
 }
 
+/// A request log row: (at, device, method, path, status, reason).
+pub type LogRow = (String, Option<String>, String, String, u16, Option<String>);
+
 /// Everything the station persists. Implementations must make each method atomic.
 pub trait Storage: Send + Sync {
     /// Runs `f` as one transaction: everything it writes commits together (one sync to disk
@@ -61,25 +84,47 @@ pub trait Storage: Send + Sync {
     fn batch(&self, f: &mut dyn FnMut() -> Result<()>) -> Result<()> {
         f()
     }
-    fn add_enrolment_code(&self, code_hash: &str, officer: &str, unit: &str, created_at: &str, expires_at: &str) -> Result<()>;
-    /// Marks a code used by `device` and returns (officer, unit, expires_at), if it was unused.
-    fn use_enrolment_code(&self, code_hash: &str, device: &str) -> Result<Option<(String, String, String)>>;
+    fn add_enrolment_code(&self, code_hash: &str, code_id: &str, code_key: &[u8], officer: &str, unit: &str, created_at: &str, expires_at: &str) -> Result<()>;
+    /// The code with this id (see `qorgau_core::sync::enrolment::CodeKey::code_id`).
+    fn enrolment_code(&self, code_id: &str) -> Result<Option<CodeRow>>;
+    /// Marks a code used by `device`.
+    fn use_enrolment_code(&self, code_id: &str, device: &str) -> Result<()>;
     fn put_device(&self, d: &DeviceRow) -> Result<()>;
+    /// Lifts a revocation (a new code given to a device that was found again).
+    fn unrevoke_device(&self, id: &str, version: i64) -> Result<()>;
     fn device(&self, id: &str) -> Result<Option<DeviceRow>>;
     fn devices(&self) -> Result<Vec<DeviceRow>>;
     fn revoke_device(&self, id: &str, at: &str, version: i64) -> Result<bool>;
     /// Records a nonce; false when it was already seen. Prunes nonces older than `prune_before`.
     fn use_nonce(&self, device: &str, nonce: &str, now: i64, prune_before: i64) -> Result<bool>;
-    fn log_request(&self, at: &str, device: Option<&str>, method: &str, path: &str, status: u16, reason: Option<&str>) -> Result<()>;
+    /// Appends to the request log and keeps only its newest `keep` rows.
+    fn log_request(&self, at: &str, device: Option<&str>, method: &str, path: &str, status: u16, reason: Option<&str>, keep: u64) -> Result<()>;
+    /// The request log, oldest first: (at, device, method, path, status, reason).
+    fn request_log(&self) -> Result<Vec<LogRow>>;
     fn last_entry(&self, case: &str) -> Result<Option<(u64, String)>>;
     fn entry(&self, case: &str, seq: u64) -> Result<Option<EntryRow>>;
     fn put_entry(&self, e: &EntryRow) -> Result<()>;
     fn entries_between(&self, from: &str, to: &str) -> Result<Vec<EntryRow>>;
     fn quarantine(&self, case: &str, seq: u64, device: &str, reason: &str, at: &str) -> Result<()>;
     fn quarantined(&self) -> Result<Vec<(String, u64, String, String, String)>>;
-    fn upload(&self, id: &str) -> Result<Option<UploadRow>>;
-    fn put_upload(&self, u: &UploadRow, device: Option<&str>) -> Result<()>;
-    fn delete_upload(&self, id: &str) -> Result<()>;
+    fn upload(&self, device: &str, id: &str) -> Result<Option<UploadRow>>;
+    fn put_upload(&self, u: &UploadRow) -> Result<()>;
+    fn delete_upload(&self, device: &str, id: &str) -> Result<()>;
+    /// Unfinished uploads of a device: (count, declared bytes).
+    fn open_uploads(&self, device: &str) -> Result<(u64, u64)>;
+    /// Every unfinished upload (for the sweep of expired ones and the completion of ones whose
+    /// last bytes arrived before a crash).
+    fn unfinished_uploads(&self) -> Result<Vec<UploadRow>>;
+    fn put_blob(&self, sha256: &str, length: u64, at: &str) -> Result<()>;
+    fn blob(&self, sha256: &str) -> Result<bool>;
+    fn case_owner(&self, case: &str) -> Result<Option<String>>;
+    fn set_case_owner(&self, case: &str, device: &str) -> Result<()>;
+    /// Keeps a case's signed head if it goes further than the one kept.
+    fn put_head(&self, case: &str, device: &str, seq: u64, entry_hash: &str, signature: &[u8], at: &str) -> Result<()>;
+    /// The head kept for a case: (seq, entry hash).
+    fn head(&self, case: &str) -> Result<Option<(u64, String)>>;
+    /// Every entry of a case, in sequence.
+    fn entries_of(&self, case: &str) -> Result<Vec<EntryRow>>;
     fn registry_put(&self, subject: &str, body: &[u8], version: i64) -> Result<()>;
     fn registry_get(&self, subject: &str) -> Result<Option<Vec<u8>>>;
     fn registry_since(&self, version: i64) -> Result<Vec<(String, Vec<u8>, i64)>>;
@@ -123,8 +168,11 @@ impl SqliteStorage {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if v == 0 {
-            conn.execute_batch(&format!("BEGIN; {SCHEMA} PRAGMA user_version = 1; COMMIT;"))?;
+        if v > SCHEMA_VERSION {
+            return Err(crate::StationError::Internal(format!("station database version {v} is newer than this station ({SCHEMA_VERSION})")));
+        }
+        for (i, step) in MIGRATIONS.iter().enumerate().skip(v as usize) {
+            conn.execute_batch(&format!("BEGIN IMMEDIATE; {step} PRAGMA user_version = {}; COMMIT;", i + 1))?;
         }
         Ok(SqliteStorage { conn: ReentrantMutex::new(RefCell::new(conn)) })
     }
@@ -149,6 +197,7 @@ fn device_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DeviceRow> {
         enrolled_at: r.get(5)?,
         revoked_at: r.get(6)?,
         version: r.get(7)?,
+        certificate: r.get(8)?,
     })
 }
 
@@ -169,7 +218,21 @@ fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntryRow> {
 }
 
 const ENTRY_COLS: &str = "case_id, seq, device_id, kind, entry, signature, entry_hash, device_at, received_at, record_table, record";
-const DEVICE_COLS: &str = "device_id, public_key, officer, unit, label, enrolled_at, revoked_at, version";
+const DEVICE_COLS: &str = "device_id, public_key, officer, unit, label, enrolled_at, revoked_at, version, certificate";
+const UPLOAD_COLS: &str = "device_id, sha256, length, offset, segments, created_at, expires_at, completed";
+
+fn upload_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UploadRow> {
+    Ok(UploadRow {
+        device_id: r.get(0)?,
+        id: r.get(1)?,
+        length: r.get(2)?,
+        offset: r.get(3)?,
+        segments: r.get(4)?,
+        created_at: r.get(5)?,
+        expires_at: r.get(6)?,
+        completed: r.get::<_, i64>(7)? == 1,
+    })
+}
 
 impl Storage for SqliteStorage {
     fn batch(&self, f: &mut dyn FnMut() -> Result<()>) -> Result<()> {
@@ -187,36 +250,40 @@ impl Storage for SqliteStorage {
         }
     }
 
-    fn add_enrolment_code(&self, code_hash: &str, officer: &str, unit: &str, created_at: &str, expires_at: &str) -> Result<()> {
+    fn add_enrolment_code(&self, code_hash: &str, code_id: &str, code_key: &[u8], officer: &str, unit: &str, created_at: &str, expires_at: &str) -> Result<()> {
         self.c().execute(
-            "INSERT INTO enrolment_codes (code_hash, officer, unit, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![code_hash, officer, unit, created_at, expires_at],
+            "INSERT INTO enrolment_codes (code_hash, code_id, code_key, officer, unit, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![code_hash, code_id, code_key, officer, unit, created_at, expires_at],
         )?;
         Ok(())
     }
 
-    fn use_enrolment_code(&self, code_hash: &str, device: &str) -> Result<Option<(String, String, String)>> {
-        let mut c = self.c();
-        let tx = c.transaction()?;
-        let row: Option<(String, String, String)> = tx
+    fn enrolment_code(&self, code_id: &str) -> Result<Option<CodeRow>> {
+        Ok(self
+            .c()
             .query_row(
-                "SELECT officer, unit, expires_at FROM enrolment_codes WHERE code_hash = ?1 AND used_by IS NULL",
-                [code_hash],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                "SELECT officer, unit, expires_at, used_by, code_key FROM enrolment_codes WHERE code_id = ?1 AND code_key IS NOT NULL",
+                [code_id],
+                |r| Ok(CodeRow { officer: r.get(0)?, unit: r.get(1)?, expires_at: r.get(2)?, used_by: r.get(3)?, code_key: r.get(4)? }),
             )
-            .optional()?;
-        if row.is_some() {
-            tx.execute("UPDATE enrolment_codes SET used_by = ?1 WHERE code_hash = ?2", params![device, code_hash])?;
-        }
-        tx.commit()?;
-        Ok(row)
+            .optional()?)
+    }
+
+    fn use_enrolment_code(&self, code_id: &str, device: &str) -> Result<()> {
+        self.c().execute("UPDATE enrolment_codes SET used_by = ?1 WHERE code_id = ?2", params![device, code_id])?;
+        Ok(())
     }
 
     fn put_device(&self, d: &DeviceRow) -> Result<()> {
         self.c().execute(
-            &format!("INSERT INTO devices ({DEVICE_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
-            params![d.device_id, d.public_key, d.officer, d.unit, d.label, d.enrolled_at, d.revoked_at, d.version],
+            &format!("INSERT INTO devices ({DEVICE_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
+            params![d.device_id, d.public_key, d.officer, d.unit, d.label, d.enrolled_at, d.revoked_at, d.version, d.certificate],
         )?;
+        Ok(())
+    }
+
+    fn unrevoke_device(&self, id: &str, version: i64) -> Result<()> {
+        self.c().execute("UPDATE devices SET revoked_at = NULL, version = ?1 WHERE device_id = ?2", params![version, id])?;
         Ok(())
     }
 
@@ -244,12 +311,25 @@ impl Storage for SqliteStorage {
         Ok(c.execute("INSERT OR IGNORE INTO nonces (device_id, nonce, seen_at) VALUES (?1, ?2, ?3)", params![device, nonce, now])? == 1)
     }
 
-    fn log_request(&self, at: &str, device: Option<&str>, method: &str, path: &str, status: u16, reason: Option<&str>) -> Result<()> {
-        self.c().execute(
+    fn log_request(&self, at: &str, device: Option<&str>, method: &str, path: &str, status: u16, reason: Option<&str>, keep: u64) -> Result<()> {
+        let c = self.c();
+        c.execute(
             "INSERT INTO request_log (at, device_id, method, path, status, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![at, device, method, path, status, reason],
         )?;
+        let id = c.last_insert_rowid();
+        // Rotation: now and then, drop what is older than the newest `keep` rows.
+        if id % 64 == 0 {
+            c.execute("DELETE FROM request_log WHERE id <= ?1", [id - keep as i64])?;
+        }
         Ok(())
+    }
+
+    fn request_log(&self) -> Result<Vec<LogRow>> {
+        let c = self.c();
+        let mut stmt = c.prepare("SELECT at, device_id, method, path, status, reason FROM request_log ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
     fn last_entry(&self, case: &str) -> Result<Option<(u64, String)>> {
@@ -293,41 +373,79 @@ impl Storage for SqliteStorage {
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
-    fn upload(&self, id: &str) -> Result<Option<UploadRow>> {
-        Ok(self
-            .c()
-            .query_row(
-                "SELECT id, length, offset, segments, created_at, expires_at, completed FROM uploads WHERE id = ?1",
-                [id],
-                |r| {
-                    Ok(UploadRow {
-                        id: r.get(0)?,
-                        length: r.get(1)?,
-                        offset: r.get(2)?,
-                        segments: r.get(3)?,
-                        created_at: r.get(4)?,
-                        expires_at: r.get(5)?,
-                        completed: r.get::<_, i64>(6)? == 1,
-                    })
-                },
-            )
-            .optional()?)
+    fn upload(&self, device: &str, id: &str) -> Result<Option<UploadRow>> {
+        Ok(self.c().query_row(&format!("SELECT {UPLOAD_COLS} FROM uploads WHERE device_id = ?1 AND sha256 = ?2"), [device, id], upload_row).optional()?)
     }
 
-    fn put_upload(&self, u: &UploadRow, device: Option<&str>) -> Result<()> {
+    fn put_upload(&self, u: &UploadRow) -> Result<()> {
         self.c().execute(
-            "INSERT INTO uploads (id, length, offset, segments, created_at, expires_at, completed, device_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-             ON CONFLICT(id) DO UPDATE SET length = excluded.length, offset = excluded.offset, segments = excluded.segments,
-                expires_at = excluded.expires_at, completed = excluded.completed",
-            params![u.id, u.length, u.offset, u.segments, u.created_at, u.expires_at, u.completed as i64, device],
+            &format!(
+                "INSERT INTO uploads ({UPLOAD_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT(device_id, sha256) DO UPDATE SET length = excluded.length, offset = excluded.offset,
+                    segments = excluded.segments, created_at = excluded.created_at, expires_at = excluded.expires_at,
+                    completed = excluded.completed"
+            ),
+            params![u.device_id, u.id, u.length, u.offset, u.segments, u.created_at, u.expires_at, u.completed as i64],
         )?;
         Ok(())
     }
 
-    fn delete_upload(&self, id: &str) -> Result<()> {
-        self.c().execute("DELETE FROM uploads WHERE id = ?1", [id])?;
+    fn delete_upload(&self, device: &str, id: &str) -> Result<()> {
+        self.c().execute("DELETE FROM uploads WHERE device_id = ?1 AND sha256 = ?2", [device, id])?;
         Ok(())
+    }
+
+    fn open_uploads(&self, device: &str) -> Result<(u64, u64)> {
+        Ok(self.c().query_row("SELECT count(*), coalesce(sum(length), 0) FROM uploads WHERE device_id = ?1 AND completed = 0", [device], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?)
+    }
+
+    fn unfinished_uploads(&self) -> Result<Vec<UploadRow>> {
+        let c = self.c();
+        let mut stmt = c.prepare(&format!("SELECT {UPLOAD_COLS} FROM uploads WHERE completed = 0"))?;
+        let rows = stmt.query_map([], upload_row)?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    fn put_blob(&self, sha256: &str, length: u64, at: &str) -> Result<()> {
+        self.c().execute("INSERT OR IGNORE INTO blobs (sha256, length, stored_at) VALUES (?1, ?2, ?3)", params![sha256, length, at])?;
+        Ok(())
+    }
+
+    fn blob(&self, sha256: &str) -> Result<bool> {
+        Ok(self.c().query_row("SELECT 1 FROM blobs WHERE sha256 = ?1", [sha256], |_| Ok(())).optional()?.is_some())
+    }
+
+    fn case_owner(&self, case: &str) -> Result<Option<String>> {
+        Ok(self.c().query_row("SELECT device_id FROM case_owners WHERE case_id = ?1", [case], |r| r.get(0)).optional()?)
+    }
+
+    fn set_case_owner(&self, case: &str, device: &str) -> Result<()> {
+        self.c().execute("INSERT INTO case_owners (case_id, device_id) VALUES (?1, ?2)", [case, device])?;
+        Ok(())
+    }
+
+    fn put_head(&self, case: &str, device: &str, seq: u64, entry_hash: &str, signature: &[u8], at: &str) -> Result<()> {
+        self.c().execute(
+            "INSERT INTO case_heads (case_id, device_id, seq, entry_hash, signature, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT(case_id) DO UPDATE SET seq = excluded.seq, entry_hash = excluded.entry_hash, signature = excluded.signature,
+                received_at = excluded.received_at
+             WHERE excluded.seq > case_heads.seq",
+            params![case, device, seq, entry_hash, signature, at],
+        )?;
+        Ok(())
+    }
+
+    fn head(&self, case: &str) -> Result<Option<(u64, String)>> {
+        Ok(self.c().query_row("SELECT seq, entry_hash FROM case_heads WHERE case_id = ?1", [case], |r| Ok((r.get(0)?, r.get(1)?))).optional()?)
+    }
+
+    fn entries_of(&self, case: &str) -> Result<Vec<EntryRow>> {
+        let c = self.c();
+        let mut stmt = c.prepare(&format!("SELECT {ENTRY_COLS} FROM entries WHERE case_id = ?1 ORDER BY seq"))?;
+        let rows = stmt.query_map([case], entry_row)?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
     fn registry_put(&self, subject: &str, body: &[u8], version: i64) -> Result<()> {

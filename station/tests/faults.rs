@@ -80,16 +80,16 @@ fn device_with_video(mib: usize) -> (Store, tempfile::TempDir, uuid::Uuid) {
 #[test]
 fn connections_cut_after_n_bytes_for_many_n_still_deliver_everything_once() {
     let data = tempfile::tempdir().unwrap();
-    let mut st = StationProc::start(data.path(), "127.0.0.1:0", &[]);
+    let mut st = StationProc::start(data.path(), "127.0.0.1:0", &["--plain-http"]);
     let (store, _d, case) = device_with_video(20);
     let up: SocketAddr = st.url.trim_start_matches("http://").parse().unwrap();
     // Cut the first connections at many points: inside headers, inside JSON bodies, inside
     // the 8 MiB upload PATCHes.
     let budgets = vec![10, 150, 700, 2_000, 40_000, 1_000_000, 5_000_000, 8_500_000, 300, 12_000_000, 90, 3_000_000];
     let (proxy, cuts) = cutting_proxy(up, budgets.clone());
-    let c = SyncClient::new(&format!("http://{proxy}"));
+    let c = SyncClient::new(&format!("http://{proxy}")).unwrap();
     // Enrol straight to the station, then sync through the proxy.
-    SyncClient::new(&st.url).enrol(&store, &st.code("KZ-DEMO-0417")).unwrap();
+    SyncClient::new(&st.url).unwrap().enrol(&store, &st.code("KZ-DEMO-0417")).unwrap();
     let mut attempts = 0;
     let report = loop {
         attempts += 1;
@@ -111,16 +111,16 @@ fn connections_cut_after_n_bytes_for_many_n_still_deliver_everything_once() {
 #[test]
 fn a_station_killed_mid_upload_and_restarted_resumes_and_stores_once() {
     let data = tempfile::tempdir().unwrap();
-    let st = StationProc::start(data.path(), "127.0.0.1:0", &[]);
+    let st = StationProc::start(data.path(), "127.0.0.1:0", &["--plain-http"]);
     let listen = st.url.trim_start_matches("http://").to_string();
     let (store, _d, case) = device_with_video(64);
     let store = Arc::new(store);
-    let c = SyncClient::new(&st.url);
+    let c = SyncClient::new(&st.url).unwrap();
     c.enrol(&store, &st.code("KZ-DEMO-0417")).unwrap();
     let mut st = st;
     let s2 = store.clone();
     let url = st.url.clone();
-    let syncing = std::thread::spawn(move || SyncClient::new(&url).sync(&s2, &NoProgress));
+    let syncing = std::thread::spawn(move || SyncClient::new(&url).unwrap().sync(&s2, &NoProgress));
     // Kill -9 once the station has written part of the upload.
     let uploads = data.path().join("uploads");
     let start = Instant::now();
@@ -136,7 +136,7 @@ fn a_station_killed_mid_upload_and_restarted_resumes_and_stores_once() {
     assert!(first.is_err() || first.as_ref().unwrap().pending_after > 0, "the first sync cannot have finished: {first:?}");
     assert!(store.sync_status().unwrap().pending_records > 0, "nothing acknowledged that was not stored");
     // Restart on the same address and data; sync again.
-    let mut st2 = StationProc::start(data.path(), &listen, &[]);
+    let mut st2 = StationProc::start(data.path(), &listen, &["--plain-http"]);
     let mut attempts = 0;
     loop {
         attempts += 1;

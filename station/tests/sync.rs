@@ -1,61 +1,14 @@
 //! Devices sync with a station on loopback: enrolment, signed requests, tus uploads, verification
 //! before acknowledgement, exactly-once effect, quarantine, registry push-down, revocation.
 
-use std::net::SocketAddr;
-use std::sync::Arc;
+mod common;
 
 use chrono::Duration;
+use common::{device, enrolled, server, Device};
 use qorgau_core::model::{CaptureInfo, NewOrder, NewReferral, ReferralKind};
 use qorgau_core::store::PersonQuery;
 use qorgau_core::sync::client::SyncClient;
-use qorgau_core::{fixtures, FileKeyStore, NoProgress, Store, StoreOptions};
-use qorgau_station::{http, Station};
-
-struct Server {
-    addr: SocketAddr,
-    station: Arc<Station>,
-    _dir: tempfile::TempDir,
-    _rt: tokio::runtime::Runtime,
-}
-
-fn server() -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let station = Arc::new(Station::open(dir.path()).unwrap());
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-    let addr = listener.local_addr().unwrap();
-    let app = http::router(station.clone());
-    rt.spawn(async move { axum::serve(listener, app).await.unwrap() });
-    Server { addr, station, _dir: dir, _rt: rt }
-}
-
-impl Server {
-    fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-}
-
-struct Device {
-    store: Store,
-    _dir: tempfile::TempDir,
-}
-
-fn device(label_badge: &str) -> Device {
-    let dir = tempfile::tempdir().unwrap();
-    let ks = FileKeyStore::open_or_create(&dir.path().join("k")).unwrap();
-    let mut profile = fixtures::officer_profile();
-    profile.officer.badge = label_badge.into();
-    let store = Store::init(&dir.path().join("s"), &ks, profile, StoreOptions::default()).unwrap();
-    Device { store, _dir: dir }
-}
-
-fn enrolled(s: &Server, badge: &str) -> (Device, SyncClient) {
-    let d = device(badge);
-    let code = s.station.create_enrolment_code(badge, "Astana DV team 3 (synthetic)").unwrap();
-    let c = SyncClient::new(&s.url());
-    c.enrol(&d.store, &code).unwrap();
-    (d, c)
-}
+use qorgau_core::{fixtures, NoProgress, Store};
 
 /// A case with people, a 12 MP photo, a 3 MiB video, a statement, an order with a violation and
 /// a shelter referral.
@@ -164,7 +117,7 @@ fn devices_sync_everything_once_and_it_verifies_at_the_station() {
     // Syncing again changes nothing; the same batch sent twice is acknowledged, not duplicated.
     let again = ca.sync(&a.store, &NoProgress).unwrap();
     assert_eq!(again.acked, 0);
-    let resent = ca.push(&a.store, &qorgau_core::sync::protocol::PushRequest { items: batch }).unwrap();
+    let resent = ca.push(&a.store, &qorgau_core::sync::protocol::PushRequest { items: batch, heads: vec![] }).unwrap();
     assert_eq!((resent.acked.len(), resent.rejected.len()), (10, 0), "re-sent entries are acknowledged again");
     assert_eq!(s.station.storage().case_count().unwrap().iter().find(|c| c.0 == case_a.to_string()).unwrap().1, 10);
 
@@ -211,7 +164,7 @@ fn a_tampered_record_or_entry_is_quarantined_reported_and_kept_on_the_device() {
     // The record of entry 2 altered on the way (a name changed): its hash no longer matches.
     let rec = String::from_utf8(base64::Engine::decode(&base64::engine::general_purpose::STANDARD, push[1].payload.as_ref().unwrap()).unwrap()).unwrap();
     push[1].payload = Some(base64::Engine::encode(&base64::engine::general_purpose::STANDARD, rec.replace("Aigerim", "Someone")));
-    let resp = ca.push(&a.store, &qorgau_core::sync::protocol::PushRequest { items: push.clone() }).unwrap();
+    let resp = ca.push(&a.store, &qorgau_core::sync::protocol::PushRequest { items: push.clone(), heads: vec![] }).unwrap();
     assert_eq!(resp.acked, vec![(case.to_string(), 1)]);
     assert_eq!(resp.rejected.len(), 1);
     assert!(resp.rejected[0].reason.contains("payload does not match"), "{:?}", resp.rejected);
@@ -222,7 +175,7 @@ fn a_tampered_record_or_entry_is_quarantined_reported_and_kept_on_the_device() {
     let mut forged = push.clone();
     let entry = String::from_utf8(base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &forged[2].entry).unwrap()).unwrap();
     forged[2].entry = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, entry.replace("\"actor\":\"KZ-DEMO-0417\"", "\"actor\":\"KZ-DEMO-9999\""));
-    let resp = ca.push(&a.store, &qorgau_core::sync::protocol::PushRequest { items: vec![forged[2].clone()] }).unwrap();
+    let resp = ca.push(&a.store, &qorgau_core::sync::protocol::PushRequest { items: vec![forged[2].clone()], heads: vec![] }).unwrap();
     assert!(resp.rejected.iter().any(|r| r.reason.contains("signature") || r.reason.contains("link")), "{resp:?}");
     // The device still holds everything and the honest sync goes through.
     assert_eq!(a.store.sync_status().unwrap().pending_records, 3);
@@ -235,9 +188,9 @@ fn a_tampered_record_or_entry_is_quarantined_reported_and_kept_on_the_device() {
 fn unenrolled_revoked_and_replayed_requests_are_refused() {
     let s = server();
     let stranger = device("KZ-NOBODY");
-    let c = SyncClient::new(&s.url());
+    let c = SyncClient::new(&s.url()).unwrap();
     let e = c.sync(&stranger.store, &NoProgress).unwrap_err();
-    assert!(e.to_string().contains("403") && e.to_string().contains("not enrolled"), "{e}");
+    assert!(e.to_string().contains("401") && e.to_string().contains("not enrolled"), "{e}");
     // A used or unknown code is refused.
     let bad = c.enrol(&stranger.store, "AAAABBBBCCCCDDDD").unwrap_err();
     assert!(bad.to_string().contains("enrolment code"), "{bad}");
@@ -253,15 +206,18 @@ fn unenrolled_revoked_and_replayed_requests_are_refused() {
     let agent = ureq::agent();
     let unsigned = agent.post(&format!("{}/v1/entries", s.url())).send_bytes(b"{}");
     assert!(matches!(unsigned, Err(ureq::Error::Status(401, _))));
-    let garbage: Vec<u8> = (0..2_000_000u64).map(|i| (i * 7919 % 251) as u8).collect();
+    let garbage: Vec<u8> = (0..2_000u64).map(|i| (i * 7919 % 251) as u8).collect();
     let g = agent.post(&format!("{}/v1/enrol", s.url())).send_bytes(&garbage);
     assert!(matches!(g, Err(ureq::Error::Status(400, _))), "garbage gets a 4xx");
+    let big = agent.post(&format!("{}/v1/enrol", s.url())).send_bytes(&vec![b' '; 64 * 1024]);
+    assert!(matches!(big, Err(ureq::Error::Status(413, _)) | Err(ureq::Error::Transport(_))), "an enrolment body past 8 KiB is refused");
     let huge = agent.post(&format!("{}/v1/enrol", s.url())).send_bytes(&vec![b'{'; 70 * 1024 * 1024]);
     assert!(matches!(huge, Err(ureq::Error::Status(413, _)) | Err(ureq::Error::Transport(_))), "oversized body refused");
     let (b, _) = enrolled(&s, "KZ-DEMO-0418");
     let ts = chrono::Utc::now().timestamp();
     let nonce = "00112233445566778899aabbccddeeff";
-    let text = qorgau_core::sync::protocol::signing_text("GET", "/v1/registry", &qorgau_core::crypto::hash::Sha256::of(b"").hex(), "", "", ts, nonce);
+    let empty = qorgau_core::crypto::hash::Sha256::of(b"").hex();
+    let text = qorgau_core::sync::protocol::signing_text("GET", "/v1/registry", &empty, "", "", ts, nonce);
     let sig = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, b.store.sign_request(&text).unwrap());
     let req = || {
         agent
@@ -269,6 +225,7 @@ fn unenrolled_revoked_and_replayed_requests_are_refused() {
             .set("qorgau-device", &b.store.device().device_id.to_string())
             .set("qorgau-timestamp", &ts.to_string())
             .set("qorgau-nonce", nonce)
+            .set("qorgau-content-sha256", &empty)
             .set("qorgau-signature", &sig)
             .call()
     };
@@ -289,6 +246,7 @@ fn signed(agent: &ureq::Agent, store: &Store, method: &str, url: &str, path: &st
         .set("qorgau-device", &store.device().device_id.to_string())
         .set("qorgau-timestamp", &ts.to_string())
         .set("qorgau-nonce", &nonce)
+        .set("qorgau-content-sha256", &digest)
         .set("qorgau-signature", &base64::engine::general_purpose::STANDARD.encode(store.sign_request(&text).unwrap()))
         .set("Tus-Resumable", "1.0.0");
     if let Some(o) = offset {
@@ -341,7 +299,9 @@ fn a_tampered_blob_is_refused_and_the_upload_starts_over() {
         .send_bytes(&content)
         .unwrap();
     assert_eq!(r.header("Upload-Offset"), Some(content.len().to_string().as_str()));
-    assert!(s.station.storage().upload(&sha.hex()).unwrap().unwrap().completed);
+    let dev = a.store.device().device_id.simple().to_string();
+    assert!(s.station.storage().upload(&dev, &sha.hex()).unwrap().unwrap().completed);
+    assert!(s.station.storage().blob(&sha.hex()).unwrap());
 }
 
 #[test]
@@ -383,7 +343,12 @@ fn two_devices_racing_on_the_same_original_store_it_once() {
     assert_eq!(ra.unwrap().pending_after, 0);
     assert_eq!(rb.unwrap().pending_after, 0);
     let sha = qorgau_core::crypto::hash::Sha256::of(&video).hex();
-    let u = s.station.storage().upload(&sha).unwrap().unwrap();
-    assert!(u.completed && u.offset == video.len() as u64, "one upload, whole and verified");
+    for d in [&a, &b] {
+        let u = s.station.storage().upload(&d.store.device().device_id.simple().to_string(), &sha).unwrap().unwrap();
+        assert!(u.completed && u.offset == video.len() as u64, "each device's upload whole and verified");
+    }
+    let kept: Vec<_> = std::fs::read_dir(s.station.dir().join("blobs")).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(kept, vec![std::ffi::OsString::from(&sha)], "the original is kept once");
+    assert!(std::fs::read_dir(s.station.dir().join("uploads")).unwrap().flatten().all(|d| std::fs::read_dir(d.path()).unwrap().next().is_none()), "no upload folder left behind");
     assert_eq!(s.station.storage().case_count().unwrap().len(), 2);
 }

@@ -19,11 +19,15 @@ echo "$OUT" | grep -q "permission denied: cannot read the answers and clinical n
 if grep -rqa "choked twice" "$WORK/device"; then fail "clinical notes are stored in clear"; fi
 echo "$OUT" | grep -q "invalid IIN: check digit does not match" || fail "invalid IIN was not refused"
 echo "$OUT" | grep -Eq "^[0-9]+ files OK by sha256sum -c$" || fail "sha256sum -c did not pass"
-[ "$(echo "$OUT" | grep -c 'Signature Verified Successfully')" -eq 18 ] || fail "expected 18 openssl verifications (SHA256SUMS + 17 entries)"
+[ "$(echo "$OUT" | grep -c 'Signature Verified Successfully')" -eq 19 ] || fail "expected 19 openssl verifications (SHA256SUMS, 17 entries, the signed head)"
+if echo "$OUT" | grep -q "CUT SHORT"; then fail "the bundle's chain does not reach its signed head"; fi
 # The device store holds no statement text or name in clear.
 if grep -rqa "Aigerim" "$WORK/device/store"; then fail "a name is stored in clear"; fi
 if grep -rqa "итеріп" "$WORK/device/store"; then fail "statement text is stored in clear"; fi
-echo "$OUT" | grep -Eq "^synced with http://127.0.0.1:[0-9]+: 17 entries acknowledged, [0-9]+ bytes of originals uploaded, 0 refused" || fail "the sync did not acknowledge all 17 entries"
+echo "$OUT" | grep -Eq "^the phone scans the card: QORGAU-ENROL:1;url=https://127.0.0.1:[0-9]+;code=[A-Z2-9]{16};ca=[0-9a-f]{64};key=[0-9a-f]{64}$" \
+  || fail "the enrolment card (read back from its PNG by zbarimg) does not name the https address and both fingerprints"
+echo "$OUT" | grep -Eq "^enrolled with https://127.0.0.1:[0-9]+ as .*; TLS root pinned$" || fail "the phone did not enrol by the card over https"
+echo "$OUT" | grep -Eq "^synced with https://127.0.0.1:[0-9]+: 17 entries acknowledged, [0-9]+ bytes of originals uploaded, 0 refused" || fail "the sync did not acknowledge all 17 entries"
 echo "$OUT" | grep -q "waiting: 0 entries, 0 bytes" || fail "entries still waiting after the sync"
 echo "$OUT" | grep -Eq "protection orders issued +1$" || fail "figures: one order"
 echo "$OUT" | grep -Eq "shelter placements: children +1$" || fail "figures: one child placed"

@@ -6,6 +6,8 @@
 //!        ├─ HKDF "records"    → AES-256-GCM key sealing every stored record
 //!        ├─ HKDF "blob-names" → HMAC key naming blob files (a name reveals no hash)
 //!        ├─ HKDF "lookup"     → HMAC key for IIN lookup hashes
+//!        ├─ HKDF "rows"       → HMAC key authenticating rows that decide behaviour
+//!        ├─ HKDF "pin-pepper" → mixed into every PIN key: no PIN search without the key store
 //!        └─ HKDF(salt) "blob" → one AES-256-GCM key per stored blob file
 //! ```
 //! The core never sees the platform key: it only asks the key store to wrap and unwrap.
@@ -144,6 +146,8 @@ pub struct DerivedKeys {
     pub(crate) records: LessSafeKey,
     pub(crate) blob_names: hmac::Key,
     pub(crate) lookup: hmac::Key,
+    pub(crate) rows: hmac::Key,
+    pub(crate) pin_pepper: [u8; 32],
     blob_prk: hkdf::Prk,
 }
 
@@ -170,8 +174,10 @@ impl DerivedKeys {
         );
         let blob_names = hmac::Key::new(hmac::HMAC_SHA256, &expand(b"blob-names")?);
         let lookup = hmac::Key::new(hmac::HMAC_SHA256, &expand(b"lookup")?);
+        let rows = hmac::Key::new(hmac::HMAC_SHA256, &expand(b"rows")?);
+        let pin_pepper = expand(b"pin-pepper")?;
         let blob_prk = hkdf::Prk::new_less_safe(HKDF_SHA256, &expand(b"blob")?);
-        Ok(DerivedKeys { records, blob_names, lookup, blob_prk })
+        Ok(DerivedKeys { records, blob_names, lookup, rows, pin_pepper, blob_prk })
     }
 
     /// The key sealing records (for a station that uses the same construction at rest).

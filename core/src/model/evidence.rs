@@ -48,6 +48,10 @@ pub struct CaptureInfo {
     /// A thumbnail the platform produced (JPEG or PNG), for formats the core cannot decode.
     #[serde(skip)]
     pub platform_thumbnail: Option<Vec<u8>>,
+    /// The officer confirmed keeping a photo that is damaged or cut short (otherwise it is
+    /// refused with a plain message): it is kept byte for byte and marked damaged.
+    #[serde(default)]
+    pub keep_damaged: bool,
 }
 
 /// A piece of evidence as stored. The SHA-256 is of the exact original bytes.
@@ -77,4 +81,11 @@ pub struct Evidence {
     pub captured_by: String,
     pub device_id: Uuid,
     pub note: Option<String>,
+    /// Why there is no preview, when the original is sound but the core cannot draw it (an
+    /// unusual TIFF, an arithmetic-coded JPEG, a decoder failure).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview_note: Option<String>,
+    /// What is wrong with a photo the officer chose to keep although it is damaged or cut short.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub damaged: Option<String>,
 }

@@ -45,11 +45,12 @@ pub(crate) fn verify_instrument(envelope: &str, station: &crate::crypto::signing
 }
 
 /// Stores a verified instrument definition.
-pub(crate) fn store_instrument(conn: &rusqlite::Connection, inst: &Instrument, json: &str) -> Result<()> {
+pub(crate) fn store_instrument(conn: &rusqlite::Connection, keys: &crate::crypto::keys::DerivedKeys, inst: &Instrument, json: &str) -> Result<()> {
+    let mac = super::integrity::mac(keys, "instruments", &super::integrity::instrument_fields(&inst.id, &inst.version, json));
     conn.execute(
-        "INSERT INTO instruments (id, version, definition) VALUES (?1, ?2, ?3)
-         ON CONFLICT(id, version) DO UPDATE SET definition = excluded.definition",
-        params![inst.id, inst.version, json],
+        "INSERT INTO instruments (id, version, definition, mac) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(id, version) DO UPDATE SET definition = excluded.definition, mac = excluded.mac",
+        params![inst.id, inst.version, json, mac],
     )?;
     Ok(())
 }
@@ -63,9 +64,12 @@ impl Store {
     pub fn instruments(&self) -> Result<Vec<Instrument>> {
         let mut all: Vec<Instrument> = BUILTIN.iter().map(|j| Instrument::from_json(j)).collect::<Result<_>>()?;
         let conn = self.conn();
-        let mut stmt = conn.prepare("SELECT definition FROM instruments ORDER BY id, version")?;
-        for d in stmt.query_map([], |r| r.get::<_, String>(0))? {
-            all.push(Instrument::from_json(&d?)?);
+        let mut stmt = conn.prepare("SELECT id, version, definition, mac FROM instruments ORDER BY id, version")?;
+        for r in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<Vec<u8>>>(3)?)))? {
+            let (id, version, d, mac) = r?;
+            // An instrument edited in the database would change how risk is scored: refused.
+            super::integrity::check(self.keys(), "instruments", &format!("{id} {version}"), &super::integrity::instrument_fields(&id, &version, &d), mac.as_deref())?;
+            all.push(Instrument::from_json(&d)?);
         }
         Ok(all)
     }
@@ -81,13 +85,12 @@ impl Store {
     /// Loads an instrument from a station-signed file (the way an agency installs the
     /// instrument it is licensed to use). A bad signature is refused and nothing is stored.
     pub fn load_signed_instrument(&self, envelope: &str) -> Result<Instrument> {
-        let station: Option<Vec<u8>> =
-            self.conn().query_row("SELECT public_key FROM trusted_keys WHERE key_id = 'station'", [], |r| r.get(0)).optional()?;
-        let station = station
-            .and_then(|k| Some(crate::crypto::signing::PublicKey(k.try_into().ok()?)))
-            .ok_or_else(|| Error::invalid("instrument", "no station key is trusted yet"))?;
+        let station = self.station_key().map_err(|e| match e {
+            Error::InvalidRegistry { .. } => Error::invalid("instrument", "no station key is trusted yet"),
+            e => e,
+        })?;
         let (inst, json) = verify_instrument(envelope, &station)?;
-        store_instrument(&self.conn(), &inst, &json)?;
+        store_instrument(&self.conn(), self.keys(), &inst, &json)?;
         Ok(inst)
     }
 

@@ -46,7 +46,8 @@ fn sync_dir(dir: &Path) -> Result<()> {
 impl BlobDir {
     /// Opens (creating if needed) the blob directory.
     pub fn open(root: &Path) -> Result<BlobDir> {
-        fs::create_dir_all(root.join("tmp")).map_err(|e| Error::io("create blob directory", e))?;
+        crate::files::private_dir(root)?;
+        crate::files::private_dir(&root.join("tmp"))?;
         Ok(BlobDir { root: root.to_path_buf() })
     }
 
@@ -73,7 +74,7 @@ impl BlobDir {
     ) -> Result<PutBlob> {
         let tmp = self.root.join("tmp").join(uuid::Uuid::new_v4().to_string());
         let result = (|| {
-            let file = File::create(&tmp).map_err(|e| Error::io("create blob file", e))?;
+            let file = crate::files::private_options().write(true).create_new(true).open(&tmp).map_err(|e| Error::io("create blob file", e))?;
             let mut sealer = StreamSealer::new(keys, BufWriter::with_capacity(READ_PIECE, file))?;
             let mut hasher = Hasher::new();
             hasher.update(first);
@@ -97,7 +98,7 @@ impl BlobDir {
             let name = Self::name_for(keys, &sha256);
             let dest = self.path(&name);
             let dir = dest.parent().expect("blob path has a parent");
-            fs::create_dir_all(dir).map_err(|e| Error::io("create blob directory", e))?;
+            crate::files::private_dir(dir)?;
             if dest.exists() {
                 // Same content already stored (the same photo added twice): keep the first copy
                 // and refresh its time so garbage collection sees it as in use.

@@ -204,11 +204,13 @@ impl Store {
                 sig.to_vec()
             ],
         )?;
-        // The outbox entry commits or rolls back with the change itself.
+        // The outbox entry and the signed head commit or roll back with the change itself.
         tx.execute(
             "INSERT INTO outbox (case_id, seq, enqueued_at) VALUES (?1, ?2, ?3)",
             params![case.to_string(), seq, at.utc_rfc3339()],
         )?;
+        super::integrity::reseal_outbox(tx, self.keys(), &case.to_string(), seq as i64)?;
+        self.put_head(tx, case, seq, &hash)?;
         Ok(seq)
     }
 
@@ -218,7 +220,7 @@ impl Store {
             "UPDATE outbox SET blob_name = ?1, blob_bytes = ?2 WHERE case_id = ?3 AND seq = ?4",
             params![blob, bytes, case.to_string(), seq],
         )?;
-        Ok(())
+        super::integrity::reseal_outbox(tx, self.keys(), &case.to_string(), seq as i64)
     }
 
     /// Appends an event that creates no record (viewed, exported), with its detail, in its own

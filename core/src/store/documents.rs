@@ -111,13 +111,8 @@ impl Store {
         if device_id == self.device().device_id.simple().to_string() {
             return Some((self.device().public_key, false));
         }
-        let row: Option<(Vec<u8>, bool)> = rusqlite::OptionalExtension::optional(self.conn().query_row(
-            "SELECT public_key, revoked FROM trusted_keys WHERE key_id = ?1",
-            [device_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        ))
-        .ok()
-        .flatten();
+        // A key whose row was edited (a revocation lifted, a key swapped) is not trusted.
+        let row = super::integrity::trusted_key(&self.conn(), self.keys(), device_id).ok().flatten();
         row.and_then(|(k, revoked)| Some((PublicKey(k.try_into().ok()?), revoked)))
     }
 }

@@ -108,6 +108,8 @@ impl Store {
             thumbnail_jpeg: thumb,
             exif_datetime_original: None,
             exif_orientation: None,
+            preview_note: None,
+            damaged: None,
         };
         self.commit_evidence(case, &sniffed, put, info, capture)
     }
@@ -117,7 +119,7 @@ impl Store {
     fn ingest_photo(&self, case: Uuid, bytes: &[u8], sniffed: &Sniffed, capture: CaptureInfo) -> Result<Recorded<Evidence>> {
         let platform = capture.platform_thumbnail.as_deref();
         let (info, put) = std::thread::scope(|s| {
-            let analysis = s.spawn(|| media::analyse_photo(bytes, sniffed, platform));
+            let analysis = s.spawn(|| media::analyse_photo(bytes, sniffed, platform, capture.keep_damaged));
             let put = self.blobs().put_stream(self.keys(), bytes, std::io::empty(), |_| Ok(()));
             let info = analysis.join().unwrap_or_else(|_| {
                 Err(Error::CorruptImage { format: sniffed.extension.clone(), reason: "decoder failed".into() })
@@ -159,6 +161,8 @@ impl Store {
             captured_by: self.actor().to_string(),
             device_id: self.device().device_id,
             note: capture.note.filter(|n| !n.trim().is_empty()),
+            preview_note: info.preview_note,
+            damaged: info.damaged,
         };
         let id = evidence.id.to_string();
         let sealed = self.seal_record("evidence", &id, &evidence)?;

@@ -13,6 +13,7 @@ mod blobs;
 pub mod cases;
 mod custody;
 mod evidence;
+mod integrity;
 mod orders;
 mod outbox;
 mod people;
@@ -34,6 +35,7 @@ use uuid::Uuid;
 pub use blobs::BlobDir;
 pub use custody::{CustodyEntry, EventKind, SignedEntry, RECORD_TABLES};
 pub use evidence::{NoProgress, Progress};
+pub use integrity::{CaseHead, SignedHead, HEAD_FORMAT};
 pub use assessments::sign_instrument;
 pub use orders::ServeOrder;
 pub use outbox::{OutboxItem, SyncStatus};
@@ -136,11 +138,12 @@ impl Store {
         if profile.officer.badge.trim().is_empty() || profile.officer.name.trim().is_empty() {
             return Err(Error::invalid("officer", "needs a name and a badge number"));
         }
-        std::fs::create_dir_all(dir).map_err(|e| Error::io("create store directory", e))?;
+        crate::files::private_dir(dir)?;
         let path = dir.join(DB_FILE);
         if path.exists() {
             return Err(Error::AlreadyInitialised(dir.to_path_buf()));
         }
+        crate::files::private_file(&path)?;
         let secrets = DeviceSecrets::generate()?;
         let keys = DerivedKeys::derive(&secrets.data_key)?;
         let signer = DeviceSigner::from_pkcs8(&secrets.signing_pkcs8)?;
@@ -150,7 +153,7 @@ impl Store {
 
         let mut conn = Connection::open(&path).map_err(|e| db_error(&path, e))?;
         configure(&conn, &path)?;
-        schema::migrate(&mut conn)?;
+        schema::migrate(&mut conn, &|_, _| Ok(()))?;
         let profile_sealed = seal::seal(&keys.records, "device/profile", &serde_json::to_vec(&profile)?)?;
         let check = seal::seal(&keys.records, "device/check", KEY_CHECK)?;
         conn.execute(
@@ -179,6 +182,15 @@ impl Store {
         let path = dir.join(DB_FILE);
         if !path.exists() {
             return Err(Error::NotInitialised(dir.to_path_buf()));
+        }
+        // A store made before files were kept private is narrowed now (0700 folder, 0600 files).
+        crate::files::private_dir(dir)?;
+        crate::files::private_file(&path)?;
+        for side in ["-wal", "-shm"] {
+            let p = dir.join(format!("{DB_FILE}{side}"));
+            if p.exists() {
+                crate::files::private_file(&p)?;
+            }
         }
         let mut conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .map_err(|e| db_error(&path, e))?;
@@ -210,7 +222,13 @@ impl Store {
         }
         let profile: DeviceProfile = serde_json::from_slice(&seal::open(&keys.records, "device/profile", &profile)?)?;
         let device_id = Uuid::parse_str(&device_id).map_err(|_| Error::Integrity { what: "device id".into() })?;
-        schema::migrate(&mut conn)?;
+        schema::migrate(&mut conn, &|tx, version| {
+            if version == 5 {
+                integrity::fill_macs(tx, &keys)?;
+                integrity::sign_existing_heads(tx, &signer)?;
+            }
+            Ok(())
+        })?;
         let blobs = BlobDir::open(&dir.join("blobs"))?;
         let device = DeviceInfo { device_id, public_key: signer.public_key(), profile };
         let store = Store {
@@ -286,3 +304,5 @@ pub(crate) mod tests;
 mod tests_orders;
 #[cfg(test)]
 mod tests_assessments;
+#[cfg(test)]
+mod tests_at_rest;

@@ -99,6 +99,7 @@ impl Store {
         let tx = conn.transaction()?;
         for s in seqs {
             tx.execute("UPDATE outbox SET acked_at = ?1, last_error = NULL WHERE case_id = ?2 AND seq = ?3", params![now, case.to_string(), s])?;
+            super::integrity::reseal_outbox(&tx, self.keys(), &case.to_string(), *s as i64)?;
         }
         tx.execute(
             "INSERT INTO sync_state (singleton, last_success_at) VALUES (1, ?1)
@@ -112,10 +113,34 @@ impl Store {
     /// Signs a sync request's signing text (see [`crate::sync::protocol::signing_text`]) with
     /// the device key. Only texts of that form are signed.
     pub fn sign_request(&self, text: &str) -> Result<[u8; 64]> {
-        if !text.starts_with("QORGAU-REQ-1\n") {
+        if !text.starts_with("QORGAU-REQ-2\n") {
             return Err(Error::invalid("request", "not a request signing text"));
         }
         Ok(self.signer.sign(text.as_bytes()))
+    }
+
+    /// Signs an enrolment claim (proof that this device holds its key); nothing else.
+    pub fn sign_enrolment(&self, claim_bytes: &[u8]) -> Result<[u8; 64]> {
+        if !claim_bytes.starts_with(b"QORGAU-ENROL-REQUEST-1\n") {
+            return Err(Error::invalid("request", "not an enrolment claim"));
+        }
+        Ok(self.signer.sign(claim_bytes))
+    }
+
+    /// Records a finished enrolment in one transaction: the station's key (trusted for
+    /// registries and instruments), its address and the TLS root the phone trusts from now on.
+    pub fn record_enrolment(&self, station_key: crate::crypto::signing::PublicKey, url: &str, ca_pem: Option<&[u8]>) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        super::registry::trust_station_key_in(&tx, self.keys(), station_key)?;
+        self.audit(&tx, "enrolled", &format!("station {url}, key fingerprint {}", station_key.fingerprint()))?;
+        tx.execute(
+            "INSERT INTO sync_state (singleton, station_url, station_ca) VALUES (1, ?1, ?2)
+             ON CONFLICT(singleton) DO UPDATE SET station_url = excluded.station_url, station_ca = excluded.station_ca",
+            params![url, ca_pem],
+        )?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Remembers the station this device is enrolled with.
@@ -146,6 +171,20 @@ impl Store {
     /// The station this device is enrolled with, if any.
     pub fn station(&self) -> Result<Option<String>> {
         Ok(self.conn().query_row("SELECT station_url FROM sync_state WHERE singleton = 1", [], |r| r.get(0)).optional()?.flatten())
+    }
+
+    /// Records the end of a sync run that reached the station: the last success is now, and the
+    /// last error is cleared, or says what went wrong in it (entries refused, registry stale).
+    pub fn sync_finished(&self, problem: Option<&str>) -> Result<()> {
+        let now = self.clock().now().utc_rfc3339();
+        let error = problem.map(str::to_string);
+        self.conn().execute(
+            "INSERT INTO sync_state (singleton, last_success_at, last_error, last_error_at) VALUES (1, ?1, ?2, ?3)
+             ON CONFLICT(singleton) DO UPDATE SET last_success_at = excluded.last_success_at,
+                last_error = excluded.last_error, last_error_at = excluded.last_error_at",
+            params![now, error, error.as_ref().map(|_| now.clone())],
+        )?;
+        Ok(())
     }
 
     /// Records a failed attempt in plain words (shown to the officer; no personal data).

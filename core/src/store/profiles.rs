@@ -1,18 +1,24 @@
 //! User profiles on a shared phone: officer, psychologist, social worker, supervisor. A profile
-//! is unlocked with a PIN (PBKDF2-HMAC-SHA256 from ring); repeated wrong PINs lock it out, and
-//! the lock-out is stored, so it survives a restart. Psychologist profiles hold the clinical key
-//! wrapped under their PIN: without a psychologist's PIN, clinical notes cannot be decrypted,
-//! even from a copy of the database and the key store.
+//! is unlocked with a PIN; repeated wrong PINs lock it out, and the lock-out is stored, so it
+//! survives a restart. Psychologist profiles hold the clinical key wrapped under their PIN.
+//!
+//! The PIN key is PBKDF2-HMAC-SHA256 (600,000 iterations) of the PIN, then HKDF with a pepper
+//! derived from the data key, which only the platform key store releases. So a copy of the
+//! database alone gives nothing to search a PIN against (no check value, no wrapped key opens
+//! without the pepper); with the database *and* the key store, each guess still costs the full
+//! PBKDF2. Each profile row carries a MAC under a key from the same data key: an SQL edit of a
+//! role, a PIN check or a lock-out is refused, not obeyed.
 
 use std::num::NonZeroU32;
 
 use chrono::{DateTime, Duration, Utc};
 use ring::aead::{LessSafeKey, UnboundKey, AES_256_GCM};
 use ring::pbkdf2;
-use rusqlite::{params, OptionalExtension};
+use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::integrity::{ProfileRow, PROFILE_COLS};
 use super::Store;
 use crate::crypto::{random_bytes, seal};
 use crate::error::{Error, Result};
@@ -26,6 +32,9 @@ pub const MAX_FAILED: u32 = 5;
 /// First lock-out; it doubles with every further failure.
 const FIRST_LOCKOUT_MIN: i64 = 5;
 const PIN_CHECK: &[u8] = b"qorgau pin check v1";
+/// PIN key derivation: 1 = PBKDF2 of the PIN alone (before schema 5), 2 = PBKDF2 then HKDF with
+/// the key store's pepper.
+const PIN_SCHEME: u32 = 2;
 
 /// A profile as listed (no secrets).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,10 +72,21 @@ fn parse_role(s: &str) -> Result<TeamRole> {
     })
 }
 
-fn pin_key(pin: &str, salt: &[u8], iterations: u32) -> Result<LessSafeKey> {
+/// The PIN-derived key: PBKDF2 of the PIN, then (scheme 2) HKDF-SHA256 with the pepper.
+pub(crate) fn pin_key(pin: &str, salt: &[u8], iterations: u32, scheme: u32, pepper: &[u8; 32]) -> Result<LessSafeKey> {
     let mut k = [0u8; 32];
     let n = NonZeroU32::new(iterations).ok_or(Error::Crypto("iterations"))?;
     pbkdf2::derive(pbkdf2::PBKDF2_HMAC_SHA256, n, salt, pin.as_bytes(), &mut k);
+    match scheme {
+        1 => {}
+        2 => {
+            let prk = ring::hkdf::Salt::new(ring::hkdf::HKDF_SHA256, pepper).extract(&k);
+            prk.expand(&[b"qorgau pin key v2"], ring::hkdf::HKDF_SHA256)
+                .and_then(|okm| okm.fill(&mut k))
+                .map_err(|_| Error::Crypto("hkdf"))?;
+        }
+        _ => return Err(Error::Integrity { what: "profile PIN scheme".into() }),
+    }
     Ok(LessSafeKey::new(UnboundKey::new(&AES_256_GCM, &k).map_err(|_| Error::Crypto("key"))?))
 }
 
@@ -87,7 +107,8 @@ impl Store {
     /// Who may create profiles: anyone while the device has no supervisor profile (first run,
     /// when the team sets the phone up); after that, only a signed-in supervisor.
     pub fn create_profile(&self, role: TeamRole, name: &str, badge: &str, pin: &str) -> Result<Profile> {
-        let supervisors: i64 = self.conn().query_row("SELECT count(*) FROM profiles WHERE role = 'supervisor'", [], |r| r.get(0))?;
+        // Roles are read from rows whose MAC checks out: an edited role is an error, not a fact.
+        let supervisors = self.profile_rows()?.iter().filter(|p| p.role == "supervisor").count();
         if supervisors > 0 && self.current_role() != TeamRole::Supervisor {
             return Err(Error::PermissionDenied { action: "create a profile (a supervisor must be signed in)".into() });
         }
@@ -97,7 +118,7 @@ impl Store {
         }
         let id = Uuid::new_v4();
         let salt: [u8; 16] = random_bytes()?;
-        let key = pin_key(pin, &salt, PIN_ITERATIONS)?;
+        let key = pin_key(pin, &salt, PIN_ITERATIONS, PIN_SCHEME, &self.keys().pin_pepper)?;
         let check = seal::seal(&key, &format!("profile-check/{id}"), PIN_CHECK)?;
         let wrapped = if role == TeamRole::Psychologist {
             let existing: Option<i64> =
@@ -113,39 +134,66 @@ impl Store {
             None
         };
         let info = seal::seal(&self.keys().records, &format!("profiles/{id}"), &serde_json::to_vec(&serde_json::json!({ "name": name.trim() }))?)?;
-        self.conn()
-            .execute(
-                "INSERT INTO profiles (id, role, badge, info, pin_salt, pin_iterations, pin_check, wrapped_clinical, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![id.to_string(), role_str(role), badge.trim(), info, salt.to_vec(), PIN_ITERATIONS, check, wrapped, self.clock().now().utc_rfc3339()],
-            )
-            .map_err(|e| match e.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::ConstraintViolation) => Error::Conflict("a profile with that badge exists".into()),
-                _ => e.into(),
-            })?;
+        let mut row = ProfileRow {
+            id: id.to_string(),
+            role: role_str(role).to_string(),
+            badge: badge.trim().to_string(),
+            pin_salt: salt.to_vec(),
+            pin_iterations: PIN_ITERATIONS,
+            pin_check: check,
+            wrapped_clinical: wrapped,
+            failed_attempts: 0,
+            locked_until: None,
+            pin_scheme: PIN_SCHEME,
+            mac: None,
+        };
+        row.save(&self.conn(), self.keys(), Some(&info), Some(&self.clock().now().utc_rfc3339())).map_err(|e| match e {
+            Error::Database(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
+                Error::Conflict("a profile with that badge exists".into())
+            }
+            e => e,
+        })?;
         self.profile(id)
     }
 
     /// One profile.
     pub fn profile(&self, id: Uuid) -> Result<Profile> {
-        let row: Option<(String, String, Vec<u8>, u32, Option<String>)> = self
-            .conn()
-            .query_row(
-                "SELECT role, badge, info, failed_attempts, locked_until FROM profiles WHERE id = ?1",
-                [id.to_string()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )
-            .optional()?;
-        let (role, badge, info, failed, locked) = row.ok_or(Error::NotFound { kind: "profile", id: id.to_string() })?;
+        let row = self.profile_row(id)?;
+        let info: Vec<u8> = self.conn().query_row("SELECT info FROM profiles WHERE id = ?1", [id.to_string()], |r| r.get(0))?;
         let info: serde_json::Value = serde_json::from_slice(&seal::open(&self.keys().records, &format!("profiles/{id}"), &info)?)?;
         Ok(Profile {
             id,
-            role: parse_role(&role)?,
+            role: parse_role(&row.role)?,
             name: info["name"].as_str().unwrap_or_default().to_string(),
-            badge,
-            failed_attempts: failed,
-            locked_until: locked.and_then(|l| DateTime::parse_from_rfc3339(&l).ok()).map(|t| t.with_timezone(&Utc)),
+            badge: row.badge,
+            failed_attempts: row.failed_attempts,
+            locked_until: row.locked_until.and_then(|l| DateTime::parse_from_rfc3339(&l).ok()).map(|t| t.with_timezone(&Utc)),
         })
+    }
+
+    /// A profile's row, its MAC checked.
+    fn profile_row(&self, id: Uuid) -> Result<ProfileRow> {
+        let row = self
+            .conn()
+            .query_row(&format!("SELECT {PROFILE_COLS} FROM profiles WHERE id = ?1"), [id.to_string()], ProfileRow::read)
+            .optional()?
+            .ok_or(Error::NotFound { kind: "profile", id: id.to_string() })?;
+        row.check(self.keys())?;
+        Ok(row)
+    }
+
+    /// Every profile row, each MAC checked.
+    fn profile_rows(&self) -> Result<Vec<ProfileRow>> {
+        let rows: Vec<ProfileRow> = {
+            let conn = self.conn();
+            let mut stmt = conn.prepare(&format!("SELECT {PROFILE_COLS} FROM profiles ORDER BY created_at, id"))?;
+            let rows = stmt.query_map([], ProfileRow::read)?;
+            rows.collect::<std::result::Result<_, _>>()?
+        };
+        for r in &rows {
+            r.check(self.keys())?;
+        }
+        Ok(rows)
     }
 
     /// All profiles on the device.
@@ -162,43 +210,45 @@ impl Store {
     /// Unlocks a profile with its PIN and makes it the acting profile. A locked profile is
     /// refused before the PIN is even checked; a wrong PIN counts towards the lock-out.
     pub fn unlock_profile(&self, id: Uuid, pin: &str) -> Result<Profile> {
-        let row: Option<(Vec<u8>, u32, Vec<u8>, Option<Vec<u8>>, u32, Option<String>)> = self
-            .conn()
-            .query_row(
-                "SELECT pin_salt, pin_iterations, pin_check, wrapped_clinical, failed_attempts, locked_until FROM profiles WHERE id = ?1",
-                [id.to_string()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
-            )
-            .optional()?;
-        let (salt, iterations, check, wrapped, failed, locked) = row.ok_or(Error::NotFound { kind: "profile", id: id.to_string() })?;
+        // An edited row (a lifted lock-out, a changed role) fails its MAC here: refused.
+        let mut row = self.profile_row(id)?;
         let now = self.clock().now().utc;
-        if let Some(until) = locked.as_deref().and_then(|l| DateTime::parse_from_rfc3339(l).ok()).map(|t| t.with_timezone(&Utc)) {
+        if let Some(until) = row.locked_until.as_deref().and_then(|l| DateTime::parse_from_rfc3339(l).ok()).map(|t| t.with_timezone(&Utc)) {
             if now < until {
                 return Err(Error::ProfileLocked { until: until.to_rfc3339() });
             }
         }
-        let key = pin_key(pin, &salt, iterations)?;
-        if seal::open(&key, &format!("profile-check/{id}"), &check).ok().as_deref() != Some(PIN_CHECK) {
-            let failed = failed + 1;
+        let pepper = &self.keys().pin_pepper;
+        let key = pin_key(pin, &row.pin_salt, row.pin_iterations, row.pin_scheme, pepper)?;
+        if seal::open(&key, &format!("profile-check/{id}"), &row.pin_check).ok().as_deref() != Some(PIN_CHECK) {
+            row.failed_attempts += 1;
+            let failed = row.failed_attempts;
             let locked_until = (failed >= MAX_FAILED).then(|| now + Duration::minutes(FIRST_LOCKOUT_MIN << (failed - MAX_FAILED).min(10)));
-            self.conn().execute(
-                "UPDATE profiles SET failed_attempts = ?1, locked_until = ?2 WHERE id = ?3",
-                params![failed, locked_until.map(|t| t.to_rfc3339()), id.to_string()],
-            )?;
+            row.locked_until = locked_until.map(|t| t.to_rfc3339());
+            row.save(&self.conn(), self.keys(), None, None)?;
             return Err(match locked_until {
                 Some(t) => Error::ProfileLocked { until: t.to_rfc3339() },
                 None => Error::WrongPin { attempts_left: MAX_FAILED - failed },
             });
         }
-        let clinical_key = match wrapped {
+        let clinical_key: Option<[u8; 32]> = match &row.wrapped_clinical {
             Some(w) => Some(
-                seal::open(&key, &format!("profile-clinical/{id}"), &w)?
+                seal::open(&key, &format!("profile-clinical/{id}"), w)?
                     .try_into()
                     .map_err(|_| Error::Integrity { what: "clinical key".into() })?,
             ),
             None => None,
         };
-        self.conn().execute("UPDATE profiles SET failed_attempts = 0, locked_until = NULL WHERE id = ?1", [id.to_string()])?;
+        if row.pin_scheme != PIN_SCHEME {
+            // A profile from before the key store's pepper: wrap its secrets again, now.
+            let key = pin_key(pin, &row.pin_salt, row.pin_iterations, PIN_SCHEME, pepper)?;
+            row.pin_check = seal::seal(&key, &format!("profile-check/{id}"), PIN_CHECK)?;
+            row.wrapped_clinical = clinical_key.map(|c| seal::seal(&key, &format!("profile-clinical/{id}"), &c)).transpose()?;
+            row.pin_scheme = PIN_SCHEME;
+        }
+        row.failed_attempts = 0;
+        row.locked_until = None;
+        row.save(&self.conn(), self.keys(), None, None)?;
         let profile = self.profile(id)?;
         *self.current.lock().unwrap_or_else(|p| p.into_inner()) = Some(ActiveProfile { profile: profile.clone(), clinical_key });
         Ok(profile)

@@ -83,29 +83,27 @@ pub struct RegistryImport {
 }
 
 impl Store {
-    /// Sets the station's public key, which must sign every registry file (done at enrolment).
-    /// A different station's key starts from an empty registry: sequence numbers belong to the
-    /// station that signed them.
+    /// Sets the station's public key, which must sign every registry file. Enrolment does this
+    /// by itself (the key then comes authenticated by the enrolment code); by hand (a registry
+    /// carried on a memory stick, a station replaced) only a signed-in supervisor may, and the
+    /// change is audited. A different station's key starts from an empty registry: sequence
+    /// numbers belong to the station that signed them.
     pub fn trust_station_key(&self, key: PublicKey) -> Result<()> {
-        let old: Option<Vec<u8>> =
-            self.conn().query_row("SELECT public_key FROM trusted_keys WHERE key_id = 'station'", [], |r| r.get(0)).optional()?;
-        if old.is_some_and(|o| o != key.0) {
-            self.conn().execute_batch("DELETE FROM registry; DELETE FROM registry_state;")?;
+        if self.current_role() != crate::model::TeamRole::Supervisor {
+            return Err(Error::PermissionDenied { action: "change the trusted station key (a supervisor must be signed in)".into() });
         }
-        self.conn().execute(
-            "INSERT INTO trusted_keys (key_id, public_key, revoked) VALUES ('station', ?1, 0)
-             ON CONFLICT(key_id) DO UPDATE SET public_key = excluded.public_key, revoked = 0",
-            [key.0.to_vec()],
-        )?;
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        trust_station_key_in(&tx, self.keys(), key)?;
+        self.audit(&tx, "trust station key", &format!("fingerprint {}", key.fingerprint()))?;
+        tx.commit()?;
         Ok(())
     }
 
-    fn station_key(&self) -> Result<PublicKey> {
-        let k: Option<Vec<u8>> = self
-            .conn()
-            .query_row("SELECT public_key FROM trusted_keys WHERE key_id = 'station'", [], |r| r.get(0))
-            .optional()?;
-        k.and_then(|k| Some(PublicKey(k.try_into().ok()?)))
+    /// The trusted station key, its row's MAC checked.
+    pub(crate) fn station_key(&self) -> Result<PublicKey> {
+        let k = super::integrity::trusted_key(&self.conn(), self.keys(), "station")?;
+        k.and_then(|(k, _)| Some(PublicKey(k.try_into().ok()?)))
             .ok_or_else(|| Error::InvalidRegistry { reason: "no station key is trusted yet (enrol the device first)".into() })
     }
 
@@ -161,10 +159,6 @@ impl Store {
         {
             let mut put = tx.prepare("INSERT INTO registry (subject, body) VALUES (?1, ?2) ON CONFLICT(subject) DO UPDATE SET body = excluded.body")?;
             let mut del = tx.prepare("DELETE FROM registry WHERE subject = ?1")?;
-            let mut dev = tx.prepare(
-                "INSERT INTO trusted_keys (key_id, public_key, revoked) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(key_id) DO UPDATE SET public_key = excluded.public_key, revoked = excluded.revoked",
-            )?;
             for line in lines {
                 let line = line.map_err(|e| Error::io("read registry", e))?;
                 if signature.is_some() {
@@ -195,7 +189,7 @@ impl Store {
                     RegistryLine::Instrument { envelope } => {
                         let (inst, json) = super::assessments::verify_instrument(&envelope, &station)
                             .map_err(|_| bad("an instrument in the registry is not signed by the station"))?;
-                        super::assessments::store_instrument(&tx, &inst, &json)?;
+                        super::assessments::store_instrument(&tx, self.keys(), &inst, &json)?;
                         devices += 1;
                     }
                     RegistryLine::Device { device_id, public_key, revoked } => {
@@ -203,7 +197,7 @@ impl Store {
                         if device_id == "station" {
                             return Err(bad("a registry cannot replace the station key"));
                         }
-                        dev.execute(params![device_id, key.0.to_vec(), revoked])?;
+                        super::integrity::put_trusted_key(&tx, self.keys(), &device_id, &key.0, revoked)?;
                         devices += 1;
                     }
                 }
@@ -321,4 +315,14 @@ impl Store {
             registry_sequence: self.registry_sequence()?,
         })
     }
+}
+
+/// Trusts `key` as the station's, on an open connection (inside the caller's transaction). A
+/// different key than before drops the registry it signed.
+pub(crate) fn trust_station_key_in(conn: &rusqlite::Connection, keys: &crate::crypto::keys::DerivedKeys, key: PublicKey) -> Result<()> {
+    let old: Option<Vec<u8>> = conn.query_row("SELECT public_key FROM trusted_keys WHERE key_id = 'station'", [], |r| r.get(0)).optional()?;
+    if old.is_some_and(|o| o != key.0) {
+        conn.execute_batch("DELETE FROM registry; DELETE FROM registry_state;")?;
+    }
+    super::integrity::put_trusted_key(conn, keys, "station", &key.0, false)
 }

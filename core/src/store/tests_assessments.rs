@@ -219,7 +219,7 @@ fn instruments_load_only_with_the_stations_signature() {
     inst.version = "0.2.0".into();
     let signed = sign_instrument(&inst, &station).unwrap();
     assert!(st.load_signed_instrument(&signed).is_err(), "no station key yet");
-    st.trust_station_key(station.public_key()).unwrap();
+    super::tests::trust_station(st, station.public_key());
     let forged = signed.replace("\"weight\":4", "\"weight\":9");
     assert!(matches!(st.load_signed_instrument(&forged), Err(Error::InvalidField { field: "instrument", .. })));
     let intruder = DeviceSigner::from_pkcs8(&generate_pkcs8().unwrap()).unwrap();

@@ -233,7 +233,7 @@ fn check_person_uses_the_signed_registry_and_this_devices_own_orders() {
     // No registry yet: the station key must be trusted first.
     let file = registry_file(&station, RegistryKind::Snapshot, 1, None, now(), &[]);
     assert!(matches!(st.import_registry(&file[..]), Err(Error::InvalidRegistry { .. })));
-    st.trust_station_key(key).unwrap();
+    super::tests::trust_station(st, key);
     let other_device = household();
     let order = RegistryOrder {
         number: "PO-OTHER-2026-00042".into(),
@@ -301,7 +301,7 @@ fn bad_registry_files_change_nothing() {
     let h = household();
     let st = &h.s.store;
     let (station, key) = station();
-    st.trust_station_key(key).unwrap();
+    super::tests::trust_station(st, key);
     let iin = fixtures::aggressor().iin.unwrap();
     let row = |cases| vec![RegistryLine::Put { subject: Subject::Iin { iin: iin.clone() }, record: prior("N", vec![], cases) }];
     st.import_registry(&registry_file(&station, RegistryKind::Snapshot, 5, None, now(), &row(1))[..]).unwrap();
@@ -400,11 +400,20 @@ fn a_database_at_every_earlier_version_is_upgraded_on_open() {
         let dir = s.store.dir().to_path_buf();
         let case = s.store.open_case(fixtures::neighbour_report_case()).unwrap().record.id;
         {
-            // Make it exactly what version `old` wrote: drop the tables later versions create.
+            // Make it exactly what version `old` wrote: drop the tables and columns later
+            // versions create, newest first.
             let conn = s.store.conn();
-            for sql in &schema::migrations()[old as usize..] {
-                for table in sql.lines().filter_map(|l| l.strip_prefix("CREATE TABLE ")).map(|l| l.split_whitespace().next().unwrap()) {
-                    conn.execute_batch(&format!("DROP TABLE {table}")).unwrap();
+            for sql in schema::migrations()[old as usize..].iter().rev() {
+                for l in sql.lines() {
+                    if let Some(table) = l.strip_prefix("CREATE TABLE ").and_then(|l| l.split_whitespace().next()) {
+                        conn.execute_batch(&format!("DROP TABLE {table}")).unwrap();
+                    }
+                    if let Some(rest) = l.strip_prefix("ALTER TABLE ") {
+                        let w: Vec<&str> = rest.split_whitespace().collect();
+                        if w.get(1..3) == Some(&["ADD", "COLUMN"][..]) && !sql.contains(&format!("CREATE TABLE {} ", w[0])) {
+                            conn.execute_batch(&format!("ALTER TABLE {} DROP COLUMN {}", w[0], w[3])).unwrap();
+                        }
+                    }
                 }
             }
             conn.pragma_update(None, "user_version", old).unwrap();

@@ -12,7 +12,9 @@ use base64::Engine;
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
-use super::protocol::{self, EnrolRequest, EnrolResponse, PushItem, PushRequest, PushResponse, Rejected};
+use super::enrolment::{self, CodeKey, EnrolClaim, EnrolmentCard};
+use super::protocol::{self, EnrolAnswer, EnrolRequest, EnrolResponse, PushItem, PushRequest, PushResponse, Rejected};
+use super::tls::{self, EnrolmentVerifier};
 use crate::crypto::hash::Sha256;
 use crate::crypto::signing::PublicKey;
 use crate::error::{Error, Result};
@@ -34,6 +36,9 @@ pub struct SyncReport {
     pub rejected: Vec<Rejected>,
     pub uploaded_bytes: u64,
     pub registry: Option<RegistryImport>,
+    /// Why the registry could not be brought up to date, if it could not (the entries were
+    /// pushed all the same).
+    pub registry_error: Option<String>,
     pub pending_after: u64,
 }
 
@@ -71,13 +76,22 @@ fn is_transient(e: &Error) -> bool {
     matches!(e, Error::Sync { reason } if reason.contains("cannot reach") || reason.contains("answered 5") || reason.contains("answered 409"))
 }
 
+fn agent_with(tls: Option<rustls::ClientConfig>) -> ureq::Agent {
+    let b = ureq::AgentBuilder::new().timeout_connect(Duration::from_secs(10)).timeout_read(Duration::from_secs(120));
+    match tls {
+        Some(c) => b.tls_config(Arc::new(c)).build(),
+        None => b.build(),
+    }
+}
+
 impl SyncClient {
-    /// A client for the station at `base_url` (e.g. `http://127.0.0.1:8440` on a test bench,
-    /// `https://…` in the field). Over https the station's certificate must chain to the
-    /// system's web roots; see [`SyncClient::with_station_certificate`] for a station's own CA.
-    pub fn new(base_url: &str) -> SyncClient {
-        let agent = ureq::AgentBuilder::new().timeout_connect(Duration::from_secs(10)).timeout_read(Duration::from_secs(120)).build();
-        SyncClient { base: base_url.trim_end_matches('/').to_string(), agent, ca_pem: None }
+    /// A client for the station at `base_url`: `https://…`, or `http://` to this machine only
+    /// (tests, the demo); plain http to any other host is refused. Over https the station's
+    /// certificate must chain to the system's web roots; a phone uses
+    /// [`SyncClient::for_store`] (the station's own root, pinned at enrolment) instead.
+    pub fn new(base_url: &str) -> Result<SyncClient> {
+        enrolment::check_station_url(base_url)?;
+        Ok(SyncClient { base: base_url.trim_end_matches('/').to_string(), agent: agent_with(None), ca_pem: None })
     }
 
     /// The client for the station this device is enrolled with (its own CA if it gave one).
@@ -85,90 +99,54 @@ impl SyncClient {
         let url = store.station()?.ok_or_else(|| Error::invalid("station", "enrol the device first"))?;
         match store.station_ca()? {
             Some(pem) => Self::with_station_certificate(&url, &pem),
-            None => Ok(Self::new(&url)),
+            None => Self::new(&url),
         }
     }
 
     /// A client that trusts only the given PEM certificate(s) (the station's own CA, handed to
     /// the phone with its enrolment) for https.
     pub fn with_station_certificate(base_url: &str, ca_pem: &[u8]) -> Result<SyncClient> {
-        let mut roots = rustls::RootCertStore::empty();
-        for cert in rustls_pemfile::certs(&mut std::io::Cursor::new(ca_pem)) {
-            let cert = cert.map_err(|e| Error::invalid("certificate", e.to_string()))?;
-            roots.add(cert).map_err(|e| Error::invalid("certificate", e.to_string()))?;
-        }
-        if roots.is_empty() {
-            return Err(Error::invalid("certificate", "no certificate in the PEM"));
-        }
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let config = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map_err(|e| Error::invalid("certificate", e.to_string()))?
-            .with_root_certificates(roots)
-            .with_no_client_auth();
-        let agent = ureq::AgentBuilder::new()
-            .timeout_connect(Duration::from_secs(10))
-            .timeout_read(Duration::from_secs(120))
-            .tls_config(Arc::new(config))
-            .build();
-        Ok(SyncClient { base: base_url.trim_end_matches('/').to_string(), agent, ca_pem: Some(ca_pem.to_vec()) })
+        enrolment::check_station_url(base_url)?;
+        let config = tls::config_with_roots(ca_pem)?;
+        Ok(SyncClient { base: base_url.trim_end_matches('/').to_string(), agent: agent_with(Some(config)), ca_pem: Some(ca_pem.to_vec()) })
     }
 
-    /// Enrols this device with a one-time code; afterwards the device trusts the station's key
-    /// for registries and remembers the station's address.
-    pub fn enrol(&self, store: &Store, code: &str) -> Result<EnrolResponse> {
-        let d = store.device();
-        let req = EnrolRequest {
-            code: code.to_string(),
-            device_id: d.device_id.to_string(),
-            public_key: d.public_key.hex(),
-            label: d.profile.label.clone(),
-        };
-        let resp: EnrolResponse = self
-            .agent
-            .post(&format!("{}/v1/enrol", self.base))
-            .send_json(serde_json::to_value(&req)?)
-            .map_err(|e| sync_err("enrolment", e))?
-            .into_json()
-            .map_err(|e| Error::Sync { reason: format!("enrolment: malformed answer ({e})") })?;
-        let key = PublicKey::from_hex(&resp.station_public_key).ok_or_else(|| Error::Sync { reason: "enrolment: malformed station key".into() })?;
-        let sig = B64.decode(&resp.certificate_signature).map_err(|_| Error::Sync { reason: "enrolment: malformed certificate".into() })?;
-        if !key.verify(&crate::canonical::to_bytes(&resp.certificate)?, &sig) || resp.certificate.public_key != d.public_key.hex() {
-            return Err(Error::Sync { reason: "enrolment: the certificate does not verify".into() });
-        }
-        store.trust_station_key(key)?;
-        store.set_station(&self.base)?;
-        if let Some(pem) = &self.ca_pem {
-            store.set_station_ca(pem)?;
-        }
-        Ok(resp)
+    /// Enrols this device with a one-time code typed by hand. Over https the station's
+    /// certificate is accepted for this one exchange and checked afterwards against the TLS root
+    /// named in the station's answer, which is authenticated by the code (unless this client
+    /// was made with the station's CA, which then stands). See [`SyncClient::enrol_with_card`].
+    pub fn enrol(&self, store: &Store, code: &str) -> Result<EnrolAnswer> {
+        let card = EnrolmentCard { station_url: self.base.clone(), code: enrolment::normalise_code(code), ca_fingerprint: None, station_key_fingerprint: None };
+        enrol(store, &card, self.ca_pem.as_ref().map(|pem| (self.agent.clone(), pem.clone())))
     }
 
-    fn signed(&self, store: &Store, method: &str, path: &str, body: &[u8], upload_offset: Option<u64>, checksum: Option<&str>) -> ureq::Request {
+    /// Enrols this device from the duty officer's card (scanned QR code): the phone trusts only
+    /// the TLS root and the station key whose fingerprints the card names, and the station's
+    /// answer must be authenticated by the card's code. Nothing is stored unless all of it holds.
+    pub fn enrol_with_card(store: &Store, card: &EnrolmentCard) -> Result<EnrolAnswer> {
+        enrol(store, card, None)
+    }
+
+    fn signed(&self, store: &Store, method: &str, path: &str, body: &[u8], upload_offset: Option<u64>, checksum: Option<&str>) -> Result<ureq::Request> {
         self.signed_digest(store, method, path, &Sha256::of(body), upload_offset, checksum)
     }
 
     /// Like `signed`, with the body's SHA-256 already computed (a PATCH's checksum is the same
-    /// digest: the bytes are hashed once).
-    fn signed_digest(&self, store: &Store, method: &str, path: &str, body_sha: &Sha256, upload_offset: Option<u64>, checksum: Option<&str>) -> ureq::Request {
+    /// digest: the bytes are hashed once). The path includes the query string, which is signed.
+    /// A failing random source or key store fails the request: nothing is sent unsigned.
+    fn signed_digest(&self, store: &Store, method: &str, path: &str, body_sha: &Sha256, upload_offset: Option<u64>, checksum: Option<&str>) -> Result<ureq::Request> {
         let ts = chrono::Utc::now().timestamp();
-        let nonce = hex::encode(crate::crypto::random_bytes::<16>().unwrap_or([0u8; 16]));
+        let nonce = hex::encode(crate::crypto::random_bytes::<16>()?);
         let offset = upload_offset.map(|o| o.to_string()).unwrap_or_default();
         let text = protocol::signing_text(method, path, &body_sha.hex(), &offset, checksum.unwrap_or(""), ts, &nonce);
-        // The query string is not signed (the station signs over the path alone).
-        let sign_path = path.split('?').next().unwrap_or(path);
-        let text = if sign_path != path {
-            protocol::signing_text(method, sign_path, &body_sha.hex(), &offset, checksum.unwrap_or(""), ts, &nonce)
-        } else {
-            text
-        };
-        let sig = store.sign_request(&text).unwrap_or([0u8; 64]);
+        let sig = store.sign_request(&text)?;
         let mut r = self
             .agent
             .request(method, &format!("{}{path}", self.base))
             .set(protocol::H_DEVICE, &store.device().device_id.to_string())
             .set(protocol::H_TIMESTAMP, &ts.to_string())
             .set(protocol::H_NONCE, &nonce)
+            .set(protocol::H_CONTENT, &body_sha.hex())
             .set(protocol::H_SIGNATURE, &B64.encode(sig))
             .set("Tus-Resumable", "1.0.0");
         if let Some(o) = upload_offset {
@@ -177,7 +155,7 @@ impl SyncClient {
         if let Some(c) = checksum {
             r = r.set("Upload-Checksum", c);
         }
-        r
+        Ok(r)
     }
 
     /// Retries a request with backoff on transient failures (network, 5xx, a busy upload).
@@ -200,7 +178,7 @@ impl SyncClient {
     pub fn pull_registry(&self, store: &Store) -> Result<Option<RegistryImport>> {
         let since = store.registry_sequence()?;
         let path = format!("/v1/registry?since={since}");
-        let resp = self.retry(|| self.signed(store, "GET", &path, b"", None, None).call().map_err(|e| sync_err("registry", e)))?;
+        let resp = self.retry(|| self.signed(store, "GET", &path, b"", None, None)?.call().map_err(|e| sync_err("registry", e)))?;
         if resp.status() == 204 {
             return Ok(None);
         }
@@ -219,7 +197,7 @@ impl SyncClient {
         let mut url = String::new();
         if let Some((u, _)) = saved {
             // The station's offset is the truth (it may have kept less or more than we saw).
-            match self.signed(store, "HEAD", &u, b"", None, None).call() {
+            match self.signed(store, "HEAD", &u, b"", None, None)?.call() {
                 Ok(r) => {
                     offset = r.header("Upload-Offset").and_then(|v| v.parse().ok());
                     url = u;
@@ -231,7 +209,7 @@ impl SyncClient {
         if offset.is_none() {
             let meta = format!("sha256 {},filename {}", B64.encode(sha256), B64.encode(blob_name));
             let r = self.retry(|| {
-                self.signed(store, "POST", "/v1/uploads", b"", None, None)
+                self.signed(store, "POST", "/v1/uploads", b"", None, None)?
                     .set("Upload-Length", &size.to_string())
                     .set("Upload-Metadata", &meta)
                     .send_bytes(b"")
@@ -266,7 +244,7 @@ impl SyncClient {
                 let digest = Sha256::of(buf);
                 let checksum = format!("sha256 {}", B64.encode(digest.0));
                 let r = self.retry(|| {
-                    self.signed_digest(store, "PATCH", &url, &digest, Some(*offset), Some(&checksum))
+                    self.signed_digest(store, "PATCH", &url, &digest, Some(*offset), Some(&checksum))?
                         .set("Content-Type", "application/offset+octet-stream")
                         .send_bytes(buf)
                         .map_err(|e| sync_err("upload", e))
@@ -314,7 +292,7 @@ impl SyncClient {
     pub fn push(&self, store: &Store, req: &PushRequest) -> Result<PushResponse> {
         let body = serde_json::to_vec(req)?;
         self.retry(|| {
-            self.signed(store, "POST", "/v1/entries", &body, None, None)
+            self.signed(store, "POST", "/v1/entries", &body, None, None)?
                 .set("Content-Type", "application/json")
                 .send_bytes(&body)
                 .map_err(|e| sync_err("push", e))
@@ -356,7 +334,15 @@ impl SyncClient {
     }
 
     fn sync_inner(&self, store: &Store, progress: &dyn Progress) -> Result<SyncReport> {
-        let mut report = SyncReport { registry: self.pull_registry(store)?, ..Default::default() };
+        // A registry that cannot be pulled (a station key changed, a bad file) is reported; the
+        // evidence still goes out.
+        let mut report = SyncReport::default();
+        match self.pull_registry(store) {
+            Ok(r) => report.registry = r,
+            Err(e @ (Error::InvalidRegistry { .. } | Error::Integrity { .. })) => report.registry_error = Some(e.to_string()),
+            // The station refused or could not be reached: the push would fare no better.
+            Err(e) => return Err(e),
+        }
         let total = store.sync_status()?.pending_bytes;
         let done = AtomicU64::new(0);
         let mut refused: Vec<(String, u64)> = Vec::new();
@@ -400,7 +386,11 @@ impl SyncClient {
             for r in results {
                 r?;
             }
-            let req = PushRequest { items: Self::push_items(&items)? };
+            let mut cases: Vec<uuid::Uuid> = items.iter().map(|i| i.entry.entry.case).collect();
+            cases.sort();
+            cases.dedup();
+            let heads = cases.iter().map(|c| store.case_head(*c)).collect::<Result<Vec<_>>>()?.into_iter().flatten().collect();
+            let req = PushRequest { items: Self::push_items(&items)?, heads };
             let resp = self.push(store, &req)?;
             let mut by_case: std::collections::BTreeMap<String, Vec<u64>> = Default::default();
             for (c, s) in &resp.acked {
@@ -423,6 +413,85 @@ impl SyncClient {
             }
         }
         report.pending_after = store.sync_status()?.pending_records;
+        let problem = match (&report.registry_error, report.rejected.len()) {
+            (_, n) if n > 0 => Some(format!("{n} entries refused by the station")),
+            (Some(e), _) => Some(format!("the registry was not updated: {e}")),
+            _ => None,
+        };
+        store.sync_finished(problem.as_deref())?;
         Ok(report)
     }
+}
+
+fn refused(why: &str) -> Error {
+    Error::Sync { reason: format!("enrolment: {why}; nothing was stored") }
+}
+
+/// Enrolment (see [`super::enrolment`]). `trusted` is an agent already limited to a CA the
+/// officer supplied, with that CA.
+fn enrol(store: &Store, card: &EnrolmentCard, trusted: Option<(ureq::Agent, Vec<u8>)>) -> Result<EnrolAnswer> {
+    enrolment::check_station_url(&card.station_url)?;
+    let base = card.station_url.trim_end_matches('/');
+    let https = base.get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://"));
+    let verifier = match (&trusted, https) {
+        (None, true) => Some(match &card.ca_fingerprint {
+            Some(fp) => EnrolmentVerifier::pinned(fp),
+            None => EnrolmentVerifier::recording(),
+        }),
+        _ => None,
+    };
+    let agent = match (&trusted, &verifier) {
+        (Some((a, _)), _) => a.clone(),
+        (None, Some(v)) => agent_with(Some(tls::config_with_verifier(v.clone())?)),
+        (None, None) => agent_with(None),
+    };
+    let d = store.device();
+    let key = CodeKey::derive(&card.code);
+    let claim = EnrolClaim {
+        code_id: key.code_id(),
+        device_id: d.device_id.to_string(),
+        public_key: d.public_key.hex(),
+        label: d.profile.label.clone(),
+        ts: chrono::Utc::now().timestamp(),
+    };
+    let req = EnrolRequest::new(claim, &key, |b| store.sign_enrolment(b))?;
+    let resp: EnrolResponse = agent
+        .post(&format!("{base}/v1/enrol"))
+        .send_json(serde_json::to_value(&req)?)
+        .map_err(|e| sync_err("enrolment", e))?
+        .into_json()
+        .map_err(|e| Error::Sync { reason: format!("enrolment: malformed answer ({e})") })?;
+    let answer = resp.open(&key).ok_or_else(|| refused("the answer is not bound to this code (changed on the way, or not this station)"))?.clone();
+    let station_key = PublicKey::from_hex(&answer.station_public_key).ok_or_else(|| refused("malformed station key"))?;
+    if let Some(fp) = &card.station_key_fingerprint {
+        if enrolment::station_key_fingerprint(&station_key) != *fp {
+            return Err(refused("the station key is not the one on the card"));
+        }
+    }
+    let sig = B64.decode(&answer.certificate_signature).map_err(|_| refused("malformed certificate"))?;
+    if !station_key.verify(&crate::canonical::to_bytes(&answer.certificate)?, &sig)
+        || answer.certificate.public_key != d.public_key.hex()
+        || uuid::Uuid::parse_str(&answer.certificate.device_id).ok() != Some(d.device_id)
+    {
+        return Err(refused("the certificate does not verify"));
+    }
+    // The TLS root the phone trusts from now on.
+    let ca_pem: Option<Vec<u8>> = match (trusted, verifier) {
+        (Some((_, pem)), _) => Some(pem),
+        (None, None) => None,
+        (None, Some(v)) => {
+            let (chain, name) = v.seen().ok_or_else(|| refused("no TLS certificate was seen"))?;
+            let root = match (&answer.ca_pem, v.pinned_root()) {
+                (_, Some(pinned)) => tls::to_pem(&pinned).into_bytes(),
+                (Some(pem), None) => pem.clone().into_bytes(),
+                (None, None) => return Err(refused("the station names no TLS root; scan its enrolment card")),
+            };
+            if !tls::chain_verifies(&chain, &name, &root) {
+                return Err(refused("the station's TLS certificate is not from the root it names"));
+            }
+            Some(root)
+        }
+    };
+    store.record_enrolment(station_key, base, ca_pem.as_deref())?;
+    Ok(answer)
 }

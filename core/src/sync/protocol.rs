@@ -1,14 +1,17 @@
 //! The sync protocol between a device and its station: wire types and request signing.
 //!
-//! Every request after enrolment carries four headers and is signed with the device key:
+//! Every request after enrolment carries five headers and is signed with the device key:
 //! ```text
 //! Qorgau-Device: <device id>      Qorgau-Timestamp: <unix seconds>
 //! Qorgau-Nonce: <32 hex digits>   Qorgau-Signature: <base64 Ed25519>
-//! signed text: "QORGAU-REQ-1\n" METHOD "\n" PATH "\n" hex(SHA-256(body)) "\n"
+//! Qorgau-Content-Sha256: <hex SHA-256 of the body>
+//! signed text: "QORGAU-REQ-2\n" METHOD "\n" PATH?QUERY "\n" hex(SHA-256(body)) "\n"
 //!              Upload-Offset "\n" Upload-Checksum "\n" timestamp "\n" nonce
 //! ```
-//! The station refuses an unknown or revoked device, a bad signature, a timestamp more than
-//! five minutes off, and a nonce it has seen.
+//! The body's digest travels in a header so that the station checks the signature before it
+//! reads a byte of the body (and then checks the body against the digest). The station refuses
+//! an unknown or revoked device, a bad signature, a timestamp more than five minutes off, and a
+//! nonce it has seen.
 
 use serde::{Deserialize, Serialize};
 
@@ -17,22 +20,14 @@ pub const H_DEVICE: &str = "qorgau-device";
 pub const H_TIMESTAMP: &str = "qorgau-timestamp";
 pub const H_NONCE: &str = "qorgau-nonce";
 pub const H_SIGNATURE: &str = "qorgau-signature";
+/// The body's SHA-256 (hex), covered by the signature.
+pub const H_CONTENT: &str = "qorgau-content-sha256";
 /// How far a request's timestamp may be from the station's clock.
 pub const MAX_SKEW_SECS: i64 = 300;
 
-/// The text a request signature covers.
+/// The text a request signature covers (`path` includes the query string).
 pub fn signing_text(method: &str, path: &str, body_sha256_hex: &str, upload_offset: &str, upload_checksum: &str, ts: i64, nonce: &str) -> String {
-    format!("QORGAU-REQ-1\n{method}\n{path}\n{body_sha256_hex}\n{upload_offset}\n{upload_checksum}\n{ts}\n{nonce}")
-}
-
-/// A device asks to enrol with a one-time code from the station's duty officer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EnrolRequest {
-    pub code: String,
-    pub device_id: String,
-    /// Ed25519 public key, hex.
-    pub public_key: String,
-    pub label: String,
+    format!("QORGAU-REQ-2\n{method}\n{path}\n{body_sha256_hex}\n{upload_offset}\n{upload_checksum}\n{ts}\n{nonce}")
 }
 
 /// The station's certificate for an enrolled device.
@@ -45,15 +40,7 @@ pub struct DeviceCertificate {
     pub enrolled_at: String,
 }
 
-/// The station's answer to enrolment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EnrolResponse {
-    pub certificate: DeviceCertificate,
-    /// Station signature over the canonical certificate, base64.
-    pub certificate_signature: String,
-    /// The station's Ed25519 public key, hex (signs certificates and registries).
-    pub station_public_key: String,
-}
+pub use super::enrolment::{EnrolAnswer, EnrolClaim, EnrolRequest, EnrolResponse};
 
 /// One custody entry with what the station needs to verify it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +61,10 @@ pub struct PushItem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PushRequest {
     pub items: Vec<PushItem>,
+    /// The signed head of each case in the batch: where the device says the case ends, so the
+    /// station can tell a chain that was cut short on the phone.
+    #[serde(default)]
+    pub heads: Vec<crate::store::SignedHead>,
 }
 
 /// An entry the station refused and quarantined, with the reason.
@@ -115,5 +106,67 @@ pub fn needed_blob(kind: crate::store::EventKind, payload: &[u8]) -> Option<Stri
             _ => None,
         },
         _ => None,
+    }
+}
+
+/// Checks that a pushed record is what its entry says it is, before the station acknowledges it:
+/// the payload parses as the record type of the event (or, for an event without a record, as a
+/// JSON object), an order event is of the entry's kind, and the record's id is the entry's.
+/// Returns the reason a record is refused (no personal data in it).
+pub fn validate_record(kind: crate::store::EventKind, record: Option<uuid::Uuid>, payload: &[u8]) -> std::result::Result<(), String> {
+    use crate::model::{AssessmentSummary, Case, Evidence, Intervention, OrderEvent, OrderEventKind, Person, ProtectionOrder, Referral, ReferralUpdate, Statement};
+    use crate::store::EventKind as K;
+    fn parse<T: serde::de::DeserializeOwned>(p: &[u8]) -> std::result::Result<T, String> {
+        serde_json::from_slice(p).map_err(|e| format!("record does not match its schema ({})", e.classify_name()))
+    }
+    let value: serde_json::Value = serde_json::from_slice(payload).map_err(|_| "record is not JSON".to_string())?;
+    if !value.is_object() {
+        return Err("record is not a JSON object".into());
+    }
+    match kind {
+        K::CaseOpened => drop(parse::<Case>(payload)?),
+        K::PersonAdded => drop(parse::<Person>(payload)?),
+        K::EvidenceAdded => drop(parse::<Evidence>(payload)?),
+        K::StatementRecorded => drop(parse::<Statement>(payload)?),
+        K::OrderIssued => drop(parse::<ProtectionOrder>(payload)?),
+        K::OrderServed | K::OrderExtended | K::OrderRevoked | K::OrderViolated => {
+            let e: OrderEvent = parse(payload)?;
+            let matches = matches!(
+                (kind, &e.event),
+                (K::OrderServed, OrderEventKind::Served { .. })
+                    | (K::OrderExtended, OrderEventKind::Extended { .. })
+                    | (K::OrderRevoked, OrderEventKind::Revoked { .. })
+                    | (K::OrderViolated, OrderEventKind::Violated { .. })
+            );
+            if !matches {
+                return Err("order event does not match the entry's kind".into());
+            }
+        }
+        K::InterventionRecorded => drop(parse::<Intervention>(payload)?),
+        K::ReferralMade => drop(parse::<Referral>(payload)?),
+        K::ReferralUpdated => drop(parse::<ReferralUpdate>(payload)?),
+        K::AssessmentRecorded => drop(parse::<AssessmentSummary>(payload)?),
+        K::EvidenceViewed | K::CaseExported | K::AssessmentViewed | K::AccessDenied => {}
+    }
+    if let Some(id) = record {
+        if value.get("id").and_then(|v| v.as_str()).and_then(|s| uuid::Uuid::parse_str(s).ok()) != Some(id) {
+            return Err("record id does not match the entry".into());
+        }
+    }
+    Ok(())
+}
+
+trait ClassifyName {
+    fn classify_name(&self) -> &'static str;
+}
+
+impl ClassifyName for serde_json::Error {
+    fn classify_name(&self) -> &'static str {
+        match self.classify() {
+            serde_json::error::Category::Io => "io",
+            serde_json::error::Category::Syntax => "syntax",
+            serde_json::error::Category::Data => "a field is missing or of the wrong type",
+            serde_json::error::Category::Eof => "cut short",
+        }
     }
 }
