@@ -40,6 +40,8 @@ public final class CheckPersonViewModel: ViewModel {
     public private(set) var lastImport: RegistryImport?
     public private(set) var isWorking = false
     public private(set) var error: QorgauAppError?
+    /// The profile acting on the store, as last loaded (nil: the device's officer).
+    public private(set) var actingProfile: Profile?
 
     public init(session: FieldSession, currentCase: Uuid? = nil, language: Language = .preferred()) {
         self.session = session
@@ -117,14 +119,32 @@ public final class CheckPersonViewModel: ViewModel {
         rules?.prohibitions.first { $0.code == code }?.text.text(language) ?? code
     }
 
-    /// Sets the station's public key (hex), done once at enrolment.
+    /// Loads who is signed in (for ``canTrustStation``).
+    public func loadProfile() async {
+        if case let .success(p) = await session.run(language, { $0.currentProfile() }) {
+            mutate { actingProfile = p }
+        }
+    }
+
+    /// Setting the station's key by hand (a registry carried on a memory stick, a station
+    /// replaced) is offered only to a signed-in supervisor; the core enforces it and audits each
+    /// change. Enrolment with the station sets the key by itself and needs no supervisor.
+    public var canTrustStation: Bool { actingProfile?.role == .supervisor }
+
+    /// Sets the station's public key (hex) by hand. Refused (`permissionDenied`, with a plain
+    /// message) unless a supervisor is signed in.
     @discardableResult
     public func trustStation(publicKeyHex: String) async -> Bool {
         let key = publicKeyHex.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         mutate { error = nil }
         switch await session.run(language, { try $0.trustStationKey(publicKeyHex: key) }) {
-        case .success: return true
-        case let .failure(e): mutate { error = e }; return false
+        case .success:
+            await loadProfile()
+            return true
+        case let .failure(e):
+            mutate { error = e }
+            if e.kind == .permissionDenied { await loadProfile() } // signed out meanwhile?
+            return false
         }
     }
 

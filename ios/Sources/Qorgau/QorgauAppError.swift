@@ -106,6 +106,12 @@ public struct QorgauAppError: LocalizedError, Sendable, Equatable {
         }
     }
 
+    /// A photo the core refused as damaged or cut short, which the officer may keep as damaged
+    /// evidence (`CaptureInfo.keepDamaged`); core/src/media.rs words it so.
+    public var isDamagedMedia: Bool {
+        kind == .badMedia && technicalDetail.contains("damaged evidence")
+    }
+
     /// The field to highlight in a form, if any.
     public var field: String? {
         if case let .invalidInput(field) = kind { return field }
@@ -147,6 +153,11 @@ enum UserMessages {
                         ru: "Проверьте поле: \(label).",
                         en: "Please check: \(label).")(l)
         case .badMedia:
+            if e.isDamagedMedia {
+                return Text(kk: "Бұл файл бүлінген немесе толық емес. Оны бүлінген айғақ ретінде сақтауға болады.",
+                            ru: "Этот файл повреждён или обрезан. Его можно сохранить как повреждённое доказательство.",
+                            en: "This file is damaged or cut short. It can be kept as damaged evidence.")(l)
+            }
             return Text(kk: "Бұл файл фото, бейне немесе аудиожазба ретінде жарамайды (бос, бүлінген, басқа түрдегі немесе тым үлкен).",
                         ru: "Этот файл не подходит как фото, видео или аудиозапись (пустой, повреждён, другого типа или слишком большой).",
                         en: "This file is not a usable photo, video or audio recording (empty, damaged, of another kind or too large).")(l)
@@ -284,6 +295,16 @@ enum UserMessages {
     }
 
     static func permissionMessage(_ detail: String) -> Text? {
+        if detail.contains("station key") {
+            return Text(kk: "Бөлімнің кілтін қолмен тек PIN-кодымен кірген басшы өзгерте алады. Бөлімнің картасы арқылы тіркелгенде кілт өзі орнатылады.",
+                        ru: "Ключ отдела вручную может изменить только руководитель, вошедший со своим PIN-кодом. При подключении по карточке отдела ключ устанавливается сам.",
+                        en: "Only a supervisor signed in with their PIN can change the station's key by hand. Enrolling with the station's card sets it by itself.")
+        }
+        if detail.contains("create a profile") {
+            return Text(kk: "Профильдерді тек PIN-кодымен кірген басшы қоса алады.",
+                        ru: "Добавлять профили может только руководитель, вошедший со своим PIN-кодом.",
+                        en: "Only a supervisor signed in with their PIN can add profiles.")
+        }
         if detail.contains("clinical notes") {
             return Text(kk: "Жауаптар мен клиникалық жазбаларды тек психолог оқи алады. Бұл әрекет іс журналына тіркелді.",
                         ru: "Ответы и клинические записи доступны только психологу. Эта попытка записана в журнал дела.",
@@ -347,6 +368,27 @@ enum UserMessages {
     /// station/src/station.rs) that mean something other than "the station could not be reached".
     /// Also used for the last error the store keeps (`SyncStatus.lastError`, the same wording).
     static func syncMessage(_ detail: String) -> Text? {
+        // Enrolment refusals after which nothing was stored (core/src/sync/client.rs `refused`).
+        if detail.contains("not the one on the card") {
+            return Text(kk: "Бөлім картамен сәйкес келмейді: оның кілті немесе сертификаты картада көрсетілгендей емес. Ештеңе сақталған жоқ. Тіркелмеңіз, кезекшіге хабарлаңыз.",
+                        ru: "Отдел не совпадает с карточкой: его ключ или сертификат не тот, что указан на карточке. Ничего не сохранено. Не подключайтесь, сообщите дежурному.",
+                        en: "The station does not match the card: its key or certificate is not the one the card names. Nothing was stored. Do not enrol; tell the duty officer.")
+        }
+        if detail.contains("not bound to this code") || detail.contains("not from the root it names") || detail.contains("certificate does not verify") {
+            return Text(kk: "Бөлімнің жауабы тексерілмеді (жолда өзгертілген болуы мүмкін немесе бұл сол бөлім емес). Ештеңе сақталған жоқ. Кезекшіге хабарлаңыз.",
+                        ru: "Ответ отдела не прошёл проверку (возможно, изменён по пути или это не тот отдел). Ничего не сохранено. Сообщите дежурному.",
+                        en: "The station's answer could not be verified (changed on the way, or not this station). Nothing was stored. Tell the duty officer.")
+        }
+        if detail.contains("names no TLS root") {
+            return Text(kk: "Бөлім өзінің TLS түбірін көрсетпеді. Кодты қолмен енгізудің орнына бөлімнің тіркеу картасын сканерлеңіз.",
+                        ru: "Отдел не назвал свой корневой сертификат TLS. Отсканируйте карточку подключения отдела вместо ввода кода вручную.",
+                        en: "The station did not name its TLS root. Scan the station's enrolment card instead of typing the code.")
+        }
+        if detail.contains("too many wrong enrolment codes") {
+            return Text(kk: "Бұл желіден тым көп қате код енгізілді. Он минут күтіп, қайталаңыз.",
+                        ru: "С этой сети введено слишком много неверных кодов. Подождите десять минут и повторите.",
+                        en: "Too many wrong codes from this network. Wait ten minutes and try again.")
+        }
         if detail.contains("enrolment code") {
             return Text(kk: "Тіркеу коды қабылданбады: ол қате, бұрын қолданылған немесе мерзімі өткен. Кезекшіден жаңа код сұраңыз.",
                         ru: "Код подключения не принят: он неверный, уже использован или просрочен. Попросите у дежурного новый код.",
@@ -363,9 +405,9 @@ enum UserMessages {
                         en: "The station does not accept this device (not enrolled, or revoked). Ask the duty officer for a new code. Everything is kept on this device.")
         }
         if detail.contains("certificate is not trusted") {
-            return Text(kk: "Бөлімнің TLS сертификатына сенім жоқ. Бөлімнің өз сертификатын (PEM файлы) таңдап, қайта тіркеліңіз. Бәрі осы құрылғыда сақталған.",
-                        ru: "Сертификату отдела нет доверия. Выберите собственный сертификат отдела (файл PEM) и подключитесь снова. Всё сохранено на этом устройстве.",
-                        en: "The station's TLS certificate is not trusted. Choose the station's own certificate (a PEM file) and enrol again. Everything is kept on this device.")
+            return Text(kk: "Бөлімнің TLS сертификатына сенім жоқ. Бөлімнің тіркеу картасымен (немесе оның өз сертификатымен, PEM файлы) қайта тіркеліңіз. Бәрі осы құрылғыда сақталған.",
+                        ru: "Сертификату отдела нет доверия. Подключитесь снова по карточке подключения отдела (или с его собственным сертификатом, файл PEM). Всё сохранено на этом устройстве.",
+                        en: "The station's TLS certificate is not trusted. Enrol again with the station's enrolment card (or its own certificate, a PEM file). Everything is kept on this device.")
         }
         if detail.contains("certificate") || detail.contains("malformed") || detail.contains("station key") {
             return Text(kk: "Бұл мекенжай Qorgau бөлімі сияқты жауап бермейді. Мекенжайды тексеріңіз.",
@@ -387,14 +429,28 @@ enum UserMessages {
 
     static func specificInputMessage(field: String, detail: String) -> Text? {
         switch field {
+        case "station" where detail.contains("plain http"), "station_url" where detail.contains("plain http"):
+            return Text(kk: "Шифрланбаған http мекенжайына жіберуге болмайды: айғақтар желіде ашық жүреді. Бөлімнің https мекенжайын енгізіңіз немесе тіркеу картасын сканерлеңіз.",
+                        ru: "Отправлять на незашифрованный адрес http нельзя: доказательства пойдут по сети открыто. Введите адрес отдела с https или отсканируйте карточку подключения.",
+                        en: "Plain http is not allowed: evidence would cross the network unencrypted. Enter the station's https address, or scan its enrolment card.")
+        case "station" where detail.contains("an address such as") || detail.contains("must start with"):
+            return specificInputMessage(field: "station_url", detail: "")
+        case "enrolment card" where detail.contains("plain http"):
+            return Text(kk: "Бұл картада шифрланбаған http мекенжайы бар: телефон басқа құрылғыға тек https арқылы жібереді. Кезекшіден жаңа карта сұраңыз.",
+                        ru: "На этой карточке незашифрованный адрес http: телефон отправляет на другое устройство только по https. Попросите у дежурного новую карточку.",
+                        en: "This card names a plain http address: the phone sends to another machine only over https. Ask the duty officer for a new card.")
+        case "enrolment card", "enrolment code":
+            return Text(kk: "Бұл Qorgau тіркеу картасы емес (немесе толық оқылмады). Картаны қайта сканерлеңіз немесе кезекшіден жаңасын сұраңыз.",
+                        ru: "Это не карточка подключения Qorgau (или она прочитана не полностью). Отсканируйте её снова или попросите у дежурного новую.",
+                        en: "This is not a Qorgau enrolment card (or it was not read completely). Scan it again, or ask the duty officer for a new one.")
         case "station":
             return Text(kk: "Алдымен құрылғыны бөлімге тіркеңіз (мекенжай мен кезекшінің коды).",
                         ru: "Сначала подключите устройство к отделу (адрес и код от дежурного).",
                         en: "Enrol this device with the station first (address and the duty officer's code).")
         case "station_url":
-            return Text(kk: "Бөлімнің мекенжайын толық енгізіңіз, мысалы http://10.0.0.5:8440.",
-                        ru: "Введите полный адрес отдела, например http://10.0.0.5:8440.",
-                        en: "Enter the station's full address, e.g. http://10.0.0.5:8440.")
+            return Text(kk: "Бөлімнің мекенжайын толық енгізіңіз, мысалы https://10.20.0.5:8440.",
+                        ru: "Введите полный адрес отдела, например https://10.20.0.5:8440.",
+                        en: "Enter the station's full address, e.g. https://10.20.0.5:8440.")
         case "station_certificate":
             return Text(kk: "Бөлімнің өз сертификатын (PEM файлы) таңдаңыз немесе белгіні алып тастаңыз.",
                         ru: "Выберите собственный сертификат отдела (файл PEM) или снимите отметку.",

@@ -2,7 +2,8 @@ import Foundation
 import QorgauFFI
 
 /// The sync screen: what waits to be sent to the police station, enrolment with the station
-/// (address + the duty officer's one-time code), and "sync now" with progress and a cancel button.
+/// (the duty officer's enrolment card scanned and confirmed, or address + one-time code typed
+/// by hand), and "sync now" with progress and a cancel button.
 ///
 /// Everything is kept on the device until the station acknowledges it (the core's outbox), so
 /// a failed or stopped sync loses nothing. The screen only ever says that everything was sent
@@ -25,7 +26,47 @@ public final class SyncViewModel: ViewModel {
     public let session: FieldSession
     public var language: Language
 
-    /// The station's address, e.g. `http://10.0.0.5:8440` (filled in from the store once enrolled).
+    /// A scanned enrolment card, read without contacting anyone, shown for the officer to compare
+    /// with the printed card before anything is sent (``confirmCard()`` / ``cancelCard()``).
+    public struct ScannedCard: Sendable, Equatable {
+        /// The station's address and the fingerprints the card names (grouped by four).
+        public let info: EnrolmentCardInfo
+        /// The card's text as scanned: it holds the one-time code, so it is kept only until the
+        /// enrolment succeeds or the officer cancels.
+        let text: String
+
+        /// Whether the card's address is plain http (only to this machine: tests, the demo).
+        public var isPlainHTTP: Bool { !SyncViewModel.isHTTPS(info.stationUrl) }
+    }
+
+    /// What the last enrolment on this screen established (not kept across restarts: the store
+    /// keeps the station and the keys, the screen only shows them once).
+    public struct EnrolledStation: Sendable, Equatable {
+        public let stationUrl: String
+        public let officer: String
+        public let unit: String
+        /// The station key this device now trusts, grouped by four.
+        public let stationKeyFingerprint: String
+        /// The TLS root fingerprint from the card (nil when the code was typed by hand: the root
+        /// then comes from the station's answer, authenticated by the code).
+        public let tlsRootFingerprint: String?
+        /// Whether this device pinned a TLS root for the station (https).
+        public let tlsRootPinned: Bool
+        /// Whether enrolment was by the scanned card.
+        public let byCard: Bool
+
+        init(_ e: Enrolment, tlsRootFingerprint: String?, byCard: Bool) {
+            stationUrl = e.stationUrl
+            officer = e.officer
+            unit = e.unit
+            stationKeyFingerprint = e.stationKeyFingerprint
+            self.tlsRootFingerprint = tlsRootFingerprint
+            tlsRootPinned = e.tlsRootPinned
+            self.byCard = byCard
+        }
+    }
+
+    /// The station's address, e.g. `https://10.20.0.5:8440` (filled in from the store once enrolled).
     public var stationUrl = "" { willSet { willChange() } didSet { didChange() } }
     /// The duty officer's one-time enrolment code (16 letters and digits; spaces and dashes are ignored).
     public var code = "" { willSet { willChange() } didSet { didChange() } }
@@ -35,6 +76,10 @@ public final class SyncViewModel: ViewModel {
     /// The station's CA certificate (PEM), as picked by the officer (the file importer on iOS).
     public var stationCertificate: Data? { willSet { willChange() } didSet { didChange() } }
 
+    /// The scanned card waiting for the officer's confirmation.
+    public private(set) var pendingCard: ScannedCard?
+    /// What the last enrolment on this screen established (fingerprints to show).
+    public private(set) var enrolled: EnrolledStation?
     /// What waits, as the store last reported it (nil when unknown).
     public private(set) var status: SyncStatus?
     /// The station this device is enrolled with.
@@ -53,6 +98,8 @@ public final class SyncViewModel: ViewModel {
 
     private var observer: CaptureProgress?
     private var run = 0
+    /// The last scanned text that was not a usable card (the camera reports it again and again).
+    private var refusedScan: String?
 
     public init(session: FieldSession, language: Language = .preferred()) {
         self.session = session
@@ -77,6 +124,11 @@ public final class SyncViewModel: ViewModel {
             set { error = QorgauAppError(kind: .invalidInput(field: "station_url"), language: language) }
             return false
         }
+        // The core refuses it too; refused here before any network call, in plain words.
+        if Self.isPlainHTTPOffThisMachine(url) {
+            set { error = QorgauAppError(kind: .invalidInput(field: "station_url"), language: language, technicalDetail: Self.plainHTTPRefusal) }
+            return false
+        }
         let code = Self.normalisedCode(self.code)
         guard !code.isEmpty else {
             set { error = QorgauAppError(kind: .invalidInput(field: "enrolment_code"), language: language) }
@@ -93,11 +145,12 @@ public final class SyncViewModel: ViewModel {
             ca = nil
         }
         set { isEnrolling = true; error = nil }
+        let enrolment: Enrolment
         do {
             if let ca {
-                try await session.perform { try $0.enrolWithCertificate(stationUrl: url, code: code, caPem: ca) }
+                enrolment = try await session.perform { try $0.enrolWithCertificate(stationUrl: url, code: code, caPem: ca) }
             } else {
-                try await session.perform { try $0.enrol(stationUrl: url, code: code) }
+                enrolment = try await session.perform { try $0.enrol(stationUrl: url, code: code) }
             }
         } catch {
             set { isEnrolling = false; self.error = QorgauAppError(error, language: language) }
@@ -109,8 +162,74 @@ public final class SyncViewModel: ViewModel {
             isEnrolling = false
             self.code = ""
             stationUrl = url
+            pendingCard = nil
+            enrolled = EnrolledStation(enrolment, tlsRootFingerprint: nil, byCard: false)
         }
         return true
+    }
+
+    /// A QR code from the camera (or a card's text pasted): read without contacting anyone and,
+    /// when it is an enrolment card, shown for confirmation (``pendingCard``). Returns whether a
+    /// card is now waiting for confirmation. Repeats of the code on screen are ignored, and so is
+    /// anything scanned while a card waits or an enrolment runs.
+    @discardableResult
+    public func cardScanned(_ text: String) -> Bool {
+        let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !isEnrolling, !isSyncing, pendingCard == nil else { return false }
+        guard text != refusedScan else { return false }
+        do {
+            let info = try parseEnrolmentCard(text: text)
+            set {
+                pendingCard = ScannedCard(info: info, text: text)
+                refusedScan = nil
+                error = nil
+            }
+            return true
+        } catch {
+            set {
+                refusedScan = text
+                self.error = Self.cardScanError(error, language: language)
+            }
+            return false
+        }
+    }
+
+    /// The officer compared the card on screen with the printed one: enrols with it (off the
+    /// main thread). The device then trusts only the TLS root and the station key the card
+    /// names; on any refusal nothing is stored and the card stays on screen with the reason.
+    @discardableResult
+    public func confirmCard() async -> Bool {
+        guard let card = pendingCard, !isEnrolling, !isSyncing else { return false }
+        set { isEnrolling = true; error = nil }
+        let text = card.text
+        let enrolment: Enrolment
+        do {
+            enrolment = try await session.perform { try $0.enrolWithCard(card: text) }
+        } catch {
+            set { isEnrolling = false; self.error = Self.cardEnrolmentError(error, language: language) }
+            return false
+        }
+        let loaded = await load()
+        set {
+            apply(loaded)
+            isEnrolling = false
+            pendingCard = nil
+            refusedScan = nil
+            code = ""
+            stationUrl = enrolment.stationUrl
+            enrolled = EnrolledStation(enrolment, tlsRootFingerprint: card.info.tlsRootFingerprint, byCard: true)
+        }
+        return true
+    }
+
+    /// The officer did not confirm the card (or wants to scan another): nothing was sent.
+    public func cancelCard() {
+        guard !isEnrolling else { return }
+        set {
+            pendingCard = nil
+            refusedScan = nil
+            error = nil
+        }
     }
 
     /// Sends everything waiting to the enrolled station (off the main thread), with progress.
@@ -167,6 +286,9 @@ public final class SyncViewModel: ViewModel {
     }
 
     public var isEnrolled: Bool { station != nil }
+    public var canConfirmCard: Bool { pendingCard != nil && !isEnrolling && !isSyncing }
+    /// Whether the camera may be opened for a card (not while a card waits or anything runs).
+    public var canScanCard: Bool { pendingCard == nil && !isEnrolling && !isSyncing }
     public var canEnrol: Bool {
         !isEnrolling && !isSyncing && !stationUrl.trimmingCharacters(in: .whitespaces).isEmpty && !Self.normalisedCode(code).isEmpty
             && !(needsStationCertificate && stationCertificate?.isEmpty != false)
@@ -216,6 +338,48 @@ public final class SyncViewModel: ViewModel {
         case .allSent:
             return Say(kk: "Барлығы бөлімге жіберілді.", ru: "Всё отправлено в отдел.", en: "Everything has been sent to the station.")(language)
         }
+    }
+
+    /// What the officer is asked before enrolling with a scanned card.
+    public var cardPrompt: String? {
+        guard pendingCard != nil else { return nil }
+        return Say(kk: "Бөлімнің мекенжайы мен екі саусақ ізін кезекші көрсеткен немесе басып шығарған картадағы жазумен салыстырыңыз. Бәрі сәйкес келсе ғана тіркеңіз.",
+                   ru: "Сверьте адрес отдела и оба отпечатка с тем, что написано на карточке, которую показал или распечатал дежурный. Подключайтесь, только если всё совпадает.",
+                   en: "Compare the station's address and both fingerprints with what is written on the card the duty officer showed or printed. Enrol only if everything matches.")(language)
+    }
+
+    /// A warning about the scanned card: a fingerprint it does not name, or plain http.
+    public var cardWarning: String? {
+        guard let card = pendingCard else { return nil }
+        if card.isPlainHTTP {
+            return Say(kk: "Бұл карта шифрланбаған http мекенжайын көрсетеді: тек осы құрылғыдағы сынақ бөлімі үшін.",
+                       ru: "На этой карточке незашифрованный адрес http: только для тестового отдела на этом же устройстве.",
+                       en: "This card names an unencrypted http address: only for a test station on this same device.")(language)
+        }
+        if card.info.tlsRootFingerprint == nil || card.info.stationKeyFingerprint == nil {
+            return Say(kk: "Бұл картада саусақ іздерінің бірі жоқ: телефон оны тексере алмайды. Кезекшіден толық карта сұраңыз.",
+                       ru: "На этой карточке нет одного из отпечатков: телефон не сможет его проверить. Попросите у дежурного полную карточку.",
+                       en: "This card does not name both fingerprints: the phone cannot check what is missing. Ask the duty officer for a complete card.")(language)
+        }
+        return nil
+    }
+
+    /// After an enrolment on this screen: for whom, and how the connection is protected.
+    public var enrolledLine: String? {
+        guard let e = enrolled else { return nil }
+        let l = language
+        let who = Say(kk: "Тіркелді: \(e.officer), \(e.unit).", ru: "Подключено: \(e.officer), \(e.unit).", en: "Enrolled: \(e.officer), \(e.unit).")(l)
+        let tls: String
+        if e.tlsRootPinned {
+            tls = Say(kk: "Байланыс шифрланған, тек осы бөлімнің түбірлік сертификатына сенеді.",
+                      ru: "Связь зашифрована, доверие только корневому сертификату этого отдела.",
+                      en: "The connection is encrypted and trusts only this station's root certificate.")(l)
+        } else {
+            tls = Say(kk: "Байланыс шифрланбаған (тек осы құрылғы ішінде).",
+                      ru: "Связь не зашифрована (только внутри этого устройства).",
+                      en: "The connection is not encrypted (only within this device).")(l)
+        }
+        return who + " " + tls
     }
 
     /// What waits: records, bytes of originals and since when (nil when nothing waits or unknown).
@@ -301,6 +465,13 @@ public final class SyncViewModel: ViewModel {
         if r.registry != nil {
             lines.append(Say(kk: "Бөлімнің тізілімі жаңартылды.", ru: "Реестр отдела обновлён.", en: "The station's registry was updated.")(l))
         }
+        if let detail = r.registryError {
+            // The registry could not be imported; since issue 10 this no longer stops sending.
+            let why = QorgauAppError(kind: .invalidRegistry, language: l, technicalDetail: detail).message
+            lines.append(Say(kk: "Бөлімнің тізілімі жаңартылмады. \(why)",
+                             ru: "Реестр отдела не обновлён. \(why)",
+                             en: "The station's registry was not updated. \(why)")(l))
+        }
         return lines.joined(separator: " ")
     }
 
@@ -361,6 +532,47 @@ public final class SyncViewModel: ViewModel {
 
     nonisolated static func isHTTPS(_ url: String) -> Bool {
         url.lowercased().hasPrefix("https://")
+    }
+
+    /// The core's wording for the same refusal (core/src/sync/enrolment.rs), so that both map to
+    /// one message.
+    nonisolated static let plainHTTPRefusal = "plain http is refused off this machine: use the station's https address"
+
+    /// Plain `http://` to anything but this machine: originals would cross the network
+    /// unencrypted, so the app refuses it as the core does.
+    public nonisolated static func isPlainHTTPOffThisMachine(_ url: String) -> Bool {
+        let s = url.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard s.lowercased().hasPrefix("http://") else { return false }
+        guard let host = URL(string: s)?.host else { return true }
+        return !isLoopbackHost(host)
+    }
+
+    /// 127.0.0.0/8, ::1 and localhost: the only hosts plain http may go to.
+    nonisolated static func isLoopbackHost(_ host: String) -> Bool {
+        let h = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        if h == "localhost" || h == "::1" { return true }
+        let parts = h.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { !$0.isEmpty && $0.count <= 3 && UInt8($0) != nil }
+    }
+
+    /// A card that could not be read, in plain words. The core names the card's address
+    /// `station` when it refuses it (plain http to another machine): on this screen that is the
+    /// card's fault, not the address field's.
+    nonisolated static func cardScanError(_ error: Error, language: Language) -> QorgauAppError {
+        if case let .InvalidInput(field, reason) = error as? QorgauError, field == "station" {
+            return QorgauAppError(kind: .invalidInput(field: "enrolment card"), language: language, technicalDetail: reason)
+        }
+        return QorgauAppError(error, language: language)
+    }
+
+    /// A refused card enrolment in plain words. With a card, a TLS certificate the phone does not
+    /// trust means the station did not show the root the card names.
+    nonisolated static func cardEnrolmentError(_ error: Error, language: Language) -> QorgauAppError {
+        if case let .Sync(reason) = error as? QorgauError, reason.contains("certificate is not trusted") {
+            return QorgauAppError(kind: .sync, language: language,
+                                  technicalDetail: "enrolment: the station's TLS certificate is not the one on the card (\(reason))")
+        }
+        return cardScanError(error, language: language)
     }
 
     /// The code as the station issues it: letters and digits only, upper case (codes are read

@@ -19,8 +19,16 @@ final class CheckPersonTests: TempDirTestCase {
         let notHex = await check.trustStation(publicKeyHex: "not a key")
         XCTAssertFalse(notHex)
         XCTAssertEqual(check.error?.field, "public_key")
+        // Setting the key by hand needs a signed-in supervisor (enrolment does it by itself).
+        let signIn = SignInViewModel(session: s, language: .en)
+        _ = try await unwrapped { await signIn.createProfile(role: .supervisor, name: Synthetic.supervisorName, badge: Synthetic.supervisorBadge, pin: Synthetic.supervisorPin) }
+        signIn.pin = Synthetic.supervisorPin
+        _ = try await unwrapped { await signIn.unlock() }
+        await check.loadProfile()
+        XCTAssertTrue(check.canTrustStation)
         let trusted = await check.trustStation(publicKeyHex: Synthetic.stationKey.uppercased())
         XCTAssertTrue(trusted)
+        XCTAssertNil(check.error)
 
         // An altered copy does not verify; nothing changes.
         let original = try String(contentsOf: Synthetic.registryURL, encoding: .utf8)

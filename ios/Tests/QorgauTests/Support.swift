@@ -42,6 +42,11 @@ enum Synthetic {
 
     static let officer = TeamMember(role: .officer, name: "Aibek Demoulin", badge: "KZ-DEMO-0417")
 
+    /// Sign-in profiles on the shared phone (the first one a supervisor: after that only a
+    /// signed-in supervisor creates profiles).
+    static let supervisorName = "Dana Supervisorova", supervisorBadge = "KZ-DEMO-SUP-07", supervisorPin = "581326"
+    static let officerBadge = "KZ-DEMO-0417", officerPin = "270415"
+
     static let profile = DeviceProfile(
         label: "Demo unit phone 1",
         unit: "Astana, Almaty district, DV response team 3 (synthetic)",
@@ -131,6 +136,16 @@ enum Synthetic {
             withUnsafeBytes(of: v.littleEndian) { d.append(contentsOf: $0) }
         }
         return d
+    }
+}
+
+extension QorgauStore {
+    /// Creates the device's first profile, a supervisor (anyone may while there is none), and
+    /// signs it in: only a signed-in supervisor sets the station's key by hand.
+    @discardableResult
+    func signInFirstSupervisor() throws -> Profile {
+        let p = try createProfile(role: .supervisor, name: Synthetic.supervisorName, badge: Synthetic.supervisorBadge, pin: Synthetic.supervisorPin)
+        return try unlockProfile(profileId: p.id, pin: Synthetic.supervisorPin)
     }
 }
 

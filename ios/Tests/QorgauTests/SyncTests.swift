@@ -12,16 +12,26 @@ final class StationProcess: @unchecked Sendable {
         ProcessInfo.processInfo.environment["QORGAU_STATION_BIN"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultBinary
     }
 
+    /// How the station serves.
+    enum Transport {
+        /// `--plain-http` (allowed on loopback only): most tests, where TLS is not the point.
+        case plainHTTP
+        /// The default: https under the station's own root, made on first start under `<data>/tls/`.
+        case stationTLS
+    }
+
     let dataDir: URL
     let url: String
+    /// The station's first line of output, e.g. `qorgau-station listening on https://127.0.0.1:PORT (data …)`.
+    let firstLine: String
     private let process: Process
+    private let output: OutputDrain
 
-    /// `tls`: the server certificate and key (PEM) for https; plain http without.
-    init(dataDir: URL, tls: (cert: URL, key: URL)? = nil) throws {
+    init(dataDir: URL, transport: Transport = .plainHTTP) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = ["--data", dataDir.path, "serve", "--listen", "127.0.0.1:0"]
-            + (tls.map { ["--tls-cert", $0.cert.path, "--tls-key", $0.key.path] } ?? [])
+            + (transport == .plainHTTP ? ["--plain-http"] : [])
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
@@ -33,14 +43,22 @@ final class StationProcess: @unchecked Sendable {
             process.terminate()
             throw StationError("the station did not start within 30 s; output: \(output.text)")
         }
-        guard let start = line.range(of: tls == nil ? "http://127.0.0.1:" : "https://127.0.0.1:") else {
+        guard let start = line.range(of: transport == .plainHTTP ? "http://127.0.0.1:" : "https://127.0.0.1:") else {
             process.terminate()
             throw StationError("no address in the station's first line: \(line)")
         }
         self.dataDir = dataDir
         self.process = process
+        self.output = output
+        self.firstLine = line
         self.url = String(line[start.lowerBound...].prefix { !$0.isWhitespace })
     }
+
+    /// Everything the station printed so far.
+    var outputText: String { output.text }
+
+    /// The station's own TLS root (PEM), as `serve` made it (`<data>/tls/ca.pem`).
+    var tlsRootPEM: URL { dataDir.appendingPathComponent("tls/ca.pem") }
 
     /// Reads a child's output until it exits, keeping it for diagnostics.
     private final class OutputDrain: @unchecked Sendable {
@@ -91,9 +109,19 @@ final class StationProcess: @unchecked Sendable {
 
     /// A fresh one-time enrolment code from the station's CLI (same data directory).
     func enrolmentCode(officer: String = "KZ-DEMO-0417", unit: String = "DV team 3 (synthetic)") throws -> String {
+        try enrolmentCodeCLI(officer: officer, unit: unit, print: "code")
+    }
+
+    /// A fresh enrolment card's text (what its QR code holds) for the address `serve` announced:
+    /// `QORGAU-ENROL:1;url=…;code=…;ca=<64 hex>;key=<64 hex>`.
+    func enrolmentCard(officer: String = "KZ-DEMO-0417", unit: String = "DV team 3 (synthetic)") throws -> String {
+        try enrolmentCodeCLI(officer: officer, unit: unit, print: "card")
+    }
+
+    private func enrolmentCodeCLI(officer: String, unit: String, print: String) throws -> String {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
-        p.arguments = ["--data", dataDir.path, "enrolment-code", "--officer", officer, "--unit", unit]
+        p.arguments = ["--data", dataDir.path, "enrolment-code", "--officer", officer, "--unit", unit, "--print", print]
         let pipe = Pipe()
         p.standardOutput = pipe
         p.standardError = pipe
@@ -177,7 +205,7 @@ final class SyncTests: TempDirTestCase {
         }
         XCTAssertNil(try store.station(), "not enrolled after a refused code")
 
-        try store.enrol(stationUrl: station.url, code: try station.enrolmentCode())
+        _ = try store.enrol(stationUrl: station.url, code: try station.enrolmentCode())
         XCTAssertEqual(try store.station(), station.url)
 
         let progress = CaptureProgress()
@@ -205,7 +233,7 @@ final class SyncTests: TempDirTestCase {
 
     func testUnreachableStationIsASyncErrorAndEverythingStaysWaiting() throws {
         let store = try QorgauStore.create(dir: storeDir.path, keystore: MemoryKeyStore(), profile: Synthetic.profile)
-        try store.enrol(stationUrl: station.url, code: try station.enrolmentCode())
+        _ = try store.enrol(stationUrl: station.url, code: try station.enrolmentCode())
         try Self.caseWithPhoto(store)
         station.stop()
         XCTAssertFalse(station.isRunning)
@@ -225,7 +253,7 @@ final class SyncTests: TempDirTestCase {
 
     func testCancelledSyncKeepsEverythingWaiting() throws {
         let store = try QorgauStore.create(dir: storeDir.path, keystore: MemoryKeyStore(), profile: Synthetic.profile)
-        try store.enrol(stationUrl: station.url, code: try station.enrolmentCode())
+        _ = try store.enrol(stationUrl: station.url, code: try station.enrolmentCode())
         try Self.caseWithPhoto(store)
         let progress = CaptureProgress()
         progress.cancel() // polled before each piece of an original is sent
@@ -379,18 +407,19 @@ final class SyncTests: TempDirTestCase {
         XCTAssertTrue(outcome.succeeded)
         let code = try station.enrolmentCode()
         let url = station.url
-        try await session.perform { try $0.enrol(stationUrl: url, code: code) }
+        _ = try await session.perform { try $0.enrol(stationUrl: url, code: code) }
         let sent = await BackgroundSync.run(session: session)
         XCTAssertEqual(sent.report?.acked, 1)
         XCTAssertTrue(sent.succeeded)
     }
 }
 
-/// Sync over https with a station that has its own CA (a throwaway test CA made with openssl for
-/// each run): enrolment with the CA through the sync screen, then sync; without it, nothing.
+/// Sync over https with the station's default TLS (its own root, made by `serve` on first start),
+/// enrolling with the root's PEM chosen as "the station's own certificate" on the sync screen
+/// (the path for a unit whose phones get the CA file from IT). Another station's root is refused
+/// by the TLS handshake and nothing is sent; the station's own root enrols and syncs.
 final class TLSSyncTests: TempDirTestCase {
     private var station: StationProcess!
-    private var caPem: Data!
 
     override func setUpWithError() throws {
         try super.setUpWithError()
@@ -398,9 +427,7 @@ final class TLSSyncTests: TempDirTestCase {
            !FileManager.default.isExecutableFile(atPath: StationProcess.defaultBinary) {
             throw XCTSkip("no qorgau-station binary (set QORGAU_STATION_BIN; ios/scripts/test-linux.sh does)")
         }
-        let tls = try Self.makeTestCertificates(in: tmp.appendingPathComponent("tls"))
-        caPem = try Data(contentsOf: tls.ca)
-        station = try StationProcess(dataDir: tmp.appendingPathComponent("station"), tls: (tls.cert, tls.key))
+        station = try StationProcess(dataDir: tmp.appendingPathComponent("station"), transport: .stationTLS)
     }
 
     override func tearDownWithError() throws {
@@ -409,35 +436,22 @@ final class TLSSyncTests: TempDirTestCase {
         try super.tearDownWithError()
     }
 
-    /// A test-only CA and a server certificate it signs for 127.0.0.1 (as station/tests/tls.rs).
-    private static func makeTestCertificates(in dir: URL) throws -> (ca: URL, cert: URL, key: URL) {
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let f = { (n: String) in dir.appendingPathComponent(n).path }
-        let script = """
-            set -e
-            openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=qorgau-test-only-ca -keyout '\(f("ca.key"))' -out '\(f("ca.pem"))'
-            openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=qorgau-station -keyout '\(f("key.pem"))' -out '\(f("station.csr"))'
-            printf 'subjectAltName=IP:127.0.0.1\\nbasicConstraints=CA:FALSE\\n' > '\(f("ext.cnf"))'
-            openssl x509 -req -in '\(f("station.csr"))' -CA '\(f("ca.pem"))' -CAkey '\(f("ca.key"))' -CAcreateserial -days 1 -extfile '\(f("ext.cnf"))' -out '\(f("cert.pem"))'
-            """
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/bash")
-        p.arguments = ["-c", script]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let out = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
-            throw StationProcess.StationError("openssl failed (\(p.terminationStatus)): \(String(decoding: out, as: UTF8.self))")
-        }
-        return (dir.appendingPathComponent("ca.pem"), dir.appendingPathComponent("cert.pem"), dir.appendingPathComponent("key.pem"))
+    /// The root of another station (a second station started once in its own data directory):
+    /// a well-formed CA certificate that did not sign this station's certificate.
+    private func anotherStationsRoot() throws -> Data {
+        let other = try StationProcess(dataDir: tmp.appendingPathComponent("other-station"), transport: .stationTLS)
+        other.stop()
+        return try Data(contentsOf: other.tlsRootPEM)
     }
 
     @MainActor
     func testEnrolWithTheStationsOwnCertificateThenSyncOverHTTPS() async throws {
         XCTAssertTrue(station.url.hasPrefix("https://"), station.url)
+        let ownRoot = try Data(contentsOf: station.tlsRootPEM)
+        XCTAssertTrue(String(decoding: ownRoot, as: UTF8.self).hasPrefix("-----BEGIN CERTIFICATE-----"))
+        let foreignRoot = try anotherStationsRoot()
+        XCTAssertNotEqual(foreignRoot, ownRoot)
+
         let session = try await FieldSession.openOrInit(directory: storeDir, keyStore: MemoryKeyStore(), profile: Synthetic.profile)
         try await session.perform { store in
             let caseId = try store.openCase(newCase: Synthetic.neighbourReport).record.id
@@ -449,46 +463,49 @@ final class TLSSyncTests: TempDirTestCase {
         await vm.refresh()
         XCTAssertEqual(vm.state, .notEnrolled)
 
-        // Without the station's CA: the TLS handshake fails, a Sync error, nothing sent.
         vm.stationUrl = station.url
         XCTAssertTrue(vm.isHTTPSAddress)
         XCTAssertFalse(vm.needsStationCertificate)
         vm.code = try station.enrolmentCode()
+
+        // Marked "station's own certificate" but no file chosen: refused before any network call.
+        vm.usesStationCertificate = true
+        XCTAssertTrue(vm.needsStationCertificate)
+        XCTAssertFalse(vm.canEnrol)
         var enrolled = await vm.enrol()
+        XCTAssertFalse(enrolled)
+        XCTAssertEqual(vm.error?.field, "station_certificate")
+
+        // Another station's root: the TLS handshake fails, a Sync error, nothing stored or sent.
+        vm.stationCertificate = foreignRoot
+        XCTAssertTrue(vm.canEnrol)
+        enrolled = await vm.enrol()
         XCTAssertFalse(enrolled)
         XCTAssertEqual(vm.error?.kind, .sync)
         XCTAssertTrue(vm.error?.technicalDetail.contains("certificate is not trusted") == true, vm.error?.technicalDetail ?? "nil")
+        XCTAssertEqual(vm.error?.message, "The station's TLS certificate is not trusted. Enrol again with the station's enrolment card (or its own certificate, a PEM file). Everything is kept on this device.")
         XCTAssertFalse(vm.isEnrolled)
-        let url = station.url, code = try station.enrolmentCode()
-        do {
-            try await session.perform { try $0.enrol(stationUrl: url, code: code) }
-            XCTFail("enrolled without trusting the station's certificate")
-        } catch let QorgauError.Sync(reason) {
-            XCTAssertTrue(reason.contains("certificate is not trusted"), reason)
-        } catch {
-            XCTFail("not QorgauError.Sync: \(error)")
-        }
+        XCTAssertNil(vm.enrolled)
+        XCTAssertFalse(vm.code.isEmpty, "the code is kept for another try")
         let untouched = try await session.perform { store in (try store.syncStatus(), try store.station()) }
         XCTAssertNil(untouched.1, "not enrolled")
         XCTAssertEqual(untouched.0.pendingRecords, 3, "nothing sent")
         XCTAssertEqual(untouched.0.pendingBytes, size)
         XCTAssertNil(untouched.0.lastSuccessAt)
 
-        // Marked "station's own certificate" but no file chosen: refused before any network call.
-        vm.usesStationCertificate = true
-        XCTAssertTrue(vm.needsStationCertificate)
-        XCTAssertFalse(vm.canEnrol)
-        enrolled = await vm.enrol()
-        XCTAssertFalse(enrolled)
-        XCTAssertEqual(vm.error?.field, "station_certificate")
-
-        // With the CA: enrolled over https, then everything sent; the CA is remembered for sync.
-        vm.stationCertificate = caPem
-        XCTAssertTrue(vm.canEnrol)
+        // The station's own root: enrolled over https (the root pinned), then everything sent.
+        vm.stationCertificate = ownRoot
         enrolled = await vm.enrol()
         XCTAssertTrue(enrolled, vm.error?.technicalDetail ?? "")
         XCTAssertNil(vm.error)
         XCTAssertEqual(vm.station, station.url)
+        let e = try XCTUnwrap(vm.enrolled)
+        XCTAssertTrue(e.tlsRootPinned)
+        XCTAssertFalse(e.byCard)
+        XCTAssertNil(e.tlsRootFingerprint, "not known from a typed code")
+        XCTAssertEqual(e.officer, "KZ-DEMO-0417")
+        XCTAssertTrue(station.outputText.contains("station key fingerprint \(e.stationKeyFingerprint)"),
+                      "the key `serve` printed: \(station.outputText)")
         XCTAssertEqual(vm.state, .waiting(records: 3, bytes: size))
         let report = try await unwrapped { await vm.syncNow() }
         XCTAssertEqual(report.acked, 3)
@@ -521,6 +538,11 @@ final class SyncWordingTests: XCTestCase {
             "sync: enrolment: malformed answer (expected value at line 1 column 1)",
             "sync: push: station answered 500: internal error",
             "sync: registry: cannot reach the station (Connection Failed)",
+            "enrolment: the station key is not the one on the card; nothing was stored",
+            "enrolment: the answer is not bound to this code (changed on the way, or not this station); nothing was stored",
+            "enrolment: the station names no TLS root; scan its enrolment card; nothing was stored",
+            "enrolment: station answered 429: too many wrong enrolment codes from this address; wait ten minutes",
+            "enrolment: the station's TLS certificate is not trusted (enrol with the station's own CA certificate)",
         ]
         var seen = Set<String>()
         for r in reasons {
@@ -530,6 +552,13 @@ final class SyncWordingTests: XCTestCase {
             XCTAssertFalse(texts.contains { $0.contains("station answered") }, "\(texts)")
         }
         for l in Language.all {
+            // The station's answer to an unknown device or a bad signature (401) reads as before.
+            XCTAssertEqual(QorgauError.Sync(reason: "sync: push: station answered 401: device not enrolled, or bad request signature").userMessage(l),
+                           QorgauError.Sync(reason: "sync: push: station answered 403: device revoked").userMessage(l))
+            // Every way the phone can tell that the station is not the one enrolled with says so.
+            let notVerified = QorgauError.Sync(reason: "enrolment: the answer is not bound to this code (changed on the way, or not this station); nothing was stored").userMessage(l)
+            XCTAssertEqual(QorgauError.Sync(reason: "enrolment: the station's TLS certificate is not from the root it names; nothing was stored").userMessage(l), notVerified)
+            XCTAssertEqual(QorgauError.Sync(reason: "enrolment: the certificate does not verify; nothing was stored").userMessage(l), notVerified)
             XCTAssertEqual(Wording.lastError("refused by the station: chain broken", l), QorgauError.Sync(reason: "refused by the station").userMessage(l))
             XCTAssertNotEqual(Wording.lastError("cancelled", l), QorgauError.Cancelled.userMessage(l), "a stopped sync lost nothing")
             XCTAssertFalse(Wording.lastError("database error: disk I/O error", l).contains("database"))
@@ -541,5 +570,24 @@ final class SyncWordingTests: XCTestCase {
         XCTAssertNil(SyncViewModel.stationURL("ftp://station.example"))
         XCTAssertNil(SyncViewModel.stationURL("http://"))
         XCTAssertEqual(SyncViewModel.normalisedCode(" abcd-efgh jkmn 2345\n"), "ABCDEFGHJKMN2345")
+
+        // Plain http only to this machine, as the core allows it.
+        for url in ["http://127.0.0.1:8440", "http://127.3.2.1", "HTTP://localhost:8440/qorgau", "http://[::1]:8440",
+                    "https://10.20.0.5:8440", "https://qorgau.dvp.local"] {
+            XCTAssertFalse(SyncViewModel.isPlainHTTPOffThisMachine(url), url)
+        }
+        for url in ["http://192.0.2.10:8440", "http://10.20.0.5", "http://qorgau.dvp.local:8440", "http://127.0.0.1.example.com",
+                    "http://128.0.0.1", "http://localhost.example.com"] {
+            XCTAssertTrue(SyncViewModel.isPlainHTTPOffThisMachine(url), url)
+        }
+        // The address and plain-http refusals of the core read as the screen's own.
+        for l in Language.all {
+            XCTAssertEqual(QorgauError.InvalidInput(field: "station", reason: "an address such as https://station.local:8440").userMessage(l),
+                           QorgauAppError(kind: .invalidInput(field: "station_url"), language: l).message)
+            XCTAssertEqual(QorgauError.InvalidInput(field: "station", reason: SyncViewModel.plainHTTPRefusal).userMessage(l),
+                           QorgauAppError(kind: .invalidInput(field: "station_url"), language: l, technicalDetail: SyncViewModel.plainHTTPRefusal).message)
+            XCTAssertNotEqual(QorgauError.InvalidInput(field: "station", reason: "enrol the device first").userMessage(l),
+                              QorgauError.InvalidInput(field: "station", reason: SyncViewModel.plainHTTPRefusal).userMessage(l))
+        }
     }
 }

@@ -11,11 +11,18 @@ enum AppDirectories {
         }
     }
 
-    /// Captured media waiting to be ingested (deleted right after ingest).
+    /// Captured media waiting to be ingested: deleted once the store holds it, kept (and offered
+    /// again) when the save fails or is stopped, until the officer discards it. Not in tmp: iOS
+    /// may empty tmp while the app is not running, and that would lose evidence.
     static var capture: URL {
         get throws {
-            try directory(FileManager.default.temporaryDirectory.appendingPathComponent("capture", isDirectory: true), protection: .complete)
+            try directory(appSupport.appendingPathComponent("Qorgau/capture", isDirectory: true), protection: .complete)
         }
+    }
+
+    /// One case's captured media waiting to be ingested (`CaptureViewModel.captureDirectory`).
+    static func capture(for caseId: String) throws -> URL {
+        try directory(capture.appendingPathComponent(caseId, isDirectory: true), protection: .complete)
     }
 
     /// Export bundles: personal data in clear, for court; deleted once handed over.

@@ -7,16 +7,20 @@ import Qorgau
 import QorgauFFI
 
 /// Photo, video and audio capture. Whatever the platform captured is handed to the core at once
-/// (hashed, encrypted, signed), then the temporary file is deleted.
+/// (hashed, encrypted, signed). The view model deletes the temporary file once the store holds
+/// it, and keeps it (under "Not saved yet") when the save fails or is stopped, until the officer
+/// saves it again or discards it. A damaged or cut-short photo is kept only if the officer says so.
 struct CaptureView: View {
     @StateObject private var vm: CaptureViewModel
     @StateObject private var location = LocationFix()
     @State private var picked: PhotosPickerItem?
     @State private var showingCamera = false
     @State private var showingRecorder = false
+    @State private var toDiscard: PendingCapture?
 
     init(session: FieldSession, caseId: Uuid, language: Language) {
-        _vm = StateObject(wrappedValue: CaptureViewModel(session: session, caseId: caseId, language: language))
+        _vm = StateObject(wrappedValue: CaptureViewModel(session: session, caseId: caseId, language: language,
+                                                         captureDirectory: try? AppDirectories.capture(for: caseId)))
     }
 
     var body: some View {
@@ -47,12 +51,38 @@ struct CaptureView: View {
                 Text("capture.cancelled").foregroundStyle(.secondary)
             }
             ErrorBanner(error: vm.error)
+            if !vm.pending.isEmpty {
+                Section("capture.unsaved") {
+                    ForEach(vm.pending) { p in
+                        PendingRow(pending: p, busy: vm.isCapturing,
+                                   retry: { Task { await vm.retry(p.id) } },
+                                   keep: { Task { await vm.keepAsDamaged(p.id) } },
+                                   discard: { toDiscard = p })
+                    }
+                }
+            }
             Section("capture.onCase") {
                 ForEach(vm.evidence) { e in EvidenceRow(evidence: e, vm: vm) }
             }
         }
         .navigationTitle("capture.title")
         .task { await vm.load() }
+        .confirmationDialog("capture.damagedQuestion",
+                            isPresented: Binding(get: { vm.damagedQuestion != nil }, set: { if !$0 { vm.dismissDamagedQuestion() } }),
+                            titleVisibility: .visible, presenting: vm.damagedQuestion) { question in
+            // By id: the dialog may clear `damagedQuestion` before the task runs.
+            Button("capture.keepDamaged") { Task { await vm.keepAsDamaged(question.id) } }
+            Button("capture.discard", role: .destructive) { vm.discard(question.id) }
+            Button("common.cancel", role: .cancel) { vm.dismissDamagedQuestion() }
+        } message: { _ in
+            Text("capture.damagedHint")
+        }
+        .confirmationDialog("capture.discardQuestion",
+                            isPresented: Binding(get: { toDiscard != nil }, set: { if !$0 { toDiscard = nil } }),
+                            titleVisibility: .visible, presenting: toDiscard) { p in
+            Button("capture.discard", role: .destructive) { vm.discard(p.id) }
+            Button("common.cancel", role: .cancel) {}
+        }
         .onChange(of: picked) { item in
             guard let item else { return }
             picked = nil
@@ -90,9 +120,44 @@ struct CaptureView: View {
         }
     }
 
+    /// The file is the app's own copy: the view model deletes it once stored, and keeps it when
+    /// the save fails or is stopped (issue 11: it used to be deleted either way).
     private func ingestFile(_ url: URL, expected: MediaKind?) async {
-        await vm.addFile(at: url, expected: expected)
-        try? FileManager.default.removeItem(at: url) // the store keeps the encrypted original
+        await vm.addFile(at: url, expected: expected, owned: true)
+    }
+}
+
+/// A capture not saved yet: why, and what the officer can do.
+struct PendingRow: View {
+    let pending: PendingCapture
+    let busy: Bool
+    let retry: () -> Void
+    let keep: () -> Void
+    let discard: () -> Void
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: 6) {
+            Label(title, systemImage: pending.isDamaged ? "exclamationmark.triangle" : "tray.full")
+            Text(pending.error?.message ?? L10n.string("capture.stopped")).font(.caption).foregroundStyle(.secondary)
+            HStack {
+                if pending.isDamaged {
+                    Button("capture.keepDamaged", action: keep)
+                } else {
+                    Button("capture.retry", action: retry)
+                }
+                Spacer()
+                Button("capture.discard", role: .destructive, action: discard)
+            }
+            .buttonStyle(.borderless)
+            .disabled(busy)
+        }
+    }
+
+    private var title: String {
+        switch pending.source {
+        case let .file(url, _, _, _): return url.pathExtension.isEmpty ? url.lastPathComponent : url.pathExtension.uppercased()
+        case .photo: return L10n.string("capture.cameraPhoto")
+        }
     }
 }
 
@@ -115,6 +180,14 @@ struct EvidenceRow: View {
                 Text(L10n.media(evidence.kind)) + Text(" · ") +
                     Text(ByteCountFormatter.string(fromByteCount: Int64(evidence.sizeBytes), countStyle: .file))
                 Text("SHA-256 \(evidence.sha256.prefix(16))…").font(.caption2.monospaced()).foregroundStyle(.secondary)
+                if let damaged = evidence.damaged {
+                    Label("evidence.damaged", systemImage: "exclamationmark.triangle.fill").font(.caption).foregroundStyle(.orange)
+                    Text(damaged).font(.caption2).foregroundStyle(.secondary)
+                }
+                if let note = evidence.previewNote {
+                    Label("evidence.noPreview", systemImage: "eye.slash").font(.caption).foregroundStyle(.secondary)
+                    Text(note).font(.caption2).foregroundStyle(.secondary)
+                }
             }
         }
         .task {

@@ -121,12 +121,17 @@ struct RegistryView: View {
     var body: some View {
         Form {
             Section {
-                TextField("registry.stationKey", text: $stationKey, axis: .vertical)
-                    .font(.caption.monospaced())
-                    .textInputAutocapitalization(.never)
-                    .autocorrectionDisabled()
-                Button("registry.trust") { Task { trusted = await vm.trustStation(publicKeyHex: stationKey) } }
-                    .disabled(stationKey.count < 64)
+                // Only a signed-in supervisor sets the key by hand (the core enforces and audits it).
+                if vm.canTrustStation {
+                    TextField("registry.stationKey", text: $stationKey, axis: .vertical)
+                        .font(.caption.monospaced())
+                        .textInputAutocapitalization(.never)
+                        .autocorrectionDisabled()
+                    Button("registry.trust") { Task { trusted = await vm.trustStation(publicKeyHex: stationKey) } }
+                        .disabled(stationKey.count < 64)
+                } else {
+                    Label("registry.supervisorOnly", systemImage: "lock").foregroundStyle(.secondary)
+                }
                 if trusted { Label("registry.trusted", systemImage: "checkmark.shield").foregroundStyle(.green) }
             } footer: {
                 Text("registry.stationFooter")
@@ -144,6 +149,7 @@ struct RegistryView: View {
             ErrorBanner(error: vm.error)
         }
         .navigationTitle("registry.title")
+        .task { await vm.loadProfile() }
         .fileImporter(isPresented: $importing, allowedContentTypes: [.data, .plainText, .json]) { result in
             guard case let .success(url) = result else { return }
             Task { await importFile(url) }

@@ -1,16 +1,21 @@
 #if canImport(SwiftUI) && canImport(UIKit)
+import AVFoundation
 import SwiftUI
 import UniformTypeIdentifiers
 import Qorgau
 import QorgauFFI
 
 /// Sending to the police station: what waits, "send now" with progress and a stop button, and
-/// enrolment with the duty officer's one-time code. The wording (kk / ru / en) comes from
-/// `SyncViewModel`, which says "everything has been sent" only when the store reports nothing
-/// waiting. Sending also runs in the background (`BackgroundSyncTask`).
+/// enrolment: the duty officer's enrolment card scanned with the camera (the same `QrScanner` as
+/// for orders), shown for comparison with the printed card, then confirmed; or, as a fallback,
+/// the station's address and one-time code typed by hand. The wording (kk / ru / en) and all the
+/// logic come from `SyncViewModel`, which says "everything has been sent" only when the store
+/// reports nothing waiting. Sending also runs in the background (`BackgroundSyncTask`).
 struct SyncView: View {
     @StateObject private var vm: SyncViewModel
     @State private var showingEnrolAgain = false
+    @State private var typingByHand = false
+    @State private var scanningCard = false
     @State private var pickingCertificate = false
     @State private var certificateName: String?
 
@@ -60,15 +65,31 @@ struct SyncView: View {
                     if let station = vm.station {
                         Text(station).font(.callout.monospaced()).textSelection(.enabled)
                     }
+                    if let enrolled = vm.enrolled {
+                        if let line = vm.enrolledLine { Text(line).font(.callout) }
+                        fingerprint("sync.cardStationKey", enrolled.stationKeyFingerprint)
+                        if let root = enrolled.tlsRootFingerprint { fingerprint("sync.cardTlsRoot", root) }
+                    }
                     DisclosureGroup("sync.enrolAgain", isExpanded: $showingEnrolAgain) {
+                        if vm.pendingCard == nil { scanCardButton }
                         enrolFields
                     }
                 }
+                if let card = vm.pendingCard { cardSection(card) }
+            } else if let card = vm.pendingCard {
+                cardSection(card)
             } else {
                 Section {
-                    enrolFields
+                    scanCardButton
                 } header: {
                     Text("sync.enrol")
+                } footer: {
+                    Text("sync.scanCardFooter")
+                }
+                Section {
+                    DisclosureGroup("sync.typeByHand", isExpanded: $typingByHand) {
+                        enrolFields
+                    }
                 } footer: {
                     Text("sync.enrolFooter")
                 }
@@ -77,6 +98,9 @@ struct SyncView: View {
             ErrorBanner(error: vm.error)
         }
         .navigationTitle("sync.title")
+        .sheet(isPresented: $scanningCard) {
+            EnrolmentCardScanSheet(vm: vm) { scanningCard = false }
+        }
         .fileImporter(isPresented: $pickingCertificate, allowedContentTypes: [.x509Certificate, .data, .plainText]) { result in
             guard case let .success(url) = result else { return }
             readCertificate(url)
@@ -120,6 +144,51 @@ struct SyncView: View {
         if vm.isEnrolling { ProgressView() }
     }
 
+    private var scanCardButton: some View {
+        Button { scanningCard = true } label: {
+            Label("sync.scanCard", systemImage: "qrcode.viewfinder")
+        }
+        .disabled(!vm.canScanCard)
+    }
+
+    /// The scanned card, for the officer to compare with the printed one before anything is sent.
+    private func cardSection(_ card: SyncViewModel.ScannedCard) -> some View {
+        Section {
+            LabeledContent("sync.cardStation") {
+                Text(card.info.stationUrl).font(.callout.monospaced()).textSelection(.enabled)
+            }
+            fingerprint("sync.cardTlsRoot", card.info.tlsRootFingerprint)
+            fingerprint("sync.cardStationKey", card.info.stationKeyFingerprint)
+            if let prompt = vm.cardPrompt { Text(prompt).font(.callout) }
+            if let warning = vm.cardWarning {
+                Label(warning, systemImage: "exclamationmark.triangle").font(.callout).foregroundStyle(.orange)
+            }
+            Button {
+                Task { if await vm.confirmCard() { showingEnrolAgain = false } }
+            } label: {
+                Label("sync.cardConfirm", systemImage: "checkmark.shield")
+            }
+            .disabled(!vm.canConfirmCard)
+            Button("sync.cardCancel", role: .cancel) { vm.cancelCard() }
+                .disabled(vm.isEnrolling)
+            if vm.isEnrolling { ProgressView() }
+        } header: {
+            Text("sync.cardTitle")
+        }
+    }
+
+    /// A fingerprint in groups of four, as printed on the card (wraps onto two lines).
+    private func fingerprint(_ label: LocalizedStringKey, _ value: String?) -> some View {
+        VStack(alignment: .leading, spacing: 2) {
+            Text(label).font(.caption).foregroundStyle(.secondary)
+            if let value {
+                Text(value).font(.callout.monospaced()).textSelection(.enabled)
+            } else {
+                Text("sync.cardNotOnCard").font(.callout).foregroundStyle(.orange)
+            }
+        }
+    }
+
     /// Reads the picked CA certificate (PEM); the picker's URL is only readable inside a security scope.
     private func readCertificate(_ url: URL) {
         let scoped = url.startAccessingSecurityScopedResource()
@@ -144,6 +213,41 @@ struct SyncView: View {
         case .allSent: return .green
         case .waiting, .notEnrolled: return .orange
         case .sending, .unknown: return .primary
+        }
+    }
+}
+
+/// The camera for the duty officer's enrolment card: the QR scanner used to check orders
+/// (`QrScanner`). Closes as soon as a card is read; anything else scanned shows the view
+/// model's message (repeats of the same code are ignored by the view model).
+private struct EnrolmentCardScanSheet: View {
+    @ObservedObject var vm: SyncViewModel
+    let done: () -> Void
+    @State private var cameraAllowed = AVCaptureDevice.authorizationStatus(for: .video) == .authorized
+
+    var body: some View {
+        NavigationStack {
+            VStack(spacing: 12) {
+                if cameraAllowed {
+                    QrScanner { text in if vm.cardScanned(text) { done() } }
+                        .clipShape(RoundedRectangle(cornerRadius: 12))
+                } else {
+                    Text("sync.cardNoCamera").foregroundStyle(.secondary)
+                    Spacer()
+                }
+                ErrorBanner(error: vm.error)
+            }
+            .padding()
+            .navigationTitle("sync.cardScanTitle")
+            .navigationBarTitleDisplayMode(.inline)
+            .toolbar {
+                ToolbarItem(placement: .cancellationAction) {
+                    Button("sync.cardClose") { done() }
+                }
+            }
+        }
+        .task {
+            if !cameraAllowed { cameraAllowed = await AVCaptureDevice.requestAccess(for: .video) }
         }
     }
 }
