@@ -13,7 +13,7 @@ use qorgau_core::model::{
     CaptureInfo, Case, DueItem, Evidence, Intervention, Language, MediaKind, NewCase, NewIntervention, NewOrder, NewPerson,
     NewReferral, NewStatement, OrderRules, OrderStatus, ReferralChange, ReferralState,
 };
-use qorgau_core::store::{PersonCheck, PersonQuery, Profile, RegistryImport, ServeOrder, SyncStatus};
+use qorgau_core::store::{LockReason, PersonCheck, PersonQuery, Profile, RegistryImport, ServeOrder, SessionState, SyncStatus};
 use qorgau_core::sync::client::SyncReport;
 use qorgau_core::store::CustodyEntry;
 use qorgau_core::{CaseFile, CaseSummary, DeviceInfo, DeviceProfile, Store, StoreOptions, VerifyReport};
@@ -297,6 +297,27 @@ impl QorgauStore {
     /// The acting profile, if any.
     pub fn current_profile(&self) -> Option<Profile> {
         self.inner.current_profile()
+    }
+
+    /// Locks the session now (the app went to the background, the officer tapped quick-hide or
+    /// signed out): the signed-in profile and its clinical key are forgotten.
+    pub fn lock_session(&self, reason: LockReason) {
+        self.inner.lock_session(reason)
+    }
+
+    /// The officer used the app; false (and locked) when the idle limit had already passed.
+    pub fn note_activity(&self) -> bool {
+        self.inner.note_activity()
+    }
+
+    /// Seconds of inactivity after which the core locks the session (1 to 3600).
+    pub fn set_idle_limit(&self, secs: u32) -> Result<(), QorgauError> {
+        guard(|| Ok(self.inner.set_idle_limit(secs)?))
+    }
+
+    /// What the PIN gate needs: the signed-in profile, if any, and why the last one ended.
+    pub fn session_state(&self) -> SessionState {
+        self.inner.session_state()
     }
 
     // ---- risk assessments -----------------------------------------------------------------

@@ -17,6 +17,7 @@ use qorgau_core::registry::RegistryKind;
 use qorgau_core::store::SyncStatus;
 use qorgau_core::sync::client::SyncReport;
 use qorgau_core::sync::protocol::Rejected;
+use qorgau_core::store::{LockReason, SessionState};
 use qorgau_core::store::{
     ActiveOrder, CustodyEntry, EventKind, MatchKind, OrderSource, PersonCheck, PersonQuery, Profile, RegistryImport, ServeOrder,
     SignedEntry,
@@ -706,6 +707,21 @@ pub struct Profile {
     pub badge: String,
     pub failed_attempts: u32,
     pub locked_until: Option<UtcInstant>,
+}
+
+#[uniffi::remote(Enum)]
+pub enum LockReason {
+    SignedOut,
+    Background,
+    Idle,
+    QuickHide,
+}
+
+#[uniffi::remote(Record)]
+pub struct SessionState {
+    pub profile: Option<Profile>,
+    pub last_lock: Option<LockReason>,
+    pub idle_limit_secs: u32,
 }
 
 #[uniffi::remote(Enum)]

@@ -1,44 +1,19 @@
 //! A phone process killed with SIGKILL in the middle of a sync: the next sync resumes the upload
 //! from the offset the station confirmed, everything arrives once and nothing is lost.
 
-use std::io::{BufRead, BufReader, Read};
-use std::path::PathBuf;
+mod common;
+
+use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-fn station_bin() -> PathBuf {
-    let p = PathBuf::from(env!("CARGO_BIN_EXE_qorgau")).with_file_name("qorgau-station");
-    assert!(p.exists(), "{} is missing: build it with `cargo build -p qorgau-station` (cargo test --workspace does)", p.display());
-    p
-}
+use common::station_bin;
 
 #[test]
 fn a_device_killed_mid_sync_resumes_and_delivers_once() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("station");
-    let mut station = Command::new(station_bin())
-        .args(["--data", data.to_str().unwrap(), "serve", "--listen", "127.0.0.1:0", "--plain-http"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut out = station.stdout.take().unwrap();
-    let mut first = Vec::new();
-    let mut b = [0u8; 1];
-    while out.read(&mut b).unwrap() == 1 && b[0] != b'\n' {
-        first.push(b[0]);
-    }
-    std::thread::spawn(move || {
-        let _ = std::io::copy(&mut out, &mut std::io::sink());
-    });
-    struct Reap(std::process::Child);
-    impl Drop for Reap {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-    let station = Reap(station);
-    let url = String::from_utf8(first).unwrap().split_whitespace().find(|w| w.starts_with("http://")).unwrap().to_string();
+    let station = common::station(&data, "127.0.0.1:0");
+    let url = station.1.clone();
 
     let q = |args: &[&str]| {
         let mut c = Command::new(env!("CARGO_BIN_EXE_qorgau"));
@@ -55,11 +30,7 @@ fn a_device_killed_mid_sync_resumes_and_delivers_once() {
     let video = dir.path().join("clip.mp4");
     ok(&["synth", "video", "--out", video.to_str().unwrap(), "--mib", "300"]);
     ok(&["evidence", "add", &case, video.to_str().unwrap()]);
-    let code = String::from_utf8(
-        Command::new(station_bin()).args(["--data", data.to_str().unwrap(), "enrolment-code", "--officer", "KZ-DEMO-0417", "--unit", "t", "--print", "code"]).output().unwrap().stdout,
-    )
-    .unwrap();
-    ok(&["enrol", "--station", &url, "--code", code.trim()]);
+    ok(&["enrol", "--station", &url, "--code", &common::code(&data)]);
 
     // Sync, and kill -9 the phone's process once 40 MB are confirmed by the station.
     let mut child = q(&["--json", "sync"]).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();

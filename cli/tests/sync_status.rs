@@ -1,44 +1,12 @@
 //! What a script sees of a sync: a non-zero exit when the station refused entries, a status
 //! that a later success clears, and a quiet end when the reader of the output goes away.
 
+mod common;
+
 use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
-fn station_bin() -> PathBuf {
-    let p = PathBuf::from(env!("CARGO_BIN_EXE_qorgau")).with_file_name("qorgau-station");
-    assert!(p.exists(), "{} is missing: build it with `cargo build -p qorgau-station` (cargo test --workspace does)", p.display());
-    p
-}
-
-struct Station(Child, String);
-
-impl Drop for Station {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn station(data: &Path, listen: &str) -> Station {
-    let mut child = Command::new(station_bin())
-        .args(["--data", data.to_str().unwrap(), "serve", "--listen", listen, "--plain-http"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut out = child.stdout.take().unwrap();
-    let mut first = Vec::new();
-    let mut b = [0u8; 1];
-    while out.read(&mut b).unwrap() == 1 && b[0] != b'\n' {
-        first.push(b[0]);
-    }
-    std::thread::spawn(move || {
-        let _ = std::io::copy(&mut out, &mut std::io::sink());
-    });
-    let url = String::from_utf8(first).unwrap().split_whitespace().find(|w| w.starts_with("http://")).unwrap().to_string();
-    Station(child, url)
-}
+use common::station;
 
 #[test]
 fn sync_exits_non_zero_on_refused_entries_and_a_success_clears_the_last_error() {
@@ -59,11 +27,7 @@ fn sync_exits_non_zero_on_refused_entries_and_a_success_clears_the_last_error() 
     ok(&["init", "--officer-name", "Aibek Demoulin", "--badge", "KZ-DEMO-0417"]);
     let case = ok(&["-q", "case", "open", "--trigger", "witness-report", "--address", "Synthetic street 1", "--member", "officer:Aibek Demoulin:KZ-DEMO-0417"]);
     let case = case.trim();
-    let code = String::from_utf8(
-        Command::new(station_bin()).args(["--data", data.to_str().unwrap(), "enrolment-code", "--officer", "KZ-DEMO-0417", "--unit", "t", "--print", "code"]).output().unwrap().stdout,
-    )
-    .unwrap();
-    ok(&["enrol", "--station", &st.1, "--code", code.trim()]);
+    ok(&["enrol", "--station", &st.1, "--code", &common::code(&data)]);
 
     // The station down: the sync fails and says so.
     drop(st);

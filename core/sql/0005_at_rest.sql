@@ -12,6 +12,8 @@ ALTER TABLE profiles ADD COLUMN mac BLOB;
 ALTER TABLE trusted_keys ADD COLUMN mac BLOB;
 ALTER TABLE instruments ADD COLUMN mac BLOB;
 ALTER TABLE outbox ADD COLUMN mac BLOB;
+ALTER TABLE uploads ADD COLUMN mac BLOB;
+ALTER TABLE counters ADD COLUMN mac BLOB;
 
 -- The signed end of each case, kept apart from the chain: a chain cut short no longer reaches
 -- its head. Updated in the transaction of every custody entry.

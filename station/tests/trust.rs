@@ -61,22 +61,7 @@ impl Rogue {
     }
 
     fn request(&self, method: &str, path: &str, body: &[u8], offset: Option<u64>) -> ureq::Request {
-        let ts = chrono::Utc::now().timestamp();
-        let nonce = hex::encode(qorgau_core::crypto::random_bytes::<16>().unwrap());
-        let digest = Sha256::of(body);
-        let checksum = offset.map(|_| format!("sha256 {}", B64.encode(digest.0)));
-        let off = offset.map(|o| o.to_string()).unwrap_or_default();
-        let text = protocol::signing_text(method, path, &digest.hex(), &off, checksum.as_deref().unwrap_or(""), ts, &nonce);
-        let mut r = ureq::request(method, &format!("{}{path}", self.url))
-            .set(protocol::H_DEVICE, &self.id.to_string())
-            .set(protocol::H_TIMESTAMP, &ts.to_string())
-            .set(protocol::H_NONCE, &nonce)
-            .set(protocol::H_CONTENT, &digest.hex())
-            .set(protocol::H_SIGNATURE, &B64.encode(self.signer.sign(text.as_bytes())));
-        if let (Some(o), Some(c)) = (offset, checksum) {
-            r = r.set("Upload-Offset", &o.to_string()).set("Upload-Checksum", &c).set("Content-Type", "application/offset+octet-stream");
-        }
-        r
+        signed_request(&self.url, &self.id.to_string(), |t| self.signer.sign(t), method, path, body, offset)
     }
 
     /// An entry signed by this device, with its record.
@@ -279,23 +264,28 @@ fn unsigned_requests_get_the_same_answer_whether_or_not_an_upload_exists_and_hol
 /// Signs raw requests as a real phone's store does.
 fn common_signed<'a>(store: &'a qorgau_core::Store, url: &'a str) -> impl Fn(&str, &str, &[u8], Option<u64>) -> ureq::Request + 'a {
     move |method, path, body, offset| {
-        let ts = chrono::Utc::now().timestamp();
-        let nonce = hex::encode(qorgau_core::crypto::random_bytes::<16>().unwrap());
-        let digest = Sha256::of(body);
-        let checksum = offset.map(|_| format!("sha256 {}", B64.encode(digest.0)));
-        let off = offset.map(|o| o.to_string()).unwrap_or_default();
-        let text = protocol::signing_text(method, path, &digest.hex(), &off, checksum.as_deref().unwrap_or(""), ts, &nonce);
-        let mut r = ureq::request(method, &format!("{url}{path}"))
-            .set(protocol::H_DEVICE, &store.device().device_id.to_string())
-            .set(protocol::H_TIMESTAMP, &ts.to_string())
-            .set(protocol::H_NONCE, &nonce)
-            .set(protocol::H_CONTENT, &digest.hex())
-            .set(protocol::H_SIGNATURE, &B64.encode(store.sign_request(&text).unwrap()));
-        if let (Some(o), Some(c)) = (offset, checksum) {
-            r = r.set("Upload-Offset", &o.to_string()).set("Upload-Checksum", &c).set("Content-Type", "application/offset+octet-stream");
-        }
-        r
+        signed_request(url, &store.device().device_id.to_string(), |t| store.sign_request(std::str::from_utf8(t).unwrap()).unwrap(), method, path, body, offset)
     }
+}
+
+/// A request signed as the protocol says (and as a PATCH's tus headers need), with `sign`.
+fn signed_request(url: &str, device: &str, sign: impl Fn(&[u8]) -> [u8; 64], method: &str, path: &str, body: &[u8], offset: Option<u64>) -> ureq::Request {
+    let ts = chrono::Utc::now().timestamp();
+    let nonce = hex::encode(qorgau_core::crypto::random_bytes::<16>().unwrap());
+    let digest = Sha256::of(body);
+    let checksum = offset.map(|_| format!("sha256 {}", B64.encode(digest.0)));
+    let off = offset.map(|o| o.to_string()).unwrap_or_default();
+    let text = protocol::signing_text(method, path, &digest.hex(), &off, checksum.as_deref().unwrap_or(""), ts, &nonce);
+    let mut r = ureq::request(method, &format!("{url}{path}"))
+        .set(protocol::H_DEVICE, device)
+        .set(protocol::H_TIMESTAMP, &ts.to_string())
+        .set(protocol::H_NONCE, &nonce)
+        .set(protocol::H_CONTENT, &digest.hex())
+        .set(protocol::H_SIGNATURE, &B64.encode(sign(text.as_bytes())));
+    if let (Some(o), Some(c)) = (offset, checksum) {
+        r = r.set("Upload-Offset", &o.to_string()).set("Upload-Checksum", &c).set("Content-Type", "application/offset+octet-stream");
+    }
+    r
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

@@ -2,7 +2,8 @@
 //! records and the signed chain:
 //!
 //! - **Rows that decide behaviour** (profiles with their roles, PIN material and lock-out;
-//!   trusted keys; instruments; the outbox's acknowledgements) carry an HMAC under a key
+//!   trusted keys; instruments; the outbox's acknowledgements; resumable uploads; the order
+//!   number counters) carry an HMAC under a key
 //!   derived from the data key, which only the platform key store releases. The core checks it
 //!   before it acts on a row, and `verify` reports any row whose MAC does not match.
 //! - **The end of each case** is signed: a head (last sequence number and entry hash, Ed25519
@@ -198,6 +199,53 @@ pub(crate) fn reseal_outbox(conn: &Connection, keys: &DerivedKeys, case: &str, s
     Ok(())
 }
 
+/// Increments a named counter (an order number) whose value carries a MAC: a counter set back
+/// with SQL (to reuse numbers) is refused.
+pub(crate) fn next_counter(conn: &Connection, keys: &DerivedKeys, name: &str) -> Result<i64> {
+    let row: Option<(i64, Option<Vec<u8>>)> =
+        conn.query_row("SELECT value, mac FROM counters WHERE name = ?1", [name], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+    let value = match row {
+        Some((v, m)) => {
+            check(keys, "counters", name, &[json!(name), json!(v)], m.as_deref())?;
+            v + 1
+        }
+        None => 1,
+    };
+    let m = mac(keys, "counters", &[json!(name), json!(value)]);
+    conn.execute(
+        "INSERT INTO counters (name, value, mac) VALUES (?1, ?2, ?3) ON CONFLICT(name) DO UPDATE SET value = excluded.value, mac = excluded.mac",
+        params![name, value, m],
+    )?;
+    Ok(value)
+}
+
+fn upload_fields(blob: &str, url: &str, offset: i64, length: i64) -> Vec<Value> {
+    vec![json!(blob), json!(url), json!(offset), json!(length)]
+}
+
+/// Remembers where a resumable upload stands (the station's URL and confirmed offset).
+pub(crate) fn put_upload(conn: &Connection, keys: &DerivedKeys, blob: &str, url: &str, offset: u64, length: u64, at: &str) -> Result<()> {
+    let m = mac(keys, "uploads", &upload_fields(blob, url, offset as i64, length as i64));
+    conn.execute(
+        "INSERT INTO uploads (blob_name, url, offset, length, updated_at, mac) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT(blob_name) DO UPDATE SET url = excluded.url, offset = excluded.offset, length = excluded.length,
+            updated_at = excluded.updated_at, mac = excluded.mac",
+        params![blob, url, offset, length, at, m],
+    )?;
+    Ok(())
+}
+
+/// Where a resumable upload stands, if the row is as this code wrote it (an edited row is not
+/// acted on: the upload starts from what the station says).
+pub(crate) fn saved_upload(conn: &Connection, keys: &DerivedKeys, blob: &str) -> Result<Option<(String, u64)>> {
+    let row: Option<(String, i64, i64, Option<Vec<u8>>)> = conn
+        .query_row("SELECT url, offset, length, mac FROM uploads WHERE blob_name = ?1", [blob], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .optional()?;
+    Ok(row.and_then(|(url, offset, length, m)| {
+        check(keys, "uploads", blob, &upload_fields(blob, &url, offset, length), m.as_deref()).ok().map(|_| (url, offset.max(0) as u64))
+    }))
+}
+
 /// Fills the MACs of rows written before schema version 5 (run once, inside that upgrade's
 /// transaction, so a crash cannot leave rows without one that are then taken for edited).
 pub(crate) fn fill_macs(conn: &Connection, keys: &DerivedKeys) -> Result<()> {
@@ -233,6 +281,24 @@ pub(crate) fn fill_macs(conn: &Connection, keys: &DerivedKeys) -> Result<()> {
     };
     for (c, s) in outbox {
         reseal_outbox(conn, keys, &c, s)?;
+    }
+    let uploads: Vec<(String, String, i64, i64)> = {
+        let mut stmt = conn.prepare("SELECT blob_name, url, offset, length FROM uploads")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        rows.collect::<std::result::Result<_, _>>()?
+    };
+    for (b, u, o, l) in uploads {
+        let m = mac(keys, "uploads", &upload_fields(&b, &u, o, l));
+        conn.execute("UPDATE uploads SET mac = ?1 WHERE blob_name = ?2", params![m, b])?;
+    }
+    let counters: Vec<(String, i64)> = {
+        let mut stmt = conn.prepare("SELECT name, value FROM counters")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<std::result::Result<_, _>>()?
+    };
+    for (n, v) in counters {
+        let m = mac(keys, "counters", &[json!(n), json!(v)]);
+        conn.execute("UPDATE counters SET mac = ?1 WHERE name = ?2", params![m, n])?;
     }
     Ok(())
 }
@@ -359,6 +425,20 @@ impl Store {
             let (c, s, b, n, a, m) = r?;
             if check(keys, "outbox", &c, &outbox_fields(&c, s, b.as_deref(), n, a.as_deref()), m.as_deref()).is_err() {
                 out.push(("outbox".into(), format!("{c}/{s}")));
+            }
+        }
+        let mut stmt = conn.prepare("SELECT blob_name, url, offset, length, mac FROM uploads ORDER BY blob_name")?;
+        for r in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?, r.get::<_, Option<Vec<u8>>>(4)?)))? {
+            let (b, u, o, l, m) = r?;
+            if check(keys, "uploads", &b, &upload_fields(&b, &u, o, l), m.as_deref()).is_err() {
+                out.push(("uploads".into(), b));
+            }
+        }
+        let mut stmt = conn.prepare("SELECT name, value, mac FROM counters ORDER BY name")?;
+        for r in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, Option<Vec<u8>>>(2)?)))? {
+            let (n, v, m) = r?;
+            if check(keys, "counters", &n, &[json!(n), json!(v)], m.as_deref()).is_err() {
+                out.push(("counters".into(), n));
             }
         }
         let mut stmt = conn.prepare("SELECT id, at, actor, action, detail, mac FROM audit ORDER BY id")?;

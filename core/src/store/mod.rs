@@ -23,6 +23,7 @@ mod registry;
 mod documents;
 mod records;
 pub mod schema;
+mod session;
 mod statements;
 
 use std::path::{Path, PathBuf};
@@ -40,6 +41,7 @@ pub use assessments::sign_instrument;
 pub use orders::ServeOrder;
 pub use outbox::{OutboxItem, SyncStatus};
 pub use profiles::{Profile, MAX_FAILED, PIN_ITERATIONS};
+pub use session::{LockReason, SessionState, DEFAULT_IDLE_LIMIT_SECS};
 pub use registry::{ActiveOrder, MatchKind, OrderSource, PersonCheck, PersonQuery, RegistryImport};
 
 use crate::crypto::keys::{DerivedKeys, DeviceSecrets, KeyStore};
@@ -102,6 +104,7 @@ pub struct Store {
     blobs: BlobDir,
     pub(crate) rules: OrderRules,
     pub(crate) current: Mutex<Option<profiles::ActiveProfile>>,
+    pub(crate) session: Mutex<session::Session>,
 }
 
 impl std::fmt::Debug for Store {
@@ -172,7 +175,7 @@ impl Store {
         let blobs = BlobDir::open(&dir.join("blobs"))?;
         let device = DeviceInfo { device_id, public_key: signer.public_key(), profile };
         let rules = opts.order_rules.unwrap_or_else(OrderRules::builtin);
-        Ok(Store { dir: dir.to_path_buf(), conn: Mutex::new(conn), keys, signer, device, clock, blobs, rules, current: Mutex::new(None) })
+        Ok(Store { dir: dir.to_path_buf(), conn: Mutex::new(conn), keys, signer, device, clock, blobs, rules, current: Mutex::new(None), session: Mutex::default() })
     }
 
     /// Opens an existing store and unlocks it with `keystore`. A wrong key gives
@@ -241,6 +244,7 @@ impl Store {
             blobs,
             rules: opts.order_rules.unwrap_or_else(OrderRules::builtin),
             current: Mutex::new(None),
+            session: Mutex::default(),
         };
         store.collect_garbage()?;
         Ok(store)

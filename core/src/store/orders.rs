@@ -104,11 +104,7 @@ impl Store {
             None => {
                 let year = at.utc.year();
                 let key = format!("order/{year}");
-                tx.execute(
-                    "INSERT INTO counters (name, value) VALUES (?1, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1",
-                    [&key],
-                )?;
-                let n: i64 = tx.query_row("SELECT value FROM counters WHERE name = ?1", [&key], |r| r.get(0))?;
+                let n = super::integrity::next_counter(&tx, self.keys(), &key)?;
                 let prefix = self.device().device_id.simple().to_string()[..8].to_uppercase();
                 format!("PO-{prefix}-{year}-{n:05}")
             }

@@ -173,6 +173,17 @@ impl Store {
         Ok(self.conn().query_row("SELECT station_url FROM sync_state WHERE singleton = 1", [], |r| r.get(0)).optional()?.flatten())
     }
 
+    /// Where a resumable upload of `blob` stands, as the sync client left it (an edited row is
+    /// not acted on).
+    pub(crate) fn saved_upload(&self, blob: &str) -> Result<Option<(String, u64)>> {
+        super::integrity::saved_upload(&self.conn(), self.keys(), blob)
+    }
+
+    /// Remembers where a resumable upload stands.
+    pub(crate) fn remember_upload(&self, blob: &str, url: &str, offset: u64, length: u64) -> Result<()> {
+        super::integrity::put_upload(&self.conn(), self.keys(), blob, url, offset, length, &self.clock().now().utc_rfc3339())
+    }
+
     /// Records the end of a sync run that reached the station: the last success is now, and the
     /// last error is cleared, or says what went wrong in it (entries refused, registry stale).
     pub fn sync_finished(&self, problem: Option<&str>) -> Result<()> {

@@ -251,16 +251,19 @@ impl Store {
         row.save(&self.conn(), self.keys(), None, None)?;
         let profile = self.profile(id)?;
         *self.current.lock().unwrap_or_else(|p| p.into_inner()) = Some(ActiveProfile { profile: profile.clone(), clinical_key });
+        self.session_started();
         Ok(profile)
     }
 
     /// Signs the acting profile out (back to the device's officer, with no clinical access).
     pub fn lock_profile(&self) {
-        *self.current.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        self.lock_session(super::session::LockReason::SignedOut);
     }
 
-    /// The acting profile, if one is unlocked.
+    /// The acting profile, if one is unlocked (and the idle limit has not passed: then the
+    /// session locks now and there is none).
     pub fn current_profile(&self) -> Option<Profile> {
+        self.expire_idle();
         self.current.lock().unwrap_or_else(|p| p.into_inner()).as_ref().map(|a| a.profile.clone())
     }
 
@@ -270,6 +273,7 @@ impl Store {
     }
 
     pub(crate) fn current_clinical_key(&self) -> Option<[u8; 32]> {
+        self.expire_idle();
         self.current.lock().unwrap_or_else(|p| p.into_inner()).as_ref().and_then(|a| a.clinical_key)
     }
 }

@@ -276,3 +276,49 @@ fn photos_the_decoder_cannot_draw_are_kept_byte_for_byte_and_damaged_ones_only_w
     assert!(log.len() >= variants.len() + 3);
     assert!(s.store.verify(case).unwrap().ok);
 }
+
+#[test]
+fn an_order_counter_set_back_with_sql_is_refused_rather_than_reusing_numbers() {
+    let s = scene();
+    let case = s.store.open_case(fixtures::neighbour_report_case()).unwrap().record.id;
+    let survivor = s.store.add_person(case, fixtures::survivor()).unwrap().record.id;
+    let aggressor = s.store.add_person(case, fixtures::aggressor()).unwrap().record.id;
+    let order = || NewOrder {
+        restricted_person: aggressor,
+        protected_persons: vec![survivor],
+        prohibitions: vec!["contact".into()],
+        valid_from: None,
+        valid_until: None,
+        number: None,
+        survivor_opinion: None,
+    };
+    assert!(s.store.issue_order(case, order()).unwrap().record.number.ends_with("-00001"));
+    s.store.conn().execute("UPDATE counters SET value = 0", []).unwrap();
+    assert!(matches!(s.store.issue_order(case, order()), Err(Error::Integrity { .. })));
+    assert!(s.store.edited_rows().unwrap().iter().any(|(t, k)| t == "counters" && k.starts_with("order/")));
+}
+
+#[test]
+fn the_session_locks_on_background_quick_hide_and_idle_and_forgets_the_clinical_key() {
+    let s = scene();
+    let psy = psychologist(&s);
+    for reason in [LockReason::Background, LockReason::QuickHide, LockReason::SignedOut] {
+        s.store.unlock_profile(psy.id, PSY_PIN).unwrap();
+        assert!(s.store.current_clinical_key().is_some());
+        assert!(s.store.note_activity());
+        s.store.lock_session(reason);
+        let st = s.store.session_state();
+        assert_eq!((st.profile, st.last_lock), (None, Some(reason)));
+        assert!(s.store.current_clinical_key().is_none(), "{reason:?}: the key is forgotten");
+        assert_eq!(s.store.current_role(), TeamRole::Officer);
+    }
+    // Idle: past the limit the core locks by itself, at the next question anyone asks it.
+    s.store.set_idle_limit(1).unwrap();
+    s.store.unlock_profile(psy.id, PSY_PIN).unwrap();
+    assert!(s.store.note_activity());
+    std::thread::sleep(std::time::Duration::from_millis(1300));
+    assert!(s.store.current_profile().is_none());
+    assert_eq!(s.store.session_state().last_lock, Some(LockReason::Idle));
+    assert!(!s.store.note_activity(), "activity after the limit does not bring the profile back");
+    assert!(matches!(s.store.set_idle_limit(0), Err(Error::InvalidField { .. })));
+}

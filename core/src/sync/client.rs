@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
-use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use super::enrolment::{self, CodeKey, EnrolClaim, EnrolmentCard};
@@ -189,10 +188,7 @@ impl SyncClient {
 
     /// Uploads one blob with tus, resuming from the offset the station confirms.
     fn upload(&self, store: &Store, blob_name: &str, sha256: &str, size: u64, progress: &dyn Progress, done: &AtomicU64, total: u64) -> Result<u64> {
-        let saved: Option<(String, u64)> = store
-            .conn()
-            .query_row("SELECT url, offset FROM uploads WHERE blob_name = ?1", [blob_name], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
+        let saved = store.saved_upload(blob_name)?;
         let mut offset = None;
         let mut url = String::new();
         if let Some((u, _)) = saved {
@@ -219,13 +215,7 @@ impl SyncClient {
             offset = Some(r.header("Upload-Offset").and_then(|v| v.parse().ok()).unwrap_or(0));
         }
         let mut offset = offset.unwrap_or(0);
-        let remember = |o: u64| {
-            store.conn().execute(
-                "INSERT INTO uploads (blob_name, url, offset, length, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT(blob_name) DO UPDATE SET url = excluded.url, offset = excluded.offset, updated_at = excluded.updated_at",
-                params![blob_name, url, o, size, chrono::Utc::now().to_rfc3339()],
-            )
-        };
+        let remember = |o: u64| store.remember_upload(blob_name, &url, o, size);
         // A blob that fits one PATCH is not worth resuming: sending it again is cheap and the
         // station keys uploads by content, so only larger blobs keep their URL and offset.
         let resumable = size > PATCH_SIZE as u64;
