@@ -126,3 +126,31 @@ fn an_operator_certificate_works_and_a_code_typed_by_hand_pins_the_root_the_stat
     SyncClient::with_station_certificate(&st.url, &std::fs::read(p("ca.pem")).unwrap()).unwrap().enrol(&second, &st.code("D")).unwrap();
     assert_eq!(SyncClient::for_store(&second).unwrap().sync(&second, &NoProgress).unwrap().pending_after, 0);
 }
+
+#[test]
+fn after_enrolment_a_certificate_from_another_root_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("station");
+    let mut st = StationProc::start(&data, "127.0.0.1:0", &[]);
+    let listen = st.url.trim_start_matches("https://").to_string();
+    let (store, _) = phone(dir.path());
+    SyncClient::enrol_with_card(&store, &EnrolmentCard::parse(&st.card("KZ-DEMO-0417")).unwrap()).unwrap();
+    st.kill();
+    // The same address now answers with a certificate from another root (a machine that took
+    // the station's address, or an operator's certificate the phone was never given).
+    let p = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
+    let sh = format!(
+        "set -e
+         openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=other-ca -keyout {cakey} -out {ca} 2>/dev/null
+         openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=impostor -keyout {key} -out {csr} 2>/dev/null
+         printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\nbasicConstraints=CA:FALSE\\n' > {ext}
+         openssl x509 -req -in {csr} -CA {ca} -CAkey {cakey} -CAcreateserial -days 1 -extfile {ext} -out {cert} 2>/dev/null",
+        cakey = p("o.key"), ca = p("o.pem"), key = p("i.key"), csr = p("i.csr"), ext = p("i.cnf"), cert = p("i.pem")
+    );
+    assert!(Command::new("bash").arg("-c").arg(&sh).output().unwrap().status.success());
+    let _impostor = StationProc::start(&dir.path().join("impostor"), &listen, &["--tls-cert", &p("i.pem"), "--tls-key", &p("i.key"), "--tls-ca", &p("o.pem")]);
+    let before = store.sync_status().unwrap().pending_records;
+    let e = SyncClient::for_store(&store).unwrap().sync(&store, &NoProgress).unwrap_err();
+    assert!(e.to_string().contains("TLS certificate is not trusted"), "{e}");
+    assert_eq!(store.sync_status().unwrap().pending_records, before, "nothing was sent");
+}

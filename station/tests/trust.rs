@@ -676,3 +676,22 @@ fn the_station_tells_a_chain_that_stops_short_of_the_head_its_device_signed() {
     let c = s.station.verify_case(&case.to_string()).unwrap();
     assert_eq!((c.entries, c.head, c.problem), (3, Some(3), None));
 }
+
+#[test]
+fn a_registry_that_cannot_be_imported_is_reported_and_the_evidence_still_goes_out() {
+    let s = server();
+    let (a, ca) = enrolled(&s, "KZ-DEMO-0417");
+    let case = a.store.open_case(fixtures::neighbour_report_case()).unwrap().record.id;
+    a.store.add_photo_bytes(case, &fixtures::photo_jpeg(320, 240, 2, 1), CaptureInfo::default()).unwrap();
+    // A supervisor trusts another station's key by hand (allowed, audited): the station's
+    // registry no longer verifies on this phone.
+    let sup = a.store.create_profile(qorgau_core::model::TeamRole::Supervisor, "Synthetic Supervisor", "KZ-DEMO-SUP-01", "246813").unwrap();
+    a.store.unlock_profile(sup.id, "246813").unwrap();
+    a.store.trust_station_key(DeviceSigner::from_pkcs8(&generate_pkcs8().unwrap()).unwrap().public_key()).unwrap();
+    a.store.lock_profile();
+    let r = ca.sync(&a.store, &NoProgress).unwrap();
+    assert!(r.registry_error.as_deref().is_some_and(|e| e.contains("registry")), "{r:?}");
+    assert_eq!((r.acked, r.pending_after), (2, 0), "the entries went out all the same");
+    let st = a.store.sync_status().unwrap();
+    assert!(st.last_error.as_deref().is_some_and(|e| e.contains("the registry was not updated")), "{st:?}");
+}
