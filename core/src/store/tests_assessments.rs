@@ -177,6 +177,17 @@ fn clinical_notes_are_nowhere_in_plain_text_and_not_readable_with_the_device_key
     let copy = Store::open(&dir, &t.s.ks, super::tests::clock()).unwrap();
     let a = copy.assessments_of_case(t.case).unwrap().remove(0);
     assert!(matches!(copy.assessment_detail(a.id), Err(Error::PermissionDenied { .. })));
+    // Not only the role check: the clinical part does not open under any key the device holds
+    // (the records key, derived from the data key the key store releases).
+    let sealed: Vec<u8> = copy.conn().query_row("SELECT clinical FROM assessments WHERE id = ?1", [a.id.to_string()], |r| r.get(0)).unwrap();
+    for aad in [format!("assessment-clinical/{}", a.id), format!("assessments/{}", a.id)] {
+        assert!(crate::crypto::seal::open(&copy.keys().records, &aad, &sealed).is_err(), "{aad}");
+    }
+    // It opens only under the clinical key, which only a psychologist's PIN unwraps.
+    copy.unlock_profile(t.psychologist.id, PSY_PIN).unwrap();
+    let key = copy.current_clinical_key().unwrap();
+    let cipher = ring::aead::LessSafeKey::new(ring::aead::UnboundKey::new(&ring::aead::AES_256_GCM, &key).unwrap());
+    assert!(crate::crypto::seal::open(&cipher, &format!("assessment-clinical/{}", a.id), &sealed).is_ok());
 }
 
 #[test]
