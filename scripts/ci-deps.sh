@@ -3,7 +3,7 @@
 # Only packages that are missing are installed; apt-get update runs only then.
 set -euo pipefail
 
-PKGS=(openssl coreutils libvips-tools zbar-tools poppler-utils sqlite3 debootstrap libtiff-tools)
+PKGS=(openssl coreutils libvips-tools zbar-tools poppler-utils sqlite3 debootstrap libtiff-tools binutils)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -82,7 +82,9 @@ dependencies {
 
     // Not in gradle/libs.versions.toml yet (outside this change's files): move them there.
     implementation("androidx.core:core-ktx:1.17.0")              // FileProvider for printed orders
-    implementation("com.google.mlkit:barcode-scanning:17.3.0")   // QR scan-to-verify, bundled model (behind capture/QrScanner)
+    // QR codes: scan-to-verify and the duty officer's enrolment card (sync screen); bundled model,
+    // on the device, no Play services (behind capture/QrScanner, ui/scan/MlKitQrScanner)
+    implementation("com.google.mlkit:barcode-scanning:17.3.0")
 }
 
 // ---- Rust library and bindings ---------------------------------------------------------------

@@ -39,7 +39,9 @@ if command -v nm >/dev/null 2>&1; then
     exit 1
   fi
 else
-  echo "test-linux: nm not found; cannot check that the bindings match the library" >&2
+  # A check that cannot run is a failure, not a skip (binutils is installed by scripts/ci-deps.sh).
+  echo "test-linux: nm not found; cannot check that the bindings match the library (install binutils)" >&2
+  exit 1
 fi
 
 # Quote extra arguments for the shell inside the chroot.

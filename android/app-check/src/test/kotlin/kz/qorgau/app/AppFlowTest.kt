@@ -17,6 +17,7 @@ import kz.qorgau.app.data.SessionManager
 import kz.qorgau.app.data.SessionState
 import kz.qorgau.app.data.UiError
 import kz.qorgau.app.model.CaptureModel
+import kz.qorgau.app.model.CaseOverviewModel
 import kz.qorgau.app.model.ExportModel
 import kz.qorgau.app.model.NewCaseModel
 import kz.qorgau.app.model.PeopleModel
@@ -25,6 +26,7 @@ import kz.qorgau.app.model.VerifyModel
 import kz.qorgau.core.UiLanguage
 import kz.qorgau.ffi.CaseCategory
 import kz.qorgau.ffi.DeviceProfile
+import kz.qorgau.ffi.GeoPoint
 import kz.qorgau.ffi.Language
 import kz.qorgau.ffi.MediaKind
 import kz.qorgau.ffi.PersonRole
@@ -282,5 +284,80 @@ class AppFlowTest {
         capture.discard(junk)
         assertFalse(junk.exists())
         assertTrue(capture.state.await("nothing pending") { s -> s.pending.isEmpty() && s.items.none { it.file == junk } }.pending.isEmpty())
+    }
+
+    @Test
+    fun `a photo cut short is refused as damaged, kept as damaged evidence on confirmation, or discarded`() {
+        val sessions = SessionManager(File(tmp, "store"), fileKeyStore(File(tmp, "device.key").path))
+        runBlocking { sessions.setUp(profile) }
+        val repo = CaseRepository({ sessions.session }, File(tmp, "exports"))
+        val caseId = runBlocking {
+            repo.openCase(kz.qorgau.core.NewCaseForm(address = "Synthetic street 3", team = listOf(officer)))
+        }.record.id
+        val files = CaptureFiles(File(tmp, "captures"))
+        val queue = IngestQueue({ sessions.session.store }, scope, lang, previews = { _, _ -> null })
+        val here = GeoPoint(51.1282, 71.4304, 9.0)
+        val capture = CaptureModel(scope, caseId, files, queue, locate = { here })
+
+        // A JPEG cut in half, as a camera interrupted mid-write could leave it.
+        val whole = jpeg(File(tmp, "whole.jpg")).readBytes()
+        val cutBytes = whole.copyOf(whole.size / 2)
+        val cut = capture.newFile(MediaKind.PHOTO).apply { writeBytes(cutBytes) }
+        capture.captured(cut, MediaKind.PHOTO)
+        val asked = capture.state.await("asked to keep it damaged") { it.askKeepDamaged != null || it.items.any { i -> i.state is IngestState.Stored } }
+        val item = asked.askKeepDamaged!!
+        val error = (item.state as IngestState.Failed).error
+        assertTrue(error.damaged, "$error")
+        assertEquals("The file is not photo, video or audio, or is damaged", error.headline)
+        assertTrue(error.detail.orEmpty().contains("damaged evidence"), error.detail)
+        assertEquals(here, item.gps, "the position of the capture is kept for the second try")
+        assertTrue(cut.isFile, "kept on the phone until the officer answers")
+        assertTrue(runBlocking { repo.caseFile(caseId) }.evidence.isEmpty(), "nothing stored")
+
+        // "Later": the question goes away, the file waits as pending; adding it again asks again.
+        capture.dismiss(item.id)
+        assertEquals(listOf(cut), capture.state.await("pending") { it.pending.isNotEmpty() && it.askKeepDamaged == null }.pending)
+        capture.retry(cut)
+        val again = capture.state.await("asked again") { it.askKeepDamaged != null }.askKeepDamaged!!
+        assertNull(again.gps, "a pending file added again has no position of the moment (as before)")
+
+        // Keep: stored byte for byte, marked damaged, the plaintext copy deleted.
+        capture.keepDamaged(again.id)
+        val kept = capture.state.await("kept") { s -> s.items.any { it.state is IngestState.Stored || (it.keepDamaged && it.state is IngestState.Failed) } }
+        val stored = kept.items.single { it.file == cut }
+        assertTrue(stored.keepDamaged)
+        val evidence = (stored.state as? IngestState.Stored)?.evidence ?: throw AssertionError("not stored: $stored")
+        assertNotNull(evidence.damaged, "the damaged mark, with the core's reason")
+        assertEquals(MessageDigest.getInstance("SHA-256").digest(cutBytes).joinToString("") { "%02x".format(it) }, evidence.sha256, "SHA-256 of the cut bytes")
+        assertEquals(cutBytes.size.toULong(), evidence.sizeBytes)
+        assertNull(kept.askKeepDamaged, "answered")
+        assertFalse(cut.exists(), "the plaintext copy is deleted once stored")
+
+        // The case screen's model shows the mark (and no preview note: it is not a sound file).
+        val overview = CaseOverviewModel(scope, repo, caseId, lang)
+        overview.refresh()
+        val shown = overview.state.await("case loaded") { it.file != null || it.error != null }.file!!.evidence.single()
+        assertEquals(evidence.damaged, shown.damaged)
+        assertNull(shown.previewNote)
+        assertNull(runBlocking { overview.thumbnail(shown.id) }, "no preview of a damaged photo")
+        assertTrue(runBlocking { repo.verify(caseId) }.ok)
+
+        // Another one, discarded (the screen confirms once more before this call): gone, nothing stored.
+        val cut2 = capture.newFile(MediaKind.PHOTO).apply { writeBytes(cutBytes.copyOf(cutBytes.size - 1000)) }
+        capture.captured(cut2, MediaKind.PHOTO)
+        val second = capture.state.await("asked about the second") { it.askKeepDamaged?.file == cut2 }.askKeepDamaged!!
+        capture.keepDamaged(second.id + 1000) // no such item: nothing happens
+        capture.discard(second.file)
+        assertFalse(cut2.exists())
+        val after = capture.state.await("discarded") { s -> s.askKeepDamaged == null && s.items.none { it.file == cut2 } }
+        assertTrue(after.pending.isEmpty())
+        assertEquals(1, runBlocking { repo.caseFile(caseId) }.evidence.size)
+
+        // Not media at all is refused without the question: there is nothing to keep.
+        val junk = capture.newFile(MediaKind.PHOTO).apply { writeText("not a photo") }
+        capture.captured(junk, MediaKind.PHOTO)
+        val refused = capture.state.await("refused") { s -> s.items.any { it.file == junk && it.state is IngestState.Failed } }
+        assertNull(refused.askKeepDamaged)
+        assertFalse((refused.items.single { it.file == junk }.state as IngestState.Failed).error.damaged)
     }
 }

@@ -34,6 +34,7 @@ import kz.qorgau.app.model.ReferralsModel
 import kz.qorgau.app.model.ServeMode
 import kz.qorgau.app.model.SignInModel
 import kz.qorgau.app.model.SignaturePoint
+import kz.qorgau.app.model.StationKeyModel
 import kz.qorgau.app.model.SignatureRenderer
 import kz.qorgau.app.model.open
 import kz.qorgau.core.NewCaseForm
@@ -44,6 +45,7 @@ import kz.qorgau.ffi.DeviceProfile
 import kz.qorgau.ffi.DueReason
 import kz.qorgau.ffi.EventKind
 import kz.qorgau.ffi.Language
+import kz.qorgau.ffi.QorgauException
 import kz.qorgau.ffi.MatchKind
 import kz.qorgau.ffi.OrderCopy
 import kz.qorgau.ffi.OrderSource
@@ -64,6 +66,7 @@ import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Assumptions.assumeTrue
 import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.assertThrows
 import org.junit.jupiter.api.io.TempDir
 import java.awt.BasicStroke
 import java.awt.Color
@@ -145,11 +148,10 @@ class FieldToolsTest {
         }
     }
 
-    /** A station key the phone trusts, and a signed registry snapshot written as the station does. */
-    private fun stationRegistry(checks: CheckRepository, file: File, vararg lines: String): File {
+    /** A station key (hex) and a registry snapshot signed with it, written as the station does. */
+    private fun stationRegistry(file: File, vararg lines: String): Pair<String, File> {
         val keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair()
         val raw = keys.public.encoded.takeLast(32).toByteArray() // X.509 SubjectPublicKeyInfo: the key is the last 32 bytes
-        runBlocking { checks.trustStationKey(raw.joinToString("") { "%02x".format(it) }) }
         val header = """{"format":"qorgau-registry/1","kind":"snapshot","sequence":1,"base_sequence":null,"generated_at":"${Instant.now().minusSeconds(60)}","rows":${lines.size}}"""
         val body = (listOf(header) + lines).joinToString("") { it + "\n" }
         val digest = MessageDigest.getInstance("SHA-256").digest(body.toByteArray())
@@ -158,7 +160,7 @@ class FieldToolsTest {
             update("qorgau-registry/1:".toByteArray() + digest)
         }.sign()
         file.writeText(body + """{"signature":"${Base64.getEncoder().encodeToString(sig)}"}""" + "\n")
-        return file
+        return raw.joinToString("") { "%02x".format(it) } to file
     }
 
     @Test
@@ -311,12 +313,25 @@ class FieldToolsTest {
         assertTrue(runBlocking { phone.cases.verify(phone.caseId) }.ok)
 
         // From the station's registry, by name and date of birth: confirmed before it is shown.
-        val registry = stationRegistry(
-            checks, File(tmp, "registry.jsonl"),
+        // Brought by hand: a signed-in supervisor trusts the station key (the core's rule since
+        // issue 10; the first profile on the phone may be created by anyone), then the import.
+        val (keyHex, registry) = stationRegistry(
+            File(tmp, "registry.jsonl"),
             """{"op":"put","subject":{"name":"Dana Registrova","dob":"1985-04-12"},"record":{"display_name":"Dana Registrova","birth_date":"1985-04-12","active_orders":[{"number":"PO-STATION-2026-00042","valid_from":"${Instant.now().minus(2, ChronoUnit.DAYS)}","valid_until":"${Instant.now().plus(20, ChronoUnit.DAYS)}","prohibitions":["contact","pursue"],"unit":"DV team 1 (synthetic)"}],"past_violations":2,"earlier_cases":1}}""",
         )
-        val imported = runBlocking { checks.importRegistry(registry) }
-        assertEquals(1uL, imported.sequence)
+        val profiles = ProfileRepository(session)
+        runBlocking {
+            val lead = profiles.create(TeamRole.SUPERVISOR, "Marat Lead", "KZ-DEMO-SUP-1", "864203")
+            profiles.unlock(lead.id, "864203")
+        }
+        val byHand = StationKeyModel(scope, checks, File(tmp, "incoming"), en) { profiles.current()?.role }
+        byHand.setKey(keyHex)
+        byHand.trust()
+        val trusted = byHand.state.await("station key trusted") { !it.busy && (it.trusted || it.error != null || it.refusedBySupervisorRule) }
+        assertTrue(trusted.trusted, "$trusted")
+        byHand.importRegistry { registry.inputStream() }
+        val imported = byHand.state.await("registry imported") { !it.busy && (it.imported != null || it.error != null) }.imported
+        assertEquals(1uL, imported?.sequence, "error: ${byHand.state.value.error}")
         val byName = PersonCheckModel(scope, checks, orders, phone.cases, null, language = { UiLanguage.RU })
         byName.setBy(CheckBy.NAME_AND_BIRTH_DATE)
         byName.setName("dana   registrova")
@@ -543,5 +558,95 @@ class FieldToolsTest {
         assertEquals("Profile locked after repeated wrong PINs", signIn.state.await("still locked") { !it.unlocking && it.error != null }.error!!.headline)
         assertNull(signIn.state.value.signedIn)
         assertTrue(runBlocking { phone.cases.verify(phone.caseId) }.ok)
+    }
+
+    @Test
+    fun `the station key is offered to a signed-in supervisor only, and the core refuses anyone else`() {
+        val phone = phone()
+        val session = { phone.sessions.session }
+        val checks = CheckRepository(session)
+        val profiles = ProfileRepository(session)
+        runBlocking { profiles.refreshGate() }
+        val incoming = File(tmp, "incoming")
+        val (keyHex, registry) = stationRegistry(File(tmp, "registry.jsonl"))
+        val model = StationKeyModel(scope, checks, incoming, en) { profiles.current()?.role }
+
+        // Nobody signed in: the action is not offered, the screen says who may; the core agrees.
+        model.refresh()
+        model.setKey(keyHex)
+        val nobody = model.state.value
+        assertTrue(nobody.supervisorOnly && !nobody.mayChangeKey && !nobody.canTrust, "$nobody")
+        assertTrue(nobody.keyValid)
+        model.trust()
+        assertFalse(model.state.value.busy || model.state.value.trusted, "nothing asked of the core")
+        val e = assertThrows<QorgauException.PermissionDenied> { runBlocking { checks.trustStationKey(keyHex) } }
+        assertTrue(e.reason.contains("supervisor"), e.reason)
+
+        // An officer signed in (through the sign-in screen's model): the same.
+        val officerProfile = runBlocking { profiles.create(TeamRole.OFFICER, officer.name, officer.badge, "270415") }
+        val leadProfile = runBlocking { profiles.create(TeamRole.SUPERVISOR, "Marat Lead", "KZ-DEMO-SUP-1", "864203") }
+        val signIn = SignInModel(scope, profiles, en)
+        signIn.refresh()
+        signIn.state.await("profiles") { !it.loading }
+        signIn.select(officerProfile.id)
+        signIn.setPin("270415")
+        signIn.unlock()
+        assertEquals(TeamRole.OFFICER, signIn.state.await("officer") { it.signedIn != null || (!it.unlocking && it.error != null) }.signedIn?.role)
+        model.refresh()
+        assertTrue(model.state.value.supervisorOnly)
+        model.trust()
+        assertFalse(model.state.value.busy || model.state.value.trusted)
+        assertThrows<QorgauException.PermissionDenied> { runBlocking { checks.trustStationKey(keyHex) } }
+
+        // A screen that still believes a supervisor is signed in: the core refuses, the screen
+        // withdraws the action and says why (not a generic error).
+        val stale = StationKeyModel(scope, checks, incoming, en) { TeamRole.SUPERVISOR }
+        stale.setKey(keyHex)
+        assertTrue(stale.state.value.canTrust)
+        stale.trust()
+        val refused = stale.state.await("refused by the core") { !it.busy && (it.trusted || it.error != null || it.refusedBySupervisorRule) }
+        assertTrue(refused.refusedBySupervisorRule && refused.supervisorOnly && !refused.trusted, "$refused")
+        assertNull(refused.error)
+        // Nothing trusted: the registry signed with that key is refused, nothing changed.
+        model.importRegistry { registry.inputStream() }
+        val notTrusted = model.state.await("import refused") { !it.busy && (it.imported != null || it.error != null) }
+        assertNull(notTrusted.imported)
+        assertEquals("The station's registry was refused; nothing was changed", notTrusted.error?.headline)
+        assertTrue(incoming.listFiles().orEmpty().isEmpty(), "the copy of a refused registry is deleted")
+
+        // The supervisor signed in: offered; a mistyped key is held back; the key trusted.
+        signIn.signOut()
+        profiles.gate.await("signed out") { it == ProfileGate.SignedOut }
+        signIn.select(leadProfile.id)
+        signIn.setPin("864203")
+        signIn.unlock()
+        assertEquals(TeamRole.SUPERVISOR, signIn.state.await("supervisor") { it.signedIn?.role == TeamRole.SUPERVISOR || (!it.unlocking && it.error != null) }.signedIn?.role)
+        model.refresh()
+        assertTrue(model.state.value.mayChangeKey && !model.state.value.supervisorOnly)
+        model.setKey(keyHex.dropLast(1) + "g")
+        assertTrue(model.state.value.keyProblem)
+        assertFalse(model.state.value.canTrust)
+        model.setKey(keyHex.uppercase().chunked(8).joinToString(" "))
+        assertEquals(keyHex, model.state.value.keyHex, "spaces dropped, lower case")
+        assertTrue(model.state.value.canTrust)
+        model.trust()
+        val trusted = model.state.await("trusted") { !it.busy && (it.trusted || it.error != null || it.refusedBySupervisorRule) }
+        assertTrue(trusted.trusted, "$trusted")
+        assertEquals("", trusted.keyHex)
+        model.importRegistry { registry.inputStream() }
+        val imported = model.state.await("imported") { !it.busy && (it.imported != null || it.error != null) }
+        assertEquals(1uL, imported.imported?.sequence, "error: ${imported.error}")
+        assertTrue(incoming.listFiles().orEmpty().isEmpty(), "the copy is deleted once imported")
+
+        // The screen's words, in all three languages.
+        for (dir in listOf("values", "values-kk", "values-ru")) {
+            val doc = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(File(System.getProperty("user.dir"), "../app/src/main/res/$dir/strings.xml"))
+            val nodes = doc.getElementsByTagName("string")
+            val names = (0 until nodes.length).map { nodes.item(it).attributes.getNamedItem("name").nodeValue }.toSet()
+            for (key in listOf("station_key_supervisor_only", "station_key_trust", "station_key_trusted", "registry_by_hand_title", "registry_import", "registry_imported")) {
+                assertTrue(key in names, "$key in $dir")
+            }
+        }
     }
 }

@@ -55,7 +55,9 @@ import kotlin.concurrent.thread
 
 /**
  * The sync screen's model and the background worker's path against the real library and a real
- * station (`qorgau-station serve` on loopback, started here). Synthetic people and media only.
+ * station (`qorgau-station serve --plain-http` on loopback, started here: plain http is allowed
+ * to this machine only). Synthetic people and media only. Enrolment by card and https:
+ * SyncCardTest, SyncTlsTest.
  */
 class SyncFlowTest {
     @TempDir lateinit var tmp: File
@@ -84,7 +86,7 @@ class SyncFlowTest {
     }
 
     private fun startStation() {
-        val p = ProcessBuilder(bin.path, "--data", File(tmp, "station").path, "serve", "--listen", "127.0.0.1:0")
+        val p = ProcessBuilder(bin.path, "--data", File(tmp, "station").path, "serve", "--listen", "127.0.0.1:0", "--plain-http")
             .redirectErrorStream(true).start()
         station = p
         val out = p.inputStream.bufferedReader()
@@ -103,7 +105,7 @@ class SyncFlowTest {
     }
 
     private fun enrolmentCode(): String {
-        val p = ProcessBuilder(bin.path, "--data", File(tmp, "station").path, "enrolment-code", "--officer", officer.badge, "--unit", profile.unit)
+        val p = ProcessBuilder(bin.path, "--data", File(tmp, "station").path, "enrolment-code", "--officer", officer.badge, "--unit", profile.unit, "--print", "code")
             .redirectErrorStream(true).start()
         val code = p.inputStream.bufferedReader().readText().trim()
         assertEquals(0, p.waitFor(), code)
@@ -188,17 +190,24 @@ class SyncFlowTest {
         model.setCode("ABCD")
         model.enrol()
         model.state.await("bad address refused") { it.failure?.problem == SyncProblem.BAD_ADDRESS }
+        // Plain http to another machine: refused on the phone, in plain words.
+        model.setStationUrl("http://192.0.2.10:8440")
+        model.enrol()
+        s = model.state.await("plain http refused") { it.failure != null }
+        assertEquals(SyncProblem.PLAIN_HTTP, s.failure!!.problem)
+        assertFalse(s.enrolling)
+        assertNull(s.station)
         model.setStationUrl("$url/")
         model.setCode(" - ")
         assertFalse(model.state.await("no code") { it.code == " - " }.canEnrol)
         model.enrol()
         model.state.await("no code refused") { it.failure?.problem == SyncProblem.NO_CODE }
         // A wrong code: the station refuses it; the code stays for correcting, still not enrolled.
-        model.setCode("NOTA-VALI-DCOD-E000")
+        model.setCode("NOTA-VALI-DCOD-E234")
         model.enrol()
         s = model.state.await("wrong code refused") { !it.enrolling && it.failure.let { f -> f != null && f.problem != SyncProblem.NO_CODE } }
         assertEquals(SyncProblem.CODE_REFUSED, s.failure!!.problem, "${s.failure}")
-        assertEquals("NOTA-VALI-DCOD-E000", s.code)
+        assertEquals("NOTA-VALI-DCOD-E234", s.code)
         assertNull(s.station)
         // The duty officer's code, typed in lower-case groups.
         model.setCode(enrolmentCode().lowercase().chunked(4).joinToString(" "))
@@ -207,6 +216,12 @@ class SyncFlowTest {
         assertNull(s.failure, "${s.failure}")
         assertEquals(url, s.station, "the address as the core takes it (no trailing slash)")
         assertEquals("", s.code, "the one-time code leaves the state once used")
+        // What the phone now trusts: the station key; no TLS root over plain http.
+        val trusted = s.enrolledStation!!
+        assertEquals(officer.badge, trusted.enrolment.officer)
+        assertTrue(Regex("([0-9A-F]{4} ){15}[0-9A-F]{4}").matches(trusted.enrolment.stationKeyFingerprint), "$trusted")
+        assertFalse(trusted.enrolment.tlsRootPinned)
+        assertNull(trusted.tlsRootFingerprint)
         assertEquals(SyncPhase.WAITING, s.phase)
         assertTrue(s.canSend)
 
@@ -299,6 +314,12 @@ class SyncFlowTest {
         assertEquals(SyncProblem.UNREACHABLE, SyncProblem.of("sync: push: cannot reach the station (Io)"))
         assertEquals(SyncProblem.CODE_REFUSED, SyncProblem.of("sync: enrolment: station answered 403: unknown or already used enrolment code"))
         assertEquals(SyncProblem.DEVICE_NOT_ACCEPTED, SyncProblem.of("sync: push: station answered 403: device revoked"))
+        assertEquals(SyncProblem.DEVICE_NOT_ACCEPTED, SyncProblem.of("sync: push: station answered 401: device not enrolled, or bad request signature"))
+        assertEquals(SyncProblem.STATION_MISMATCH, SyncProblem.of("sync: enrolment: the station key is not the one on the card; nothing was stored"))
+        assertEquals(SyncProblem.STATION_MISMATCH, SyncProblem.of("sync: enrolment: the answer is not bound to this code (changed on the way, or not this station); nothing was stored"))
+        assertEquals(SyncProblem.STATION_MISMATCH, SyncProblem.of("sync: enrolment: the station's TLS certificate is not from the root it names; nothing was stored"))
+        assertEquals(SyncProblem.NO_CERTIFICATE, SyncProblem.of("sync: enrolment: the station names no TLS root; scan its enrolment card; nothing was stored"))
+        assertEquals(SyncProblem.BAD_CERTIFICATE, SyncProblem.of("sync: enrolment: the station's TLS certificate is not trusted (enrol with the station's own CA certificate)"))
         assertEquals(SyncProblem.SERVER_FAULT, SyncProblem.of("sync: push: station answered 503: busy"))
         assertEquals(SyncProblem.RECORDS_REFUSED, SyncProblem.of("refused by the station: bad signature"))
         assertEquals(SyncProblem.NOT_A_STATION, SyncProblem.of("sync: enrolment: malformed answer (expected value)"))
@@ -307,6 +328,14 @@ class SyncFlowTest {
         assertEquals("http://10.0.0.5:8440", SyncModel.stationUrl(" http://10.0.0.5:8440// "))
         assertNull(SyncModel.stationUrl("ftp://10.0.0.5"))
         assertNull(SyncModel.stationUrl("http://user@10.0.0.5"))
+        // Plain http only to this phone itself, as the core allows it.
+        listOf("http://10.0.0.5:8440", "http://station.local", "HTTP://192.0.2.10", "http://127.0.0.1.evil.example", "http://[fe80::1]:8440").forEach {
+            assertTrue(SyncModel.isPlainHttpOffPhone(it), it)
+        }
+        listOf("https://10.0.0.5:8440", "http://127.0.0.1:8440", "http://127.3.4.5", "http://localhost:1", "http://[::1]:8440").forEach {
+            assertFalse(SyncModel.isPlainHttpOffPhone(it), it)
+        }
+        assertEquals(listOf("AB12 CD34 EF56 7890", "1111 2222"), SyncModel.fingerprintLines("AB12 CD34 EF56 7890 1111 2222"))
         assertNotEquals("", SyncModel.normalisedCode("ab2c-d3ef 4ghj"))
         assertEquals("AB2CD3EF4GHJ", SyncModel.normalisedCode("ab2c-d3ef 4ghj"))
     }

@@ -43,9 +43,12 @@ import javax.imageio.ImageIO
 import kotlin.concurrent.thread
 
 /**
- * The sync screen's model with a station that serves https with its own CA (made here with
- * openssl, as a unit's IT would): enrolment with the CA attached, then sync trusting only it;
- * without the CA nothing goes through. Synthetic people and media only.
+ * The sync screen's model over https, with the address and code typed in (the fallback to the
+ * card, SyncCardTest): a station under its own root (the default), whose root the phone pins
+ * from the code-bound answer; and a station under an operator's certificate (a CA made here with
+ * openssl, as a unit's IT would: `--tls-cert/--tls-key/--tls-ca`), enrolled with that CA
+ * attached, then sync trusting only it; with another CA attached nothing goes through.
+ * Synthetic people and media only.
  */
 class SyncTlsTest {
     @TempDir lateinit var tmp: File
@@ -64,10 +67,12 @@ class SyncTlsTest {
         assumeTrue(lib.isFile, "Rust library not built ($lib): cargo build -p qorgau-ffi")
         bin = File(System.getProperty("qorgau.station.bin") ?: File(libDir, "qorgau-station").path)
         assumeTrue(bin.canExecute(), "station not built ($bin): cargo build -p qorgau-station")
-        assumeTrue(runCatching { ProcessBuilder("openssl", "version").start().waitFor() == 0 }.getOrDefault(false), "openssl not installed")
         scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
-        val (cert, key) = makeCertificates()
-        val p = ProcessBuilder(bin.path, "--data", File(tmp, "station").path, "serve", "--listen", "127.0.0.1:0", "--tls-cert", cert.path, "--tls-key", key.path)
+    }
+
+    /** `serve` on loopback over https: the station's own root, or [extra] (an operator's certificate). */
+    private fun startStation(vararg extra: String) {
+        val p = ProcessBuilder(listOf(bin.path, "--data", File(tmp, "station").path, "serve", "--listen", "127.0.0.1:0") + extra)
             .redirectErrorStream(true).start()
         station = p
         val out = p.inputStream.bufferedReader()
@@ -86,9 +91,19 @@ class SyncTlsTest {
         if (::scope.isInitialized) scope.cancel()
     }
 
-    /** The station's own CA and a server certificate it signs for 127.0.0.1 (as station/tests/tls.rs). */
-    private fun makeCertificates(): Pair<File, File> {
-        val d = File(tmp, "pki").apply { mkdirs() }
+    private fun assumeOpenssl() =
+        assumeTrue(runCatching { ProcessBuilder("openssl", "version").start().waitFor() == 0 }.getOrDefault(false), "openssl not installed")
+
+    /** The station under an operator's certificate: its CA signs a server certificate for 127.0.0.1 (as station/tests/tls.rs). */
+    private fun startWithOperatorCertificate() {
+        assumeOpenssl()
+        val d = makeCertificates("pki")
+        startStation("--tls-cert", File(d, "cert.pem").path, "--tls-key", File(d, "key.pem").path, "--tls-ca", File(d, "ca.pem").path)
+    }
+
+    /** A CA and a server certificate it signs for 127.0.0.1 and localhost, in tmp/[dir]; [caPem] is the CA. */
+    private fun makeCertificates(dir: String): File {
+        val d = File(tmp, dir).apply { mkdirs() }
         fun f(n: String) = File(d, n).path
         File(d, "ext.cnf").writeText("subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n")
         val steps = listOf(
@@ -105,11 +120,11 @@ class SyncTlsTest {
             assertEquals(0, p.waitFor(), "${cmd.take(2)}: $log")
         }
         caPem = File(d, "ca.pem").readBytes()
-        return File(d, "cert.pem") to File(d, "key.pem")
+        return d
     }
 
     private fun enrolmentCode(): String {
-        val p = ProcessBuilder(bin.path, "--data", File(tmp, "station").path, "enrolment-code", "--officer", officer.badge, "--unit", profile.unit)
+        val p = ProcessBuilder(bin.path, "--data", File(tmp, "station").path, "enrolment-code", "--officer", officer.badge, "--unit", profile.unit, "--print", "code")
             .redirectErrorStream(true).start()
         val code = p.inputStream.bufferedReader().readText().trim()
         assertEquals(0, p.waitFor(), code)
@@ -151,7 +166,43 @@ class SyncTlsTest {
     }
 
     @Test
-    fun `enrol over https with the station's CA, a case with a photo, send now - nothing waits`() {
+    fun `the station's own root - address and code typed in, the root pinned, send now - nothing waits`() {
+        startStation()
+        val p = phone()
+        val model = SyncModel(scope, p.sync, { UiLanguage.EN })
+        model.refresh()
+        model.state.await("counts read") { !it.loading && it.status != null }
+        val photoSize = caseWithPhoto(p)
+        model.state.await("case and photo waiting") { it.pendingRecords == 2L }
+
+        // No CA to attach: the default choice; the core pins the root the station names in its
+        // answer, which is bound to the code.
+        model.setStationUrl(url)
+        model.setCode(enrolmentCode().chunked(4).joinToString("-"))
+        var s = model.state.await("typed") { it.stationUrl == url && it.code.isNotEmpty() }
+        assertTrue(s.isHttps)
+        assertFalse(s.ownCertificate)
+        model.enrol()
+        s = model.state.await("enrolled") { !it.enrolling && (it.enrolled || it.failure != null) }
+        assertNull(s.failure, "${s.failure}")
+        assertEquals(url, s.station)
+        val trusted = s.enrolledStation!!
+        assertTrue(trusted.enrolment.tlsRootPinned, "$trusted")
+        assertNull(trusted.tlsRootFingerprint, "a typed code: the core does not return the pinned root's fingerprint")
+        assertEquals(officer.badge, trusted.enrolment.officer)
+
+        model.sendNow()
+        s = model.state.await("sent") { !it.sending && (it.lastReport != null || it.failure != null || it.lastError != null) }
+        assertNull(s.failure, "${s.failure}")
+        assertNull(s.lastError, "${s.lastError}")
+        assertEquals(2uL, s.lastReport!!.acked)
+        assertEquals(photoSize.toULong(), s.lastReport!!.uploadedBytes)
+        assertEquals(SyncPhase.ALL_SENT, s.phase)
+    }
+
+    @Test
+    fun `an operator's certificate - enrol with its CA attached, a case with a photo, send now - nothing waits`() {
+        startWithOperatorCertificate()
         val p = phone()
         val model = SyncModel(scope, p.sync, { UiLanguage.EN })
         model.refresh()
@@ -197,7 +248,10 @@ class SyncTlsTest {
     }
 
     @Test
-    fun `without the station's CA the enrolment shows the plain error and nothing is sent`() {
+    fun `an operator's certificate - with another CA attached the enrolment shows the plain error and nothing is sent`() {
+        startWithOperatorCertificate()
+        val other = makeCertificates("other-pki") // another CA (caPem is now this one)
+        assertTrue(File(other, "ca.pem").isFile)
         val p = phone()
         val model = SyncModel(scope, p.sync, { UiLanguage.RU })
         model.refresh()
@@ -205,10 +259,11 @@ class SyncTlsTest {
         val photoSize = caseWithPhoto(p)
         model.state.await("case and photo waiting") { it.pendingRecords == 2L }
 
-        // "Public certificate" (the default): plain enrolment, which the station's own CA fails.
+        // "A CA from the unit's IT", but not the one that signed the station's certificate.
         model.setStationUrl(url)
         model.setCode(enrolmentCode())
-        model.state.await("typed") { it.stationUrl == url && it.code.isNotEmpty() }
+        model.attachCaFile(caPem)
+        model.state.await("typed") { it.stationUrl == url && it.code.isNotEmpty() && it.ownCertificate && it.caPem.isNotEmpty() }
         model.enrol()
         var s = model.state.await("refused") { !it.enrolling && (it.enrolled || it.failure != null) }
         assertFalse(s.enrolled)

@@ -34,6 +34,15 @@ object ErrorMessages {
         return TEXTS.getValue(key).getValue(lang)
     }
 
+    /**
+     * A photo the core refused as damaged or cut short (BadMedia, "... it can be kept as damaged
+     * evidence if the officer confirms"): the officer may keep it as it is, marked damaged, by
+     * adding it again with `CaptureInfo.keepDamaged = true`. Other BadMedia refusals (not media,
+     * wrong kind, too large) cannot be kept that way.
+     */
+    fun keepableAsDamaged(e: Throwable): Boolean =
+        e is QorgauException.BadMedia && e.reason.contains("damaged evidence")
+
     private val TEXTS: Map<String, Map<UiLanguage, String>> = mapOf(
         "invalid_input" to mapOf(
             UiLanguage.KK to "Енгізілген дерек қате",

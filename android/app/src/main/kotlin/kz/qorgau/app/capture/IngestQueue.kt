@@ -35,11 +35,27 @@ sealed interface IngestState {
     }
     /** In the store, hashed and signed; the plaintext capture file is deleted. */
     data class Stored(val evidence: Evidence) : IngestState
-    /** Not stored; the capture file is kept (pending) for another try or an explicit discard. */
+    /** Not stored; the capture file is kept (pending) for another try or an explicit discard.
+     *  [UiError.damaged]: a photo refused as damaged or cut short, which can be kept as damaged
+     *  evidence if the officer confirms. */
     data class Failed(val error: UiError) : IngestState
 }
 
-data class IngestItem(val id: Long, val caseId: Uuid, val file: File, val kind: MediaKind, val state: IngestState)
+data class IngestItem(
+    val id: Long,
+    val caseId: Uuid,
+    val file: File,
+    val kind: MediaKind,
+    val state: IngestState,
+    /** Position and note of the moment of capture (kept for "keep as damaged"). */
+    val gps: GeoPoint? = null,
+    val note: String? = null,
+    /** Added with CaptureInfo.keepDamaged: the officer confirmed keeping it damaged. */
+    val keepDamaged: Boolean = false,
+) {
+    /** Refused as damaged or cut short and not yet answered: keep as damaged evidence, or discard. */
+    val askKeepDamaged: Boolean get() = !keepDamaged && (state as? IngestState.Failed)?.error?.damaged == true
+}
 
 /**
  * Moves captures into the store: `addEvidenceFile` with a [CaptureProgress] (progress bar,
@@ -71,8 +87,12 @@ class IngestQueue(
         .filter { it.state is IngestState.Queued || it.state is IngestState.Running }
         .mapTo(HashSet()) { it.file }
 
-    /** Queues [file] for [caseId]; [gps] and [note] are those of the moment of capture. */
-    fun submit(caseId: Uuid, file: File, kind: MediaKind, gps: GeoPoint? = null, note: String? = null): Long {
+    /**
+     * Queues [file] for [caseId]; [gps] and [note] are those of the moment of capture.
+     * [keepDamaged]: only after the officer confirmed keeping a photo the core refused as
+     * damaged or cut short; it is then stored as it is and marked damaged.
+     */
+    fun submit(caseId: Uuid, file: File, kind: MediaKind, gps: GeoPoint? = null, note: String? = null, keepDamaged: Boolean = false): Long {
         require(file !in busyFiles()) { "already being stored" }
         val id = ids.incrementAndGet()
         var lastPermille = -1L
@@ -85,14 +105,14 @@ class IngestQueue(
             }
         }
         progress[id] = observer
-        _items.update { it + IngestItem(id, caseId, file, kind, IngestState.Queued) }
+        _items.update { it + IngestItem(id, caseId, file, kind, IngestState.Queued, gps, note, keepDamaged) }
         scope.launch {
             val result = withContext(lane) {
                 if (observer.isCancelled()) return@withContext Result.failure(kz.qorgau.ffi.QorgauException.Cancelled())
                 set(id, IngestState.Running(0, file.length()))
                 runCatching {
                     val thumb = if (kind == MediaKind.PHOTO) null else previews?.runCatching { preview(file, kind) }?.getOrNull()
-                    store().addEvidenceFile(caseId, file.path, kind, CaptureInfo(gps, note, thumb), observer).record
+                    store().addEvidenceFile(caseId, file.path, kind, CaptureInfo(gps, note, thumb, keepDamaged), observer).record
                 }
             }
             progress.remove(id)

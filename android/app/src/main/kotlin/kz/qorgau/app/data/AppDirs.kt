@@ -13,12 +13,15 @@ import java.io.File
  *  - `exports/`  court bundles written by export (personal data in clear; for the court file)
  *  - `documents/` printable protection orders (PDF, personal data in clear), opened or shared
  *                through the FileProvider (res/xml/document_paths.xml); purged after a day
+ *  - `incoming/` a registry file brought by hand, copied from the file picker for the core to
+ *                import, deleted right after (StationKeyModel)
  */
 class AppDirs(root: File) {
     val store = File(root, "store")
     val captures = File(root, "captures")
     val exports = File(root, "exports")
     val documents = File(root, "documents")
+    val incoming = File(root, "incoming")
 
     companion object {
         fun of(context: Context) = AppDirs(context.noBackupFilesDir)

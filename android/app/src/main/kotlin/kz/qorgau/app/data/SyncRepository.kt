@@ -14,9 +14,12 @@ import kotlinx.coroutines.sync.withLock
 import kotlinx.coroutines.withContext
 import kz.qorgau.core.CaptureProgress
 import kz.qorgau.core.FieldSession
+import kz.qorgau.ffi.Enrolment
+import kz.qorgau.ffi.EnrolmentCardInfo
 import kz.qorgau.ffi.QorgauException
 import kz.qorgau.ffi.SyncReport
 import kz.qorgau.ffi.SyncStatus
+import kz.qorgau.ffi.parseEnrolmentCard
 import java.time.Instant
 
 /** What the store says about sending: its outbox counts and the station it is enrolled with. */
@@ -112,15 +115,43 @@ class SyncRepository(
     }
 
     /**
-     * Enrols with the station at [url] (as the core takes it) using the one-time [code]; with
-     * [caPem] (https, the station's own CA) the store trusts only that CA for this station from
-     * now on, without it the system's roots (a public certificate, or plain http).
+     * Enrols with the station at [url] (as the core takes it) using the one-time [code] typed by
+     * hand. Over https without [caPem] the store pins the TLS root the station names in its
+     * answer (which is bound to the code); with [caPem] (a CA from the unit's IT) it trusts only
+     * that CA for this station from now on. Plain http is refused by the core except to this
+     * machine.
      */
-    suspend fun enrol(url: String, code: String, caPem: ByteArray? = null): SyncSnapshot = lane.withLock {
+    suspend fun enrol(url: String, code: String, caPem: ByteArray? = null): Enrolment = lane.withLock {
         withContext(io) {
-            if (caPem == null) store().enrol(url, code) else store().enrolWithCertificate(url, code, caPem)
-            read()
-        }.also { snap -> _state.update { it.copy(snapshot = snap) } }
+            val enrolment = if (caPem == null) store().enrol(url, code) else store().enrolWithCertificate(url, code, caPem)
+            enrolment to read()
+        }.let { (enrolment, snap) ->
+            _state.update { it.copy(snapshot = snap) }
+            enrolment
+        }
+    }
+
+    /**
+     * Reads the text of a scanned enrolment card without contacting anyone (off the main
+     * thread): the station's address and the fingerprints the officer compares with the card.
+     * Throws `QorgauException.InvalidInput` for anything but a card, and for a card with a plain
+     * http address to another machine.
+     */
+    suspend fun readCard(text: String): EnrolmentCardInfo = withContext(io) { parseEnrolmentCard(text) }
+
+    /**
+     * Enrols from the duty officer's card (the text of its QR code): the store trusts only the
+     * TLS root and the station key the card names, and stores nothing when the station that
+     * answers is not the one on the card.
+     */
+    suspend fun enrolWithCard(card: String): Enrolment = lane.withLock {
+        withContext(io) {
+            val enrolment = store().enrolWithCard(card)
+            enrolment to read()
+        }.let { (enrolment, snap) ->
+            _state.update { it.copy(snapshot = snap) }
+            enrolment
+        }
     }
 
     /**

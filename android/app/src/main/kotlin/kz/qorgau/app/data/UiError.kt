@@ -15,6 +15,9 @@ data class UiError(
     val cancelled: Boolean = false,
     /** The core refused the acting profile's role (PermissionDenied); the attempt is audited. */
     val denied: Boolean = false,
+    /** A photo refused as damaged or cut short: the officer may keep it, marked damaged
+     *  (ErrorMessages.keepableAsDamaged; added again with CaptureInfo.keepDamaged). */
+    val damaged: Boolean = false,
 ) {
     companion object {
         fun of(t: Throwable, lang: UiLanguage): UiError = when (t) {
@@ -22,6 +25,7 @@ data class UiError(
                 ErrorMessages.headline(t, lang), detailOf(t),
                 cancelled = t is QorgauException.Cancelled,
                 denied = t is QorgauException.PermissionDenied,
+                damaged = ErrorMessages.keepableAsDamaged(t),
             )
             // Anything else (a JNA load failure, a bug in the app): the generic "internal"
             // headline and the exception type only; its message could hold a path or more.

@@ -20,7 +20,15 @@ data class CaptureState(
     val items: List<IngestItem> = emptyList(),
     /** Captures on the phone that are not in the store and not being stored. */
     val pending: List<File> = emptyList(),
-)
+) {
+    /**
+     * A photo the core refused as damaged or cut short, waiting for the officer's answer to
+     * "This file is damaged or cut short. Keep it as damaged evidence?": [CaptureModel.keepDamaged],
+     * or discard (after the usual confirmation), or later ([CaptureModel.dismiss]: it stays pending
+     * and is asked again when added again). The oldest first, one at a time.
+     */
+    val askKeepDamaged: IngestItem? get() = items.firstOrNull { it.askKeepDamaged }
+}
 
 /**
  * The capture screen's logic: a new file for each capture, then into the [IngestQueue] with
@@ -68,6 +76,18 @@ class CaptureModel(
         if (file in queue.busyFiles()) return
         queue.items.value.filter { it.file == file }.forEach { queue.dismiss(it.id) }
         queue.submit(caseId, file, kind)
+        refreshPending()
+    }
+
+    /**
+     * The officer confirmed keeping a photo refused as damaged or cut short: it is added again,
+     * with the position and note of its capture, and stored as it is, marked damaged.
+     */
+    fun keepDamaged(id: Long) {
+        val item = queue.items.value.firstOrNull { it.id == id && it.caseId == caseId && it.askKeepDamaged } ?: return
+        if (item.file in queue.busyFiles() || !item.file.isFile) return
+        queue.dismiss(item.id)
+        queue.submit(caseId, item.file, item.kind, item.gps, item.note, keepDamaged = true)
         refreshPending()
     }
 

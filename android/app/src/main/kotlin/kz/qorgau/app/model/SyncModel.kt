@@ -16,9 +16,12 @@ import kz.qorgau.app.data.SyncSnapshot
 import kz.qorgau.app.data.UiError
 import kz.qorgau.app.data.attempt
 import kz.qorgau.core.UiLanguage
+import kz.qorgau.ffi.Enrolment
+import kz.qorgau.ffi.EnrolmentCardInfo
 import kz.qorgau.ffi.QorgauException
 import kz.qorgau.ffi.SyncReport
 import kz.qorgau.ffi.SyncStatus
+import java.net.InetAddress
 import java.net.URI
 import java.net.URISyntaxException
 import java.time.Instant
@@ -48,8 +51,20 @@ enum class SyncProblem {
     STOPPED,
     /** The address typed is not http(s)://host[:port]. */
     BAD_ADDRESS,
+    /** A plain http:// address to another machine (typed or on a card): only https leaves the phone. */
+    PLAIN_HTTP,
+    /** What was scanned is not a Qorgau enrolment card (or a damaged one, or a newer version). */
+    NOT_A_CARD,
+    /**
+     * The station that answered is not the one the card (or the code) belongs to: another
+     * station key or TLS certificate. Nothing was stored; the duty officer should know.
+     */
+    STATION_MISMATCH,
     NO_CODE,
-    /** "Station's own certificate" chosen for an https address, but no CA certificate attached. */
+    /**
+     * "A CA from the unit's IT" chosen but none attached, or a station that names no TLS root of
+     * its own to a typed code (then only its card, or the CA, will do).
+     */
     NO_CERTIFICATE,
     /** What was attached is not a PEM certificate (or the core could not read it). */
     BAD_CERTIFICATE,
@@ -66,6 +81,11 @@ enum class SyncProblem {
          */
         fun of(reason: String): SyncProblem = when {
             reason == "cancelled" -> STOPPED
+            // Enrolment refusals of core/src/sync/client.rs that mean "not this station".
+            reason.contains("not the one on the card") || reason.contains("not bound to this code") ||
+                reason.contains("not from the root it names") -> STATION_MISMATCH
+            reason.contains("names no TLS root") -> NO_CERTIFICATE
+            reason.contains("plain http") -> PLAIN_HTTP
             reason.contains("enrolment code") -> CODE_REFUSED
             reason.contains("already enrolled") -> ALREADY_ENROLLED
             reason.contains("device not enrolled") || reason.contains("device revoked") -> DEVICE_NOT_ACCEPTED
@@ -83,9 +103,13 @@ enum class SyncProblem {
             is QorgauException.Sync -> of(e.reason)
             is QorgauException.Cancelled -> STOPPED
             is QorgauException.InvalidRegistry -> REGISTRY_REFUSED
-            is QorgauException.InvalidInput -> when (e.field) {
-                "station" -> NOT_ENROLLED
-                "certificate" -> BAD_CERTIFICATE
+            is QorgauException.InvalidInput -> when {
+                e.reason.contains("plain http") -> PLAIN_HTTP
+                e.field == "enrolment card" -> NOT_A_CARD
+                e.field == "enrolment code" -> CODE_REFUSED
+                e.field == "station" && e.reason.contains("address") -> BAD_ADDRESS
+                e.field == "station" -> NOT_ENROLLED
+                e.field == "certificate" -> BAD_CERTIFICATE
                 else -> OTHER
             }
             else -> OTHER
@@ -95,6 +119,23 @@ enum class SyncProblem {
 
 /** A problem to show: what it means for the officer, when, and the core's words (no personal data). */
 data class SyncFailure(val problem: SyncProblem, val detail: String?, val at: Instant? = null)
+
+/**
+ * A card read from the duty officer's QR code, shown for the officer to compare with the printed
+ * card before anything goes out. [text] carries the one-time code: it leaves the state once the
+ * card is used or cancelled, and is never printed.
+ */
+class ScannedCard(val text: String, val info: EnrolmentCardInfo) {
+    override fun toString() = "ScannedCard($info)"
+}
+
+/**
+ * What the phone trusts after an enrolment, to show: [enrolment] from the core (the station key's
+ * fingerprint, whether a TLS root was pinned) and, from a card, the TLS root's fingerprint the
+ * card named (the core pinned exactly that root). A typed code pins the root the station named
+ * in its answer, whose fingerprint the core does not return: then [tlsRootFingerprint] is null.
+ */
+data class EnrolledStation(val enrolment: Enrolment, val tlsRootFingerprint: String?)
 
 /** The one line at the top of the screen. */
 enum class SyncPhase {
@@ -129,6 +170,12 @@ data class SyncState(
     val starting: Boolean = false,
     /** Enrolled just now from this screen. */
     val enrolled: Boolean = false,
+    /** A scanned enrolment card is being read (parsed on the phone, no network). */
+    val readingCard: Boolean = false,
+    /** The scanned card waiting for the officer's confirmation, or null. */
+    val card: ScannedCard? = null,
+    /** What this screen's last enrolment established (fingerprints to show), or null. */
+    val enrolledStation: EnrolledStation? = null,
     /** The result of this screen's last completed run. */
     val lastReport: SyncReport? = null,
     /** This screen's last run was stopped (not an error; nothing is lost). */
@@ -178,7 +225,14 @@ data class SyncState(
         }
 
     val canEnrol: Boolean
-        get() = !enrolling && !sending && stationUrl.isNotBlank() && SyncModel.normalisedCode(code).isNotEmpty()
+        get() = !enrolling && !sending && card == null && stationUrl.isNotBlank() && SyncModel.normalisedCode(code).isNotEmpty()
+
+    /** "Scan enrolment card" is offered (nothing else is being enrolled or read). */
+    val canScan: Boolean get() = !enrolling && !sending && !readingCard && card == null
+
+    /** The scanned card can be confirmed. */
+    val canConfirmCard: Boolean get() = card != null && !enrolling && !sending
+
     val canSend: Boolean get() = isEnrolled && !sending && !enrolling
 
     /** The typed address is https: the screen offers the certificate choice. */
@@ -187,8 +241,14 @@ data class SyncState(
 
 /**
  * The sync screen: what waits to be sent to the station (records, size of originals, since
- * when), the last success and the last error in plain words, enrolment with the station's
- * address and the duty officer's one-time code, and "send now" with progress and a stop button.
+ * when), the last success and the last error in plain words, enrolment, and "send now" with
+ * progress and a stop button.
+ *
+ * Enrolment is by the duty officer's card: [scanned] reads the QR code's text on the phone and
+ * shows the station's address and the fingerprints of its TLS root and signing key for the
+ * officer to compare with the printed card; [confirmCard] enrols (the core trusts only what the
+ * card names), [cancelCard] drops it. Typing the address and the one-time code ([enrol]) stays
+ * as the fallback; a plain http:// address to another machine is refused on the phone.
  *
  * Runs go through [SyncRepository] (one at a time, shared with the background worker) in
  * [work], the application's scope: leaving the screen does not stop a run. After a run that
@@ -244,12 +304,80 @@ class SyncModel(
         local.update { it.copy(caPem = text.trim(), ownCertificate = true, failure = null) }
     }
 
-    /** Enrols with the station; the code is cleared once taken, kept after a refusal (a typo). */
+    /**
+     * The text of a QR code the scanner read: if it is an enrolment card, it is shown for
+     * confirmation (nothing goes out yet). Codes read while a card is shown or being read are
+     * ignored (the scanner reports every frame).
+     */
+    fun scanned(text: String) {
+        val s = current()
+        if (!s.canScan) return
+        local.update { it.copy(readingCard = true, failure = null, enrolled = false) }
+        scope.launch {
+            val card = try {
+                ScannedCard(text.trim(), repo.readCard(text.trim()))
+            } catch (e: CancellationException) {
+                throw e
+            } catch (e: Exception) {
+                // Not a card, or a card with a plain http address: the core's words, never the text read.
+                val problem = SyncProblem.of(e).takeIf { it == SyncProblem.PLAIN_HTTP } ?: SyncProblem.NOT_A_CARD
+                return@launch local.update { it.copy(readingCard = false, failure = SyncFailure(problem, (e as? QorgauException)?.let(UiError::detailOf))) }
+            }
+            local.update { it.copy(readingCard = false, card = card) }
+        }
+    }
+
+    /**
+     * The officer compared the fingerprints with the card: enrol from it, off the main thread.
+     * Once enrolled the card leaves the state; after a station that does not match or a refused
+     * code it is dropped too (scan again, or ask the duty officer); after a network or server
+     * problem it stays for another try.
+     */
+    fun confirmCard() {
+        val s = current()
+        val card = s.card ?: return
+        if (!s.canConfirmCard) return
+        local.update { it.copy(enrolling = true, failure = null, enrolled = false) }
+        work.launch {
+            val result = try {
+                Result.success(repo.enrolWithCard(card.text))
+            } catch (e: CancellationException) {
+                throw e
+            } catch (e: Exception) {
+                Result.failure(e)
+            }
+            local.update { st ->
+                result.fold(
+                    onSuccess = { e ->
+                        st.withShared(repo.state.value).copy(
+                            enrolling = false, enrolled = true, card = null, code = "", stationUrl = e.stationUrl, error = null,
+                            enrolledStation = EnrolledStation(e, card.info.tlsRootFingerprint),
+                        )
+                    },
+                    onFailure = { e ->
+                        // With a card the phone pins the card's root: an untrusted certificate is another station's.
+                        val f = failureOf(e).let { if (it.problem == SyncProblem.BAD_CERTIFICATE) it.copy(problem = SyncProblem.STATION_MISMATCH) else it }
+                        val retry = f.problem == SyncProblem.UNREACHABLE || f.problem == SyncProblem.SERVER_FAULT
+                        st.copy(enrolling = false, failure = f, card = if (retry) st.card else null)
+                    },
+                )
+            }
+        }
+    }
+
+    /** Drops the scanned card (it does not match, or was the wrong one). */
+    fun cancelCard() = local.update { it.copy(card = null, readingCard = false, failure = null) }
+
+    /**
+     * Enrols with the typed address and code (the fallback to the card); the code is cleared
+     * once taken, kept after a refusal (a typo).
+     */
     fun enrol() {
         val s = current()
         if (s.enrolling || s.sending) return
         val url = stationUrl(s.stationUrl)
             ?: return local.update { it.copy(failure = SyncFailure(SyncProblem.BAD_ADDRESS, null)) }
+        if (isPlainHttpOffPhone(url)) return local.update { it.copy(failure = SyncFailure(SyncProblem.PLAIN_HTTP, null)) }
         val code = normalisedCode(s.code)
         if (code.isEmpty()) return local.update { it.copy(failure = SyncFailure(SyncProblem.NO_CODE, null)) }
         // The station's own CA only for https and only when chosen; a public certificate needs none.
@@ -262,17 +390,23 @@ class SyncModel(
         }
         local.update { it.copy(enrolling = true, failure = null, enrolled = false) }
         work.launch {
-            val failure = try {
-                repo.enrol(url, code, ca)
-                null
+            val result = try {
+                Result.success(repo.enrol(url, code, ca))
             } catch (e: CancellationException) {
                 throw e
             } catch (e: Exception) {
-                failureOf(e)
+                Result.failure(e)
             }
-            local.update {
-                if (failure == null) it.withShared(repo.state.value).copy(enrolling = false, enrolled = true, code = "", stationUrl = url, error = null)
-                else it.copy(enrolling = false, failure = failure)
+            local.update { st ->
+                result.fold(
+                    onSuccess = { e ->
+                        st.withShared(repo.state.value).copy(
+                            enrolling = false, enrolled = true, code = "", stationUrl = url, error = null,
+                            enrolledStation = EnrolledStation(e, null),
+                        )
+                    },
+                    onFailure = { e -> st.copy(enrolling = false, failure = failureOf(e)) },
+                )
             }
         }
     }
@@ -335,6 +469,34 @@ class SyncModel(
             if (uri.host.isNullOrEmpty() || uri.rawQuery != null || uri.rawFragment != null || uri.rawUserInfo != null) return null
             return s
         }
+
+        /**
+         * A plain `http://` address to anything but this phone itself (127.0.0.0/8, ::1,
+         * localhost), as the core refuses it: the station is reached over https only.
+         */
+        fun isPlainHttpOffPhone(url: String): Boolean {
+            val uri = try {
+                URI(url.trim())
+            } catch (e: URISyntaxException) {
+                return false
+            }
+            if (!uri.scheme.equals("http", ignoreCase = true)) return false
+            return !isLoopbackHost(uri.host ?: return true)
+        }
+
+        /** 127.0.0.0/8, ::1 or localhost, written as such (no name is looked up). */
+        fun isLoopbackHost(host: String): Boolean {
+            val h = host.removePrefix("[").removeSuffix("]")
+            if (h.equals("localhost", ignoreCase = true)) return true
+            val v4 = h.split('.')
+            if (v4.size == 4 && v4.all { p -> p.length in 1..3 && p.all { it in '0'..'9' } && p.toInt() <= 255 }) return v4[0].toInt() == 127
+            // An IPv6 literal: parsed as such, never resolved (a name has no ':').
+            return h.contains(':') && runCatching { InetAddress.getByName(h).isLoopbackAddress }.getOrDefault(false)
+        }
+
+        /** A grouped fingerprint (`AB12 CD34 …`) as lines of [perLine] groups, for reading aloud. */
+        fun fingerprintLines(grouped: String, perLine: Int = 4): List<String> =
+            grouped.trim().split(Regex("\\s+")).filter { it.isNotEmpty() }.chunked(perLine) { it.joinToString(" ") }
 
         /** The code as the station issues it: letters and digits, upper case (read out in groups). */
         fun normalisedCode(text: String): String =

@@ -241,7 +241,7 @@ private fun CaseNavigation(c: AppContainer, profile: Profile) {
         }
         composable(Routes.CHECK, listOf(navArgument("iin") { type = NavType.StringType; nullable = true; defaultValue = null })) { entry ->
             val vm = viewModel { PersonCheckViewModel(c, null) }
-            PersonCheckScreen(vm.model, onBack = back, initialIin = entry.arguments?.getString("iin"))
+            PersonCheckScreen(vm.model, onBack = back, initialIin = entry.arguments?.getString("iin"), stationKey = vm.stationKey)
         }
 
         // ---- protection orders ----

@@ -24,6 +24,7 @@ import kz.qorgau.app.model.ReferralsModel
 import kz.qorgau.app.model.SetupModel
 import kz.qorgau.app.model.SignInModel
 import kz.qorgau.app.model.StatementModel
+import kz.qorgau.app.model.StationKeyModel
 import kz.qorgau.app.model.SyncModel
 import kz.qorgau.app.model.VerifyModel
 import kz.qorgau.ffi.Uuid
@@ -88,9 +89,11 @@ class SignInViewModel(c: AppContainer) : ViewModel() {
 
 // ---- check at the scene, orders, QR ----
 
-/** [caseId] null: a check from the case list (no case is "the current one"). */
+/** [caseId] null: a check from the case list (no case is "the current one"), which also
+ *  offers the registry brought by hand ([stationKey]: the key change for supervisors only). */
 class PersonCheckViewModel(c: AppContainer, caseId: Uuid?) : ViewModel() {
     val model = PersonCheckModel(viewModelScope, c.checks, c.orders, c.repository, caseId, c::language)
+    val stationKey = StationKeyModel(viewModelScope, c.checks, c.dirs.incoming, c::language) { c.profiles.current()?.role }
 }
 
 class CaseOrdersViewModel(c: AppContainer, caseId: Uuid) : ViewModel() {

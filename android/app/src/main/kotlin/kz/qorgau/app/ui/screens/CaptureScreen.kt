@@ -64,6 +64,8 @@ import kz.qorgau.app.model.CaptureModel
 import kz.qorgau.app.model.Format
 import kz.qorgau.app.ui.Chips
 import kz.qorgau.app.ui.ErrorCard
+import kz.qorgau.app.ui.EvidenceMarks
+import kz.qorgau.app.ui.KeepDamagedDialog
 import kz.qorgau.app.ui.QScreen
 import kz.qorgau.app.ui.SectionTitle
 import kz.qorgau.app.ui.label
@@ -132,6 +134,7 @@ fun CaptureScreen(model: CaptureModel, onBack: () -> Unit) {
                     onDismiss = { model.dismiss(item.id) },
                     onRetry = { model.retry(item.file) },
                     onDiscard = { confirmDiscard = item.file },
+                    onKeepDamaged = { model.keepDamaged(item.id) },
                 )
             }
             if (s.pending.isNotEmpty()) item { SectionTitle(stringResource(R.string.pending_captures)) }
@@ -148,6 +151,19 @@ fun CaptureScreen(model: CaptureModel, onBack: () -> Unit) {
                 }
             }
         }
+    }
+
+    // A photo refused as damaged or cut short: keep it (marked damaged), discard it (after the
+    // usual confirmation; "keep" there comes back here), or later (it stays pending).
+    val damaged = s.askKeepDamaged
+    if (damaged != null && confirmDiscard == null) {
+        KeepDamagedDialog(
+            fileName = damaged.file.name,
+            reason = (damaged.state as? IngestState.Failed)?.error?.detail,
+            onKeep = { model.keepDamaged(damaged.id) },
+            onDiscard = { confirmDiscard = damaged.file },
+            onLater = { model.dismiss(damaged.id) },
+        )
     }
 
     confirmDiscard?.let { file ->
@@ -313,7 +329,7 @@ private fun AudioCapture(model: CaptureModel, onFailed: () -> Unit) {
 
 /** One capture on its way into the store. */
 @Composable
-private fun IngestRow(item: IngestItem, onCancel: () -> Unit, onDismiss: () -> Unit, onRetry: () -> Unit, onDiscard: () -> Unit) {
+private fun IngestRow(item: IngestItem, onCancel: () -> Unit, onDismiss: () -> Unit, onRetry: () -> Unit, onDiscard: () -> Unit, onKeepDamaged: () -> Unit) {
     Card(Modifier.fillMaxWidth()) {
         Column(Modifier.padding(12.dp), verticalArrangement = Arrangement.spacedBy(6.dp)) {
             Text("${stringResource(item.kind.label())} · ${item.file.name}", style = MaterialTheme.typography.bodyMedium)
@@ -333,13 +349,16 @@ private fun IngestRow(item: IngestItem, onCancel: () -> Unit, onDismiss: () -> U
                 is IngestState.Stored -> {
                     Text(stringResource(R.string.stored), color = MaterialTheme.colorScheme.primary)
                     Text("SHA-256 ${Format.shortHash(st.evidence.sha256)}…", style = MaterialTheme.typography.bodySmall)
+                    EvidenceMarks(st.evidence)
                     TextButton(onClick = onDismiss) { Text(stringResource(R.string.dismiss)) }
                 }
                 is IngestState.Failed -> {
                     ErrorCard(st.error)
                     Text(stringResource(R.string.kept_on_phone), style = MaterialTheme.typography.bodySmall)
                     Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-                        Button(onClick = onRetry) { Text(stringResource(R.string.retry)) }
+                        // Damaged: trying again as before would be refused again.
+                        if (item.askKeepDamaged) Button(onClick = onKeepDamaged) { Text(stringResource(R.string.keep_as_damaged)) }
+                        else Button(onClick = onRetry) { Text(stringResource(R.string.retry)) }
                         OutlinedButton(onClick = onDiscard) { Text(stringResource(R.string.discard)) }
                     }
                 }

@@ -37,6 +37,7 @@ import kz.qorgau.app.model.CaseOverviewModel
 import kz.qorgau.app.model.Format
 import kz.qorgau.app.ui.Busy
 import kz.qorgau.app.ui.ErrorCard
+import kz.qorgau.app.ui.EvidenceMarks
 import kz.qorgau.app.ui.Fact
 import kz.qorgau.app.ui.QScreen
 import kz.qorgau.app.ui.SectionTitle
@@ -107,6 +108,7 @@ private fun EvidenceRow(e: Evidence, model: CaseOverviewModel) {
                 Text("${stringResource(e.kind.label())} · ${Format.bytes(e.sizeBytes.toLong())}", style = MaterialTheme.typography.bodyMedium)
                 Text(Format.deviceTime(e.capturedAt), style = MaterialTheme.typography.bodySmall)
                 Text("SHA-256 ${Format.shortHash(e.sha256)}…", style = MaterialTheme.typography.bodySmall)
+                EvidenceMarks(e)
             }
         }
     }

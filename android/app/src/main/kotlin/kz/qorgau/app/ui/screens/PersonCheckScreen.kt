@@ -32,6 +32,7 @@ import kz.qorgau.app.model.ActiveOrderView
 import kz.qorgau.app.model.CheckBy
 import kz.qorgau.app.model.Format
 import kz.qorgau.app.model.PersonCheckModel
+import kz.qorgau.app.model.StationKeyModel
 import kz.qorgau.app.ui.Chips
 import kz.qorgau.app.ui.ErrorCard
 import kz.qorgau.app.ui.Fact
@@ -42,10 +43,11 @@ import kz.qorgau.app.ui.label
 /**
  * Check a person at the scene, offline: by IIN, or by name and date of birth with an explicit
  * "same person?" step. Orders in force with their prohibitions, violations, earlier cases and
- * the REPEAT OFFENDER banner. [initialIin]: from a verified QR code.
+ * the REPEAT OFFENDER banner. [initialIin]: from a verified QR code. [stationKey]: the registry
+ * brought by hand, at the bottom (from the case list only).
  */
 @Composable
-fun PersonCheckScreen(model: PersonCheckModel, onBack: () -> Unit, initialIin: String? = null) {
+fun PersonCheckScreen(model: PersonCheckModel, onBack: () -> Unit, initialIin: String? = null, stationKey: StationKeyModel? = null) {
     val s by model.state.collectAsStateWithLifecycle()
     LaunchedEffect(Unit) {
         model.refresh()
@@ -120,6 +122,7 @@ fun PersonCheckScreen(model: PersonCheckModel, onBack: () -> Unit, initialIin: S
                     style = MaterialTheme.typography.bodySmall,
                 )
             }
+            stationKey?.let { RegistryByHand(it) }
         }
     }
 }

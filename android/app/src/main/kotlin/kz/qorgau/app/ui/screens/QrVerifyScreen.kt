@@ -51,7 +51,8 @@ import kz.qorgau.app.ui.scan.MlKitQrScanner
 /** Makes the scanner for a preview; the app's is CameraX + ML Kit (see capture/QrScanner). */
 typealias QrScannerFactory = (Context, LifecycleOwner, PreviewView) -> QrScanner
 
-private fun Context.hasCamera() = ContextCompat.checkSelfPermission(this, Manifest.permission.CAMERA) == PackageManager.PERMISSION_GRANTED
+/** Whether the camera permission is granted (the QR verify and sync screens ask for it). */
+internal fun Context.hasCamera() = ContextCompat.checkSelfPermission(this, Manifest.permission.CAMERA) == PackageManager.PERMISSION_GRANTED
 
 /**
  * Scan an order's QR code and verify it offline; or type/paste the code. [onCheckPerson]
@@ -118,7 +119,7 @@ fun QrVerifyScreen(
 
 /** The camera preview (TextureView, so FLAG_SECURE covers it) with the scanner running. */
 @Composable
-private fun ScannerPreview(factory: QrScannerFactory, onText: (String) -> Unit) {
+internal fun ScannerPreview(factory: QrScannerFactory, onText: (String) -> Unit) {
     val context = LocalContext.current
     val owner = LocalLifecycleOwner.current
     val previewView = remember {

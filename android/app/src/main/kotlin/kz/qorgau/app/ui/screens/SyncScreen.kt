@@ -1,5 +1,6 @@
 package kz.qorgau.app.ui.screens
 
+import android.Manifest
 import androidx.activity.compose.rememberLauncherForActivityResult
 import androidx.activity.result.contract.ActivityResultContracts
 import androidx.compose.foundation.selection.selectable
@@ -29,8 +30,11 @@ import androidx.compose.material3.OutlinedTextField
 import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
+import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableIntStateOf
 import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.remember
 import androidx.compose.runtime.saveable.rememberSaveable
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
@@ -44,6 +48,7 @@ import androidx.lifecycle.Lifecycle
 import androidx.lifecycle.compose.LifecycleEventEffect
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import kz.qorgau.app.R
+import kz.qorgau.app.model.EnrolledStation
 import kz.qorgau.app.model.Format
 import kz.qorgau.app.model.SyncFailure
 import kz.qorgau.app.model.SyncModel
@@ -54,21 +59,33 @@ import kz.qorgau.app.ui.ErrorCard
 import kz.qorgau.app.ui.Fact
 import kz.qorgau.app.ui.QScreen
 import kz.qorgau.app.ui.SectionTitle
+import kz.qorgau.app.ui.scan.MlKitQrScanner
+import kz.qorgau.ffi.EnrolmentCardInfo
 import java.io.ByteArrayOutputStream
 import java.io.InputStream
 
 /**
  * Sending to the station: what waits, the last success and the last error in plain words,
- * "send now" with progress and a stop button, enrolment with the station's address and the
- * duty officer's one-time code. "Everything sent" only when the store reports nothing waiting.
+ * "send now" with progress and a stop button, enrolment by scanning the duty officer's card
+ * (the camera preview and ML Kit of the QR verify screen, [scannerFactory]; the address and
+ * fingerprints are shown to compare with the card before anything goes out), or with the
+ * station's address and the one-time code typed in. "Everything sent" only when the store
+ * reports nothing waiting.
  */
 @Composable
-fun SyncScreen(model: SyncModel, onBack: () -> Unit) {
+fun SyncScreen(model: SyncModel, onBack: () -> Unit, scannerFactory: QrScannerFactory = ::MlKitQrScanner) {
     val s by model.state.collectAsStateWithLifecycle()
     // On entry, and back from another app or the lock screen (background runs move the counts).
     LifecycleEventEffect(Lifecycle.Event.ON_RESUME) { model.refresh() }
     var otherStation by rememberSaveable { mutableStateOf(false) }
+    // Enrolled (with this or another station): the enrolment form closes.
+    LaunchedEffect(s.enrolled) { if (s.enrolled) otherStation = false }
+    // The camera is open for the enrolment card (only while asked for; closed once a code is read).
+    var scanning by rememberSaveable { mutableStateOf(false) }
+    var asked by remember { mutableIntStateOf(0) }
+    val askCamera = rememberLauncherForActivityResult(ActivityResultContracts.RequestPermission()) { asked++ }
     val context = LocalContext.current
+    val camera = asked >= 0 && context.hasCamera()
     val uiScope = rememberCoroutineScope()
     // The station's CA from the system file picker (read off the main thread, at most 64 KiB + 1).
     val pickCa = rememberLauncherForActivityResult(ActivityResultContracts.OpenDocument()) { uri ->
@@ -133,12 +150,38 @@ fun SyncScreen(model: SyncModel, onBack: () -> Unit) {
             SectionTitle(stringResource(R.string.sync_station))
             s.station?.let { Fact(stringResource(R.string.sync_station_address), it, mono = true) }
             if (s.enrolled) Text(stringResource(R.string.sync_enrolled), color = MaterialTheme.colorScheme.primary)
-            if (s.station == null || otherStation) {
+            s.enrolledStation?.let { TrustedStation(it) }
+            val card = s.card
+            if (card != null) {
+                CardConfirm(card.info, s, onConfirm = model::confirmCard, onCancel = model::cancelCard)
+            } else if (s.station == null || otherStation) {
+                // The duty officer's card: scanned, then compared and confirmed (CardConfirm).
                 Text(stringResource(R.string.sync_enrol_intro), style = MaterialTheme.typography.bodyMedium)
+                if (scanning) {
+                    if (camera) {
+                        ScannerPreview(scannerFactory) { text ->
+                            scanning = false
+                            model.scanned(text)
+                        }
+                        Text(stringResource(R.string.sync_scan_point), style = MaterialTheme.typography.bodySmall)
+                    } else {
+                        Text(stringResource(R.string.sync_scan_camera_needed))
+                        Button(onClick = { askCamera.launch(Manifest.permission.CAMERA) }) { Text(stringResource(R.string.grant_permissions)) }
+                    }
+                    OutlinedButton(onClick = { scanning = false }, modifier = Modifier.fillMaxWidth()) { Text(stringResource(R.string.cancel)) }
+                } else {
+                    Button(onClick = { scanning = true }, enabled = s.canScan, modifier = Modifier.fillMaxWidth()) {
+                        Text(stringResource(R.string.sync_scan_card))
+                    }
+                }
+                if (s.readingCard) LinearProgressIndicator(Modifier.fillMaxWidth())
+
+                // The fallback: address and code typed in.
+                Text(stringResource(R.string.sync_or_type), style = MaterialTheme.typography.labelLarge, modifier = Modifier.padding(top = 8.dp))
                 OutlinedTextField(
                     s.stationUrl, model::setStationUrl,
                     label = { Text(stringResource(R.string.sync_station_url)) },
-                    placeholder = { Text("http://10.0.0.5:8440") },
+                    placeholder = { Text("https://10.0.0.5:8440") },
                     singleLine = true,
                     keyboardOptions = KeyboardOptions(keyboardType = KeyboardType.Uri, autoCorrectEnabled = false),
                     modifier = Modifier.fillMaxWidth(),
@@ -203,6 +246,57 @@ private fun InputStream.readAtMost(limit: Int): ByteArray {
     return out.toByteArray()
 }
 
+/**
+ * The scanned card, to compare with the printed one before anything goes out: the station's
+ * address and the fingerprints of its TLS root and signing key in lines of four groups.
+ */
+@Composable
+private fun CardConfirm(info: EnrolmentCardInfo, s: SyncState, onConfirm: () -> Unit, onCancel: () -> Unit) {
+    Card(Modifier.fillMaxWidth(), colors = CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.secondaryContainer)) {
+        Column(Modifier.padding(12.dp), verticalArrangement = Arrangement.spacedBy(6.dp)) {
+            Text(stringResource(R.string.sync_card_title), style = MaterialTheme.typography.titleMedium)
+            Text(stringResource(R.string.sync_card_note), style = MaterialTheme.typography.bodySmall)
+            Fact(stringResource(R.string.sync_station_address), info.stationUrl, mono = true)
+            Fingerprint(stringResource(R.string.sync_tls_root), info.tlsRootFingerprint)
+            Fingerprint(stringResource(R.string.sync_station_key), info.stationKeyFingerprint)
+            Button(onClick = onConfirm, enabled = s.canConfirmCard, modifier = Modifier.fillMaxWidth()) {
+                Text(stringResource(if (s.enrolling) R.string.sync_enrolling else R.string.sync_card_confirm))
+            }
+            OutlinedButton(onClick = onCancel, enabled = !s.enrolling, modifier = Modifier.fillMaxWidth()) {
+                Text(stringResource(R.string.cancel))
+            }
+        }
+    }
+}
+
+/** What the phone trusts after this screen's enrolment: the station key and the TLS root. */
+@Composable
+private fun TrustedStation(e: EnrolledStation) {
+    Text(stringResource(R.string.sync_trusts), style = MaterialTheme.typography.labelLarge)
+    Fingerprint(stringResource(R.string.sync_station_key), e.enrolment.stationKeyFingerprint)
+    val root = e.tlsRootFingerprint
+    when {
+        root != null -> Fingerprint(stringResource(R.string.sync_tls_root), root)
+        e.enrolment.tlsRootPinned -> Fact(stringResource(R.string.sync_tls_root), stringResource(R.string.sync_tls_root_pinned))
+        else -> Fact(stringResource(R.string.sync_tls_root), stringResource(R.string.sync_tls_root_none))
+    }
+}
+
+/** A fingerprint for reading aloud: four groups of four hex digits a line; null = not on the card. */
+@Composable
+private fun Fingerprint(label: String, grouped: String?) {
+    Column(Modifier.fillMaxWidth().padding(vertical = 2.dp)) {
+        Text(label, style = MaterialTheme.typography.labelMedium)
+        if (grouped == null) {
+            Text(stringResource(R.string.sync_not_on_card), style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.error)
+        } else {
+            SyncModel.fingerprintLines(grouped).forEach { line ->
+                Text(line, style = MaterialTheme.typography.titleMedium, fontFamily = FontFamily.Monospace)
+            }
+        }
+    }
+}
+
 /** One radio row of the https certificate choice. */
 @Composable
 private fun CertificateChoice(label: String, selected: Boolean, onSelect: () -> Unit) {
@@ -265,6 +359,9 @@ private fun SyncProblem.text(): Int = when (this) {
     SyncProblem.REGISTRY_REFUSED -> R.string.sync_problem_registry_refused
     SyncProblem.STOPPED -> R.string.sync_problem_stopped
     SyncProblem.BAD_ADDRESS -> R.string.sync_problem_bad_address
+    SyncProblem.PLAIN_HTTP -> R.string.sync_problem_plain_http
+    SyncProblem.NOT_A_CARD -> R.string.sync_problem_not_a_card
+    SyncProblem.STATION_MISMATCH -> R.string.sync_problem_station_mismatch
     SyncProblem.NO_CODE -> R.string.sync_problem_no_code
     SyncProblem.NO_CERTIFICATE -> R.string.sync_problem_no_certificate
     SyncProblem.BAD_CERTIFICATE -> R.string.sync_problem_bad_certificate
