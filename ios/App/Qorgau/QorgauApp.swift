@@ -8,7 +8,6 @@ import QorgauFFI
 @main
 struct QorgauApp: App {
     @StateObject private var model: AppModel
-    @Environment(\.scenePhase) private var scenePhase
 
     init() {
         let model = AppModel()
@@ -21,21 +20,6 @@ struct QorgauApp: App {
         WindowGroup {
             RootView()
                 .environmentObject(model)
-                // Nothing of a case is visible in the app switcher or over someone's shoulder
-                // when the app is not in front.
-                .overlay {
-                    if scenePhase != .active {
-                        PrivacyCover()
-                    }
-                }
-                // A shared phone: the acting profile (a psychologist's clinical access) ends when
-                // the app goes to the background.
-                .onChange(of: scenePhase) { phase in
-                    if phase == .background {
-                        model.signOutProfile()
-                        BackgroundSyncTask.schedule() // send what waits when there is a network
-                    }
-                }
         }
     }
 }
@@ -89,12 +73,6 @@ final class AppModel: ObservableObject {
         return nil
     }
 
-    /// Signs the acting profile out (back to the device's officer, no clinical access).
-    func signOutProfile() {
-        guard case let .ready(session) = state else { return }
-        session.store.lockProfile()
-    }
-
     func create(profile: DeviceProfile) async {
         do {
             let dir = try AppDirectories.store
@@ -116,7 +94,8 @@ struct RootView: View {
         case .needsProfile:
             SetupView()
         case let .ready(session):
-            CaseListView(session: session, language: model.language)
+            // The PIN gate before any content, on launch and on every return (issue 11).
+            GateRootView(session: session, language: model.language)
         case let .failed(error):
             VStack(spacing: 16) {
                 Image(systemName: error.isSecurityFailure ? "lock.trianglebadge.exclamationmark" : "exclamationmark.triangle")
@@ -126,16 +105,6 @@ struct RootView: View {
             }
             .padding()
         }
-    }
-}
-
-struct PrivacyCover: View {
-    var body: some View {
-        ZStack {
-            Rectangle().fill(.background)
-            Image(systemName: "shield.lefthalf.filled").font(.system(size: 64)).foregroundStyle(.secondary)
-        }
-        .ignoresSafeArea()
     }
 }
 
@@ -152,12 +121,12 @@ struct SetupView: View {
         NavigationStack {
             Form {
                 Section("setup.officer") {
-                    TextField("setup.name", text: $name).textContentType(.name)
-                    TextField("setup.badge", text: $badge).textInputAutocapitalization(.characters)
+                    TextField("setup.name", text: $name).noKeyboardLearning()
+                    TextField("setup.badge", text: $badge).noKeyboardLearning().textInputAutocapitalization(.characters)
                 }
                 Section("setup.device") {
-                    TextField("setup.unit", text: $unit)
-                    TextField("setup.label", text: $label)
+                    TextField("setup.unit", text: $unit).noKeyboardLearning()
+                    TextField("setup.label", text: $label).noKeyboardLearning()
                 }
                 Section {
                     Button("setup.create") {
@@ -172,6 +141,7 @@ struct SetupView: View {
                 }
             }
             .navigationTitle("setup.title")
+            .quickHideItem()
         }
     }
 }

@@ -53,6 +53,27 @@ public final class AssessmentFormViewModel: ViewModel {
     public private(set) var error: QorgauAppError?
     public private(set) var lastRecorded: RecordedAssessment?
 
+    /// Drops everything loaded or typed (a lock: `SessionGate`).
+    public override func forget() {
+        mutate {
+            survivors = []
+            actingProfile = nil
+            access = .unknown
+            survivorId = nil
+            answers = [:]
+            calendar = []
+            overrideLevel = nil
+            overrideReason = ""
+            notes = ""
+            followUp = nil
+            recommendProtectionOrder = false
+            recommendShelter = false
+            recommendArrest = false
+            error = nil
+            lastRecorded = nil
+        }
+    }
+
     public init(session: FieldSession, caseId: Uuid, language: Language = .preferred()) {
         self.session = session
         self.caseId = caseId
@@ -217,6 +238,16 @@ public final class AssessmentSummaryViewModel: ViewModel {
     public private(set) var detail: AssessmentDetailState = .notRequested
     public private(set) var trend: [TrendPoint] = []
     public private(set) var error: QorgauAppError?
+
+    /// Drops everything loaded or typed (a lock: `SessionGate`).
+    public override func forget() {
+        mutate {
+            assessments = []
+            detail = .notRequested
+            trend = []
+            error = nil
+        }
+    }
 
     public init(session: FieldSession, caseId: Uuid, language: Language = .preferred()) {
         self.session = session

@@ -85,6 +85,19 @@ public final class CaptureViewModel: ViewModel {
     /// The file being saved now (not offered again by `load()` meanwhile).
     private var inFlight: URL?
 
+    /// Drops everything loaded or typed (a lock: `SessionGate`).
+    public override func forget() {
+        mutate {
+            note = ""
+            gps = nil
+            evidence = []
+            lastAdded = nil
+            error = nil
+            pending = []
+            damagedQuestion = nil
+        }
+    }
+
     public init(session: FieldSession, caseId: Uuid, language: Language = .preferred(), captureDirectory: URL? = nil) {
         self.session = session
         self.caseId = caseId

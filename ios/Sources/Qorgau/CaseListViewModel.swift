@@ -11,6 +11,15 @@ public final class CaseListViewModel: ViewModel {
     public private(set) var isLoading = false
     public private(set) var error: QorgauAppError?
 
+    /// Drops everything loaded or typed (a lock: `SessionGate`).
+    public override func forget() {
+        mutate {
+            cases = []
+            error = nil
+            isLoading = false
+        }
+    }
+
     public init(session: FieldSession, language: Language = .preferred()) {
         self.session = session
         self.language = language

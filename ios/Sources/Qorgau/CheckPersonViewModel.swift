@@ -43,6 +43,20 @@ public final class CheckPersonViewModel: ViewModel {
     /// The profile acting on the store, as last loaded (nil: the device's officer).
     public private(set) var actingProfile: Profile?
 
+    /// Drops everything loaded or typed (a lock: `SessionGate`).
+    public override func forget() {
+        mutate {
+            iin = ""
+            name = ""
+            dateOfBirth = nil
+            outcome = .notChecked
+            lastCheck = nil
+            lastImport = nil
+            actingProfile = nil
+            error = nil
+        }
+    }
+
     public init(session: FieldSession, currentCase: Uuid? = nil, language: Language = .preferred()) {
         self.session = session
         self.currentCase = currentCase

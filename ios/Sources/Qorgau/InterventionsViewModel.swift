@@ -26,6 +26,19 @@ public final class InterventionsViewModel: ViewModel {
     public private(set) var error: QorgauAppError?
     public private(set) var lastRecorded: RecordedIntervention?
 
+    /// Drops everything loaded or typed (a lock: `SessionGate`).
+    public override func forget() {
+        mutate {
+            people = []
+            interventions = []
+            personId = nil
+            outcome = ""
+            nextCheck = nil
+            error = nil
+            lastRecorded = nil
+        }
+    }
+
     public init(session: FieldSession, caseId: Uuid, language: Language = .preferred(), today: Date = Date()) {
         self.session = session
         self.caseId = caseId
@@ -91,6 +104,15 @@ public final class DueThisWeekViewModel: ViewModel {
     public private(set) var names: [Uuid: String] = [:]
     public private(set) var isLoading = false
     public private(set) var error: QorgauAppError?
+
+    /// Drops everything loaded or typed (a lock: `SessionGate`).
+    public override func forget() {
+        mutate {
+            items = []
+            names = [:]
+            error = nil
+        }
+    }
 
     public init(session: FieldSession, language: Language = .preferred()) {
         self.session = session

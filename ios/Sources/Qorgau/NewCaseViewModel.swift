@@ -27,6 +27,22 @@ public final class NewCaseViewModel: ViewModel {
     public private(set) var opened: RecordedCase?
     public private(set) var survivor: RecordedPerson?
 
+    /// Drops everything loaded or typed (a lock: `SessionGate`).
+    public override func forget() {
+        mutate {
+            categories = []
+            gps = nil
+            address = ""
+            summary = ""
+            team = [session.officer]
+            survivorName = ""
+            survivorIin = ""
+            error = nil
+            opened = nil
+            survivor = nil
+        }
+    }
+
     public init(session: FieldSession, language: Language = .preferred()) {
         self.session = session
         self.language = language

@@ -49,6 +49,28 @@ public final class OrderViewModel: ViewModel {
     public private(set) var qrText: String?
     public private(set) var qrPng: Data?
 
+    /// Drops everything loaded or typed (a lock: `SessionGate`).
+    public override func forget() {
+        mutate {
+            people = []
+            orders = []
+            selectedOrderId = nil
+            restrictedPersonId = nil
+            protectedPersonIds = []
+            prohibitions = []
+            validUntil = nil
+            number = ""
+            survivorOpinion = ""
+            signature.clear()
+            witnesses = []
+            error = nil
+            lastEvent = nil
+            pdf = nil
+            qrText = nil
+            qrPng = nil
+        }
+    }
+
     public init(session: FieldSession, caseId: Uuid, language: Language = .preferred()) {
         self.session = session
         self.caseId = caseId
@@ -269,6 +291,14 @@ public final class OrderQrViewModel: ViewModel {
 
     public private(set) var result: Phase<VerifiedOrder> = .idle
     public private(set) var lastText: String?
+
+    /// Drops everything loaded or typed (a lock: `SessionGate`).
+    public override func forget() {
+        mutate {
+            result = .idle
+            lastText = nil
+        }
+    }
 
     public init(session: FieldSession, language: Language = .preferred()) {
         self.session = session

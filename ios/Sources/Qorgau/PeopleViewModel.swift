@@ -30,6 +30,23 @@ public final class PeopleViewModel: ViewModel {
     public private(set) var error: QorgauAppError?
     public private(set) var lastAdded: RecordedPerson?
 
+    /// Drops everything loaded or typed (a lock: `SessionGate`).
+    public override func forget() {
+        mutate {
+            people = []
+            fullName = ""
+            iin = ""
+            dateOfBirth = nil
+            relationToSurvivor = ""
+            phone = ""
+            address = ""
+            identityProtected = false
+            addressConfidential = false
+            error = nil
+            lastAdded = nil
+        }
+    }
+
     public init(session: FieldSession, caseId: Uuid, language: Language = .preferred()) {
         self.session = session
         self.caseId = caseId

@@ -300,6 +300,11 @@ enum UserMessages {
                         ru: "Ключ отдела вручную может изменить только руководитель, вошедший со своим PIN-кодом. При подключении по карточке отдела ключ устанавливается сам.",
                         en: "Only a supervisor signed in with their PIN can change the station's key by hand. Enrolling with the station's card sets it by itself.")
         }
+        if detail.contains("first profile") {
+            return Text(kk: "Бұл телефондағы алғашқы профиль басшыныкі болуы керек.",
+                        ru: "Первый профиль на этом телефоне должен быть профилем руководителя.",
+                        en: "The first profile on this phone must be the supervisor's.")
+        }
         if detail.contains("create a profile") {
             return Text(kk: "Профильдерді тек PIN-кодымен кірген басшы қоса алады.",
                         ru: "Добавлять профили может только руководитель, вошедший со своим PIN-кодом.",

@@ -31,6 +31,21 @@ public final class ReferralsViewModel: ViewModel {
     public private(set) var error: QorgauAppError?
     public private(set) var lastMade: RecordedReferral?
 
+    /// Drops everything loaded or typed (a lock: `SessionGate`).
+    public override func forget() {
+        mutate {
+            people = []
+            referrals = []
+            personId = nil
+            organisation = ""
+            childrenPlaced = 0
+            consentGiven = false
+            note = ""
+            error = nil
+            lastMade = nil
+        }
+    }
+
     public init(session: FieldSession, caseId: Uuid, language: Language = .preferred()) {
         self.session = session
         self.caseId = caseId

@@ -41,6 +41,19 @@ public final class SignInViewModel: ViewModel {
     public private(set) var isWorking = false
     public private(set) var error: QorgauAppError?
 
+    /// Drops everything loaded or typed (a lock: `SessionGate`).
+    public override func forget() {
+        mutate {
+            profiles = []
+            current = nil
+            selectedId = nil
+            pin = ""
+            attemptsLeft = nil
+            lockedUntil = nil
+            error = nil
+        }
+    }
+
     public init(session: FieldSession, language: Language = .preferred()) {
         self.session = session
         self.language = language
@@ -61,6 +74,9 @@ public final class SignInViewModel: ViewModel {
     }
 
     public var selected: Profile? { profiles.first { $0.id == selectedId } }
+
+    /// The roles a new profile may have now (none: "New profile" is not offered).
+    public var newProfileRoles: [TeamRole] { SessionGate.newProfileRoles(profiles: profiles, signedIn: current) }
 
     /// The end of the selected profile's lock-out, if it is locked at `now`.
     public func lockedUntil(now: Date = Date()) -> Date? {
@@ -107,11 +123,22 @@ public final class SignInViewModel: ViewModel {
     }
 
     /// Creates a profile (6–12 digits, not trivial; a second psychologist profile only while a
-    /// psychologist is signed in, who hands over the clinical key).
+    /// psychologist is signed in, who hands over the clinical key). The first profile on a phone
+    /// must be a supervisor's; after it only a signed-in supervisor adds profiles.
     @discardableResult
     public func createProfile(role: TeamRole, name: String, badge: String, pin: String) async -> Profile? {
         mutate { isWorking = true; error = nil }
-        let result = await session.run(language) { try $0.createProfile(role: role, name: name, badge: badge, pin: pin) }
+        let result = await session.run(language) { store -> Profile in
+            // Read fresh from the core, not from what this screen loaded: the first profile is the
+            // supervisor's; after it, only a signed-in supervisor adds profiles.
+            let allowed = SessionGate.newProfileRoles(profiles: try store.profiles(), signedIn: store.currentProfile())
+            guard allowed.contains(role) else {
+                throw QorgauError.PermissionDenied(reason: allowed == [.supervisor]
+                    ? "the first profile on this phone must be a supervisor's"
+                    : "create a profile (a supervisor must be signed in)")
+            }
+            return try store.createProfile(role: role, name: name, badge: badge, pin: pin)
+        }
         switch result {
         case let .success(p):
             mutate { isWorking = false }

@@ -31,6 +31,22 @@ public final class StatementViewModel: ViewModel {
     public private(set) var error: QorgauAppError?
     public private(set) var lastRecorded: RecordedStatement?
 
+    /// Drops everything loaded or typed (a lock: `SessionGate`).
+    public override func forget() {
+        mutate {
+            people = []
+            statements = []
+            personId = nil
+            text = ""
+            signaturePng = nil
+            correcting = nil
+            shareWithCrisisCentre = false
+            shareWithCourt = false
+            error = nil
+            lastRecorded = nil
+        }
+    }
+
     public init(session: FieldSession, caseId: Uuid, language: Language = .preferred()) {
         self.session = session
         self.caseId = caseId

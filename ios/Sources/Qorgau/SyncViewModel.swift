@@ -101,6 +101,16 @@ public final class SyncViewModel: ViewModel {
     /// The last scanned text that was not a usable card (the camera reports it again and again).
     private var refusedScan: String?
 
+    /// Drops everything loaded or typed (a lock: `SessionGate`).
+    public override func forget() {
+        mutate {
+            code = ""
+            pendingCard = nil
+            refusedScan = nil
+            error = nil
+        }
+    }
+
     public init(session: FieldSession, language: Language = .preferred()) {
         self.session = session
         self.language = language

@@ -13,6 +13,16 @@ public final class VerifyExportViewModel: ViewModel {
     public private(set) var export: ExportSummary?
     public private(set) var error: QorgauAppError?
 
+    /// Drops everything loaded or typed (a lock: `SessionGate`).
+    public override func forget() {
+        mutate {
+            report = nil
+            export = nil
+            confirmingShare = false
+            error = nil
+        }
+    }
+
     public init(session: FieldSession, caseId: Uuid, language: Language = .preferred()) {
         self.session = session
         self.caseId = caseId
@@ -76,6 +86,44 @@ public final class VerifyExportViewModel: ViewModel {
 
     /// The bundle directory of the last export.
     public var bundleURL: URL? { export.map { URL(fileURLWithPath: $0.bundle) } }
+
+    // ---- handing the bundle over -----------------------------------------------------------
+    // The bundle holds personal data in clear. It leaves the app only by an explicit act the
+    // officer confirms (`askToShare` → `confirmShare`), and is deleted as soon as the share sheet
+    // closes, whether it was sent or not (`sharingFinished`). A lock deletes it too (`TransientFiles`).
+
+    /// The officer asked to share: the screen asks for confirmation.
+    public private(set) var confirmingShare = false
+
+    public func askToShare() {
+        guard bundleURL != nil else { return }
+        set { confirmingShare = true }
+    }
+
+    public func cancelShare() {
+        set { confirmingShare = false }
+    }
+
+    /// Confirmed: the bundle to hand to the share sheet, if it is still on the phone.
+    public func confirmShare() -> URL? {
+        set { confirmingShare = false }
+        guard let url = bundleURL, FileManager.default.fileExists(atPath: url.path) else {
+            set { export = nil }
+            return nil
+        }
+        return url
+    }
+
+    /// The share sheet closed (sent or not): the bundle is deleted.
+    public func sharingFinished() {
+        discardBundle()
+    }
+
+    /// Deletes the exported bundle from the phone.
+    public func discardBundle() {
+        if let url = bundleURL { try? FileManager.default.removeItem(at: url) }
+        set { export = nil; confirmingShare = false }
+    }
 
     private func set(_ change: () -> Void) {
         willChange()

@@ -16,7 +16,13 @@ open class ViewModel {
     public let objectWillChange = ObservableObjectPublisher()
     #endif
 
-    public init() {}
+    public init() {
+        LiveViewModels.add(self)
+    }
+
+    /// Drops everything loaded or typed (names, notes, addresses, PINs, documents): called on
+    /// every lock by `SessionGate`. The screen shows nothing until it loads again.
+    open func forget() {}
 
     func willChange() {
         #if canImport(Combine)

@@ -15,16 +15,20 @@ final class ProfileAssessmentTests: TempDirTestCase {
         XCTAssertTrue(vm.profiles.isEmpty)
         XCTAssertNil(vm.current)
 
-        let easy = await vm.createProfile(role: .officer, name: "Aibek Demoulin", badge: "KZ-DEMO-0417", pin: "123456")
+        // The first profile is the supervisor's (issue 11); the PIN rules apply to it too.
+        let easy = await vm.createProfile(role: .supervisor, name: "Dana Supervisorova", badge: "KZ-DEMO-0417", pin: "123456")
         XCTAssertNil(easy)
         XCTAssertEqual(vm.error?.message, "This PIN is too easy to guess (one digit repeated, or a run). Choose another.")
-        let short = await vm.createProfile(role: .officer, name: "Aibek Demoulin", badge: "KZ-DEMO-0417", pin: "2704")
+        let short = await vm.createProfile(role: .supervisor, name: "Dana Supervisorova", badge: "KZ-DEMO-0417", pin: "2704")
         XCTAssertNil(short)
         XCTAssertEqual(vm.error?.localized(.kk).message, "PIN-код 6–12 цифрдан тұрады.")
-        let profile = try await unwrapped { await vm.createProfile(role: .officer, name: "Aibek Demoulin", badge: "KZ-DEMO-0417", pin: "270415") }
-        let duplicate = await vm.createProfile(role: .supervisor, name: "Other", badge: "KZ-DEMO-0417", pin: "864203")
+        let profile = try await unwrapped { await vm.createProfile(role: .supervisor, name: "Dana Supervisorova", badge: "KZ-DEMO-0417", pin: "270415") }
+        vm.pin = "270415"
+        _ = try await unwrapped { await vm.unlock() }
+        let duplicate = await vm.createProfile(role: .officer, name: "Other", badge: "KZ-DEMO-0417", pin: "864203")
         XCTAssertNil(duplicate)
         XCTAssertEqual(vm.error?.message, "A profile with this badge number already exists.")
+        await vm.signOut()
         XCTAssertEqual(vm.selectedId, profile.id)
 
         // Only digits, at most 12.
@@ -77,14 +81,20 @@ final class ProfileAssessmentTests: TempDirTestCase {
         let scene = try await Scene.make(in: storeDir)
         let s = scene.session
         let signIn = SignInViewModel(session: s, language: .en)
+        // The supervisor first (issue 11: after it only a signed-in supervisor adds profiles).
+        let lead = try await unwrapped { await signIn.createProfile(role: .supervisor, name: "Marat Lead", badge: "KZ-DEMO-SUP-1", pin: "864203") }
+        signIn.selectedId = lead.id
+        signIn.pin = "864203"
+        _ = try await unwrapped { await signIn.unlock() }
         let psy = try await unwrapped { await signIn.createProfile(role: .psychologist, name: "Saule Examplova", badge: "KZ-DEMO-PSY-02", pin: "480917") }
         var others: [(Profile, String)] = []
         for (role, name, badge, pin) in [(TeamRole.officer, "Aibek Demoulin", "KZ-DEMO-0417", "270415"),
-                                         (.socialWorker, "Dina Casework", "KZ-DEMO-SW-1", "735190"),
-                                         (.supervisor, "Marat Lead", "KZ-DEMO-SUP-1", "864203")] {
+                                         (.socialWorker, "Dina Casework", "KZ-DEMO-SW-1", "735190")] {
             others.append((try await unwrapped { await signIn.createProfile(role: role, name: name, badge: badge, pin: pin) }, pin))
         }
-        XCTAssertEqual(signIn.profiles.map(\.role), [.psychologist, .officer, .socialWorker, .supervisor])
+        others.append((lead, "864203"))
+        await signIn.signOut()
+        XCTAssertEqual(signIn.profiles.map(\.role), [.supervisor, .psychologist, .officer, .socialWorker])
 
         // The DASH-style checklist in Kazakh: 11 "yes" → medium; raised to high with a reason.
         let form = AssessmentFormViewModel(session: s, caseId: scene.caseId, language: .kk)

@@ -67,6 +67,7 @@ struct AssessmentSummaryView: View {
             }
         }
         .navigationTitle("risk.title")
+        .quickHideItem()
         .toolbar {
             ToolbarItem(placement: .primaryAction) {
                 Button { showingForm = true } label: { Label("risk.new", systemImage: "plus") }
@@ -214,7 +215,7 @@ struct AssessmentFormView: View {
                             ForEach(vm.overrideChoices, id: \.level) { Text(vm.label($0)).tag(String?.some($0.level)) }
                         }
                         if vm.overrideLevel != nil {
-                            TextField("risk.overrideReasonField", text: $vm.overrideReason, axis: .vertical).privacySensitive()
+                            TextField("risk.overrideReasonField", text: $vm.overrideReason, axis: .vertical).noKeyboardLearning().privacySensitive()
                         }
                     }
                 }
@@ -231,7 +232,7 @@ struct AssessmentFormView: View {
             .onChange(of: hasFollowUp) { on in vm.followUp = on ? dayComponents(followUp) : nil }
             .onChange(of: followUp) { d in if hasFollowUp { vm.followUp = dayComponents(d) } }
             Section {
-                TextEditor(text: $vm.notes).frame(minHeight: 120).privacySensitive()
+                TextEditor(text: $vm.notes).noKeyboardLearning().frame(minHeight: 120).privacySensitive()
             } header: {
                 Text("risk.notes")
             } footer: {
@@ -244,6 +245,7 @@ struct AssessmentFormView: View {
             }
         }
         .navigationTitle("risk.new")
+        .quickHideItem()
         .toolbar {
             ToolbarItem(placement: .cancellationAction) { Button("common.cancel") { done() } }
         }

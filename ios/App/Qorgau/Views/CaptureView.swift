@@ -26,7 +26,7 @@ struct CaptureView: View {
     var body: some View {
         Form {
             Section {
-                TextField("capture.note", text: $vm.note, axis: .vertical).privacySensitive()
+                TextField("capture.note", text: $vm.note, axis: .vertical).noKeyboardLearning().privacySensitive()
                 Button { showingCamera = true } label: { Label("capture.camera", systemImage: "camera") }
                     .disabled(vm.isCapturing || !UIImagePickerController.isSourceTypeAvailable(.camera))
                 PhotosPicker(selection: $picked, matching: .any(of: [.images, .videos]),
@@ -66,6 +66,7 @@ struct CaptureView: View {
             }
         }
         .navigationTitle("capture.title")
+        .quickHideItem()
         .task { await vm.load() }
         .confirmationDialog("capture.damagedQuestion",
                             isPresented: Binding(get: { vm.damagedQuestion != nil }, set: { if !$0 { vm.dismissDamagedQuestion() } }),
@@ -281,6 +282,7 @@ struct AudioRecorderView: View {
                 .accessibilityLabel(Text(LocalizedStringKey(recorder.isRecording ? "audio.stop" : "audio.start")))
             }
             .navigationTitle("audio.title")
+            .quickHideItem()
             .toolbar {
                 ToolbarItem(placement: .cancellationAction) {
                     Button("common.cancel") { recorder.discard(); completion(nil) }

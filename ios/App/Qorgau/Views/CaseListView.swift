@@ -9,6 +9,7 @@ struct CaseListView: View {
     @State private var showingNewCase = false
     @State private var showingSignIn = false
     @State private var path: [CaseRef] = []
+    @EnvironmentObject private var gate: SessionGate
 
     init(session: FieldSession, language: Language) {
         self.session = session
@@ -31,6 +32,7 @@ struct CaseListView: View {
                 }
             }
             .navigationTitle("cases.title")
+            .quickHideItem()
             .navigationDestination(for: CaseRef.self) { ref in
                 CaseDetailView(session: session, caseId: ref.id, language: vm.language)
             }
@@ -39,7 +41,7 @@ struct CaseListView: View {
                     Button { showingNewCase = true } label: { Label("cases.new", systemImage: "plus") }
                 }
                 ToolbarItem(placement: .navigationBarLeading) {
-                    Button { showingSignIn = true } label: { Label("cases.signIn", systemImage: "person.badge.key") }
+                    Button { showingSignIn = true } label: { Label("cases.account", systemImage: "person.crop.circle.badge.checkmark") }
                 }
                 ToolbarItemGroup(placement: .bottomBar) {
                     NavigationLink { CheckPersonView(session: session, language: vm.language) } label: {
@@ -60,7 +62,7 @@ struct CaseListView: View {
                 }
             }
             .sheet(isPresented: $showingSignIn) {
-                SignInView(session: session, language: vm.language)
+                SignInView(session: session, language: vm.language, gate: gate)
             }
             .sheet(isPresented: $showingNewCase) {
                 NewCaseView(session: session, language: vm.language) { opened in
@@ -150,6 +152,7 @@ struct CaseDetailView: View {
             }
         }
         .navigationTitle("case.title")
+        .quickHideItem()
         .task { await load() }
         .refreshable { await load() }
     }

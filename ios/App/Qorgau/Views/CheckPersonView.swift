@@ -18,12 +18,12 @@ struct CheckPersonView: View {
     var body: some View {
         Form {
             Section("check.who") {
-                TextField("person.iin", text: $vm.iin)
+                TextField("person.iin", text: $vm.iin).noKeyboardLearning()
                     .keyboardType(.numberPad)
                     .privacySensitive()
                 IinStatusLine(status: vm.iinStatus)
-                TextField("person.fullName", text: $vm.name)
-                    .textContentType(.name)
+                TextField("person.fullName", text: $vm.name).noKeyboardLearning()
+                    
                     .privacySensitive()
                 Toggle("person.hasDateOfBirth", isOn: $useDateOfBirth)
                 if useDateOfBirth {
@@ -45,6 +45,7 @@ struct CheckPersonView: View {
             }
         }
         .navigationTitle("check.title")
+        .quickHideItem()
     }
 
     @ViewBuilder private var outcome: some View {
@@ -123,7 +124,7 @@ struct RegistryView: View {
             Section {
                 // Only a signed-in supervisor sets the key by hand (the core enforces and audits it).
                 if vm.canTrustStation {
-                    TextField("registry.stationKey", text: $stationKey, axis: .vertical)
+                    TextField("registry.stationKey", text: $stationKey, axis: .vertical).noKeyboardLearning()
                         .font(.caption.monospaced())
                         .textInputAutocapitalization(.never)
                         .autocorrectionDisabled()
@@ -149,6 +150,7 @@ struct RegistryView: View {
             ErrorBanner(error: vm.error)
         }
         .navigationTitle("registry.title")
+        .quickHideItem()
         .task { await vm.loadProfile() }
         .fileImporter(isPresented: $importing, allowedContentTypes: [.data, .plainText, .json]) { result in
             guard case let .success(url) = result else { return }

@@ -25,7 +25,7 @@ struct InterventionsView: View {
                     ForEach(InterventionKind.allInOrder, id: \.self) { Text(L10n.interventionKind($0)).tag($0) }
                 }
                 DatePicker("intervention.date", selection: $date, in: ...Date(), displayedComponents: .date)
-                TextField("intervention.outcome", text: $vm.outcome, axis: .vertical).privacySensitive()
+                TextField("intervention.outcome", text: $vm.outcome, axis: .vertical).noKeyboardLearning().privacySensitive()
                 Toggle("intervention.hasNext", isOn: $hasNext)
                 if hasNext {
                     DatePicker("intervention.next", selection: $next, in: date..., displayedComponents: .date)
@@ -55,6 +55,7 @@ struct InterventionsView: View {
             }
         }
         .navigationTitle("intervention.title")
+        .quickHideItem()
         .task { await vm.load() }
     }
 }
@@ -83,6 +84,7 @@ struct DueThisWeekView: View {
             }
         }
         .navigationTitle("due.title")
+        .quickHideItem()
         .task { await vm.load() }
         .refreshable { await vm.load() }
     }

@@ -41,7 +41,7 @@ struct NewCaseView: View {
                     Button { Task { vm.gps = await location.current() } } label: {
                         Label("newCase.useGps", systemImage: "location")
                     }
-                    TextField("newCase.address", text: $vm.address, axis: .vertical).privacySensitive()
+                    TextField("newCase.address", text: $vm.address, axis: .vertical).noKeyboardLearning().privacySensitive()
                 }
                 Section("newCase.team") {
                     ForEach(vm.team, id: \.badge) { m in
@@ -50,8 +50,8 @@ struct NewCaseView: View {
                     Picker("newCase.memberRole", selection: $memberRole) {
                         ForEach([TeamRole.officer, .psychologist, .socialWorker, .supervisor], id: \.self) { Text(L10n.teamRole($0)).tag($0) }
                     }
-                    TextField("newCase.memberName", text: $memberName)
-                    TextField("newCase.memberBadge", text: $memberBadge).textInputAutocapitalization(.characters)
+                    TextField("newCase.memberName", text: $memberName).noKeyboardLearning()
+                    TextField("newCase.memberBadge", text: $memberBadge).noKeyboardLearning().textInputAutocapitalization(.characters)
                     Button("newCase.addMember") {
                         vm.addTeamMember(role: memberRole, name: memberName, badge: memberBadge)
                         memberName = ""; memberBadge = ""
@@ -59,16 +59,17 @@ struct NewCaseView: View {
                     .disabled(memberName.isEmpty || memberBadge.isEmpty)
                 }
                 Section("newCase.survivor") {
-                    TextField("person.fullName", text: $vm.survivorName).privacySensitive()
-                    TextField("person.iin", text: $vm.survivorIin).keyboardType(.numberPad).privacySensitive()
+                    TextField("person.fullName", text: $vm.survivorName).noKeyboardLearning().privacySensitive()
+                    TextField("person.iin", text: $vm.survivorIin).noKeyboardLearning().keyboardType(.numberPad).privacySensitive()
                     IinStatusLine(status: vm.survivorIinStatus)
                 }
                 Section("newCase.summary") {
-                    TextField("newCase.summary", text: $vm.summary, axis: .vertical).privacySensitive()
+                    TextField("newCase.summary", text: $vm.summary, axis: .vertical).noKeyboardLearning().privacySensitive()
                 }
                 ErrorBanner(error: vm.error)
             }
             .navigationTitle("newCase.title")
+            .quickHideItem()
             .toolbar {
                 ToolbarItem(placement: .cancellationAction) { Button("common.cancel") { dismiss() } }
                 ToolbarItem(placement: .confirmationAction) {

@@ -28,6 +28,7 @@ struct OrderView: View {
             }
         }
         .navigationTitle("order.title")
+        .quickHideItem()
         .toolbar {
             ToolbarItem(placement: .primaryAction) {
                 Button { showingIssue = true } label: { Label("order.issue", systemImage: "plus") }
@@ -121,7 +122,7 @@ struct IssueOrderView: View {
                     } else if let rules = vm.rules {
                         Text(String(format: L10n.string("order.term %lld"), Int(rules.termDays))).foregroundStyle(.secondary)
                     }
-                    TextField("order.number", text: $vm.number)
+                    TextField("order.number", text: $vm.number).noKeyboardLearning()
                         .textInputAutocapitalization(.characters)
                 } header: {
                     Text("order.validity")
@@ -131,11 +132,12 @@ struct IssueOrderView: View {
                 .onChange(of: customEnd) { on in vm.validUntil = on ? end : nil }
                 .onChange(of: end) { d in if customEnd { vm.validUntil = d } }
                 Section("order.survivorOpinion") {
-                    TextField("order.survivorOpinionHint", text: $vm.survivorOpinion, axis: .vertical).privacySensitive()
+                    TextField("order.survivorOpinionHint", text: $vm.survivorOpinion, axis: .vertical).noKeyboardLearning().privacySensitive()
                 }
                 ErrorBanner(error: vm.error)
             }
             .navigationTitle("order.issue")
+            .quickHideItem()
             .toolbar {
                 ToolbarItem(placement: .cancellationAction) { Button("common.cancel") { done() } }
                 ToolbarItem(placement: .confirmationAction) {
@@ -154,7 +156,6 @@ struct OrderDetailView: View {
     @State private var showingSignature = false
     @State private var witness = ""
     @State private var action: Action?
-    @State private var pdfURL: URL?
     @State private var copy: OrderCopy = .served
     @State private var pdfLanguages: Set<Language> = [.kk, .ru]
 
@@ -197,6 +198,7 @@ struct OrderDetailView: View {
             ErrorBanner(error: vm.error)
         }
         .navigationTitle("order.detail")
+        .quickHideItem()
         .onAppear { vm.selectedOrderId = orderId }
         .sheet(isPresented: $showingSignature) {
             OrderSignatureSheet(vm: vm) { showingSignature = false }
@@ -212,7 +214,7 @@ struct OrderDetailView: View {
                 Text(consequence).font(.callout)
             }
             Button { showingSignature = true } label: { Label("order.serveSigned", systemImage: "signature") }
-            TextField("order.witness", text: $witness)
+            TextField("order.witness", text: $witness).noKeyboardLearning()
             Button {
                 vm.witnesses = witness.split(separator: ",").map { String($0) }
                 Task { if await vm.serveRefused() != nil { witness = "" } }
@@ -239,15 +241,10 @@ struct OrderDetailView: View {
                         .toggleStyle(.button)
                 }
             }
-            Button { Task { await makePdf() } } label: { Label("order.makePdf", systemImage: "doc.richtext") }
+            // Printed through the system's print service straight from memory: no file is
+            // written and no other app receives the order (issue 11).
+            Button { Task { await printPdf() } } label: { Label("order.printPdf", systemImage: "printer") }
                 .disabled(pdfLanguages.isEmpty || vm.isWorking)
-            if let pdfURL {
-                ShareLink(item: pdfURL) { Label("order.sharePdf", systemImage: "square.and.arrow.up") }
-                Button("order.deletePdf", role: .destructive) {
-                    try? FileManager.default.removeItem(at: pdfURL)
-                    self.pdfURL = nil
-                }
-            }
             Button { Task { await vm.loadQr() } } label: { Label("order.showQr", systemImage: "qrcode") }
             if let png = vm.qrPng, let image = UIImage(data: png) {
                 Image(uiImage: image)
@@ -264,10 +261,19 @@ struct OrderDetailView: View {
         }
     }
 
-    private func makePdf() async {
+    private func printPdf() async {
         let languages = Language.all.filter(pdfLanguages.contains)
-        guard await vm.makePdf(copy: copy, languages: languages) != nil, let dir = try? AppDirectories.documents else { return }
-        pdfURL = try? vm.writePdf(to: dir, copy: copy)
+        guard let data = await vm.makePdf(copy: copy, languages: languages) else { return }
+        guard UIPrintInteractionController.canPrint(data) else { return }
+        let info = UIPrintInfo(dictionary: nil)
+        info.outputType = .general
+        info.jobName = "Qorgau"   // no name or number of the person in the print queue
+        let printer = UIPrintInteractionController.shared
+        printer.printInfo = info
+        printer.printingItem = data
+        printer.present(animated: true) { _, _, _ in
+            printer.printingItem = nil
+        }
     }
 }
 
@@ -314,6 +320,7 @@ struct OrderSignatureSheet: View {
             }
             .padding()
             .navigationTitle("signature.title")
+            .quickHideItem()
             .toolbar {
                 ToolbarItem(placement: .cancellationAction) { Button("common.cancel") { vm.signature.clear(); done() } }
                 ToolbarItem(placement: .destructiveAction) { Button("signature.clear") { vm.signature.clear() } }
@@ -340,16 +347,17 @@ struct OrderChangeView: View {
                 switch action {
                 case .extend:
                     DatePicker("order.newEnd", selection: $date, in: Date()..., displayedComponents: [.date, .hourAndMinute])
-                    TextField("order.reason", text: $text, axis: .vertical)
+                    TextField("order.reason", text: $text, axis: .vertical).noKeyboardLearning()
                 case .revoke:
-                    TextField("order.reason", text: $text, axis: .vertical)
+                    TextField("order.reason", text: $text, axis: .vertical).noKeyboardLearning()
                 case .violation:
                     DatePicker("order.occurredAt", selection: $date, in: ...Date(), displayedComponents: [.date, .hourAndMinute])
-                    TextField("order.violationDescription", text: $text, axis: .vertical).privacySensitive()
+                    TextField("order.violationDescription", text: $text, axis: .vertical).noKeyboardLearning().privacySensitive()
                 }
                 ErrorBanner(error: vm.error)
             }
             .navigationTitle(LocalizedStringKey(title))
+            .quickHideItem()
             .toolbar {
                 ToolbarItem(placement: .cancellationAction) { Button("common.cancel") { done() } }
                 ToolbarItem(placement: .confirmationAction) {

@@ -27,8 +27,8 @@ struct PeopleView: View {
                 Picker("person.role", selection: $vm.role) {
                     ForEach(PersonRole.allInOrder, id: \.self) { Text(L10n.role($0)).tag($0) }
                 }
-                TextField("person.fullName", text: $vm.fullName).textContentType(.name).privacySensitive()
-                TextField("person.iin", text: $vm.iin).keyboardType(.numberPad).privacySensitive()
+                TextField("person.fullName", text: $vm.fullName).noKeyboardLearning().privacySensitive()
+                TextField("person.iin", text: $vm.iin).noKeyboardLearning().keyboardType(.numberPad).privacySensitive()
                 IinStatusLine(status: vm.iinStatus)
                 if vm.iin.isEmpty {
                     Toggle("person.hasDateOfBirth", isOn: $hasDateOfBirth)
@@ -36,9 +36,9 @@ struct PeopleView: View {
                         DatePicker("person.dateOfBirth", selection: $dateOfBirth, in: ...Date(), displayedComponents: .date)
                     }
                 }
-                TextField("person.relation", text: $vm.relationToSurvivor)
-                TextField("person.phone", text: $vm.phone).keyboardType(.phonePad).privacySensitive()
-                TextField("person.address", text: $vm.address, axis: .vertical).privacySensitive()
+                TextField("person.relation", text: $vm.relationToSurvivor).noKeyboardLearning()
+                TextField("person.phone", text: $vm.phone).noKeyboardLearning().keyboardType(.phonePad).privacySensitive()
+                TextField("person.address", text: $vm.address, axis: .vertical).noKeyboardLearning().privacySensitive()
                 Toggle("person.addressConfidential", isOn: $vm.addressConfidential)
                 if vm.role == .witness {
                     Toggle("person.identityProtected", isOn: $vm.identityProtected)
@@ -54,6 +54,7 @@ struct PeopleView: View {
             }
         }
         .navigationTitle("people.title")
+        .quickHideItem()
         .task { await vm.load() }
     }
 }

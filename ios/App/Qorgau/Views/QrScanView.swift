@@ -31,7 +31,7 @@ struct QrScanView: View {
             }
             result
             Section("qr.manual") {
-                TextField("qr.paste", text: $pasted, axis: .vertical)
+                TextField("qr.paste", text: $pasted, axis: .vertical).noKeyboardLearning()
                     .font(.caption.monospaced())
                     .textInputAutocapitalization(.never)
                     .autocorrectionDisabled()
@@ -40,6 +40,7 @@ struct QrScanView: View {
             }
         }
         .navigationTitle("qr.title")
+        .quickHideItem()
         .task {
             if !cameraAllowed { cameraAllowed = await AVCaptureDevice.requestAccess(for: .video) }
         }

@@ -24,11 +24,11 @@ struct ReferralsView: View {
                 Picker("referral.kind", selection: $vm.kind) {
                     ForEach(ReferralKind.allInOrder, id: \.self) { Text(L10n.referralKind($0)).tag($0) }
                 }
-                TextField("referral.organisation", text: $vm.organisation)
+                TextField("referral.organisation", text: $vm.organisation).noKeyboardLearning()
                 if vm.childrenAllowed {
                     Stepper(String(format: L10n.string("referral.children %lld"), vm.childrenPlaced), value: $vm.childrenPlaced, in: 0...12)
                 }
-                TextField("referral.note", text: $vm.note, axis: .vertical).privacySensitive()
+                TextField("referral.note", text: $vm.note, axis: .vertical).noKeyboardLearning().privacySensitive()
             }
             Section {
                 Picker("statement.language", selection: $vm.consentLanguage) {
@@ -80,9 +80,10 @@ struct ReferralsView: View {
             }
         }
         .navigationTitle("referral.title")
+        .quickHideItem()
         .task { await vm.load() }
         .alert("referral.withdraw", isPresented: Binding(get: { withdrawing != nil }, set: { if !$0 { withdrawing = nil } })) {
-            TextField("referral.withdrawReason", text: $withdrawReason)
+            TextField("referral.withdrawReason", text: $withdrawReason).noKeyboardLearning()
             Button("common.cancel", role: .cancel) { withdrawing = nil }
             Button("referral.withdrawConfirm", role: .destructive) {
                 if let r = withdrawing {

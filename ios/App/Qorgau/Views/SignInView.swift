@@ -6,14 +6,22 @@ import QorgauFFI
 /// Signing in on a shared phone: a profile and its PIN. Wrong PINs count down, then the profile
 /// locks for a while (the core keeps the lock across restarts). Who may see what is the core's
 /// decision; this screen only says who is acting.
+///
+/// It is the PIN gate (`SessionGate`: shown before any content, on launch and on every return)
+/// and, while signed in, the account sheet (who is acting, sign out, new profile for a supervisor).
 struct SignInView: View {
     @StateObject private var vm: SignInViewModel
+    @ObservedObject private var gate: SessionGate
     @State private var showingNewProfile = false
     @Environment(\.dismiss) private var dismiss
 
-    init(session: FieldSession, language: Language) {
+    init(session: FieldSession, language: Language, gate: SessionGate) {
         _vm = StateObject(wrappedValue: SignInViewModel(session: session, language: language))
+        self.gate = gate
     }
+
+    /// Shown as the account sheet over the content, not as the gate.
+    private var isSheet: Bool { gate.showsContent }
 
     var body: some View {
         NavigationStack {
@@ -21,11 +29,11 @@ struct SignInView: View {
                 if let current = vm.current {
                     Section("signin.acting") {
                         LabeledContent(current.name, value: L10n.teamRole(current.role))
-                        Button("signin.signOut", role: .destructive) { Task { await vm.signOut() } }
+                        Button("signin.signOut", role: .destructive) { dismiss(); gate.signOut() }
                     }
                 } else {
                     Section {
-                        Text("signin.deviceOfficer").font(.callout).foregroundStyle(.secondary)
+                        Text(gate.lastLock == nil ? "gate.signInFirst" : "gate.lockedAgain").font(.callout).foregroundStyle(.secondary)
                     }
                 }
                 Section("signin.profile") {
@@ -41,9 +49,8 @@ struct SignInView: View {
                     .labelsHidden()
                 }
                 Section {
-                    SecureField("signin.pin", text: $vm.pin)
+                    SecureField("signin.pin", text: $vm.pin).noKeyboardLearning()
                         .keyboardType(.numberPad)
-                        .textContentType(.oneTimeCode)
                     TimelineView(.periodic(from: .now, by: 1)) { context in
                         VStack(alignment: .leading, spacing: 8) {
                             if let until = vm.lockedUntil(now: context.date) {
@@ -55,7 +62,12 @@ struct SignInView: View {
                                     .foregroundStyle(.orange)
                             }
                             Button {
-                                Task { if await vm.unlock() != nil { dismiss() } }
+                                Task {
+                                    if await vm.unlock() != nil {
+                                        await gate.refresh()
+                                        if isSheet { dismiss() }
+                                    }
+                                }
                             } label: {
                                 Label("signin.unlock", systemImage: "lock.open")
                             }
@@ -69,13 +81,20 @@ struct SignInView: View {
                 if let error = vm.error, vm.attemptsLeft == nil {
                     ErrorBanner(error: error)
                 }
-                Section {
-                    Button { showingNewProfile = true } label: { Label("signin.newProfile", systemImage: "person.badge.plus") }
+                // Only a signed-in supervisor adds profiles (and the very first one is set up by
+                // the gate, as the supervisor's).
+                if !vm.newProfileRoles.isEmpty && vm.current != nil {
+                    Section {
+                        Button { showingNewProfile = true } label: { Label("signin.newProfile", systemImage: "person.badge.plus") }
+                    }
                 }
             }
             .navigationTitle("signin.title")
+            .quickHideItem()
             .toolbar {
-                ToolbarItem(placement: .cancellationAction) { Button("common.close") { dismiss() } }
+                if isSheet {
+                    ToolbarItem(placement: .cancellationAction) { Button("common.close") { dismiss() } }
+                }
             }
             .task { await vm.load() }
             .sheet(isPresented: $showingNewProfile) {
@@ -90,6 +109,7 @@ struct NewProfileView: View {
     @ObservedObject var vm: SignInViewModel
     let done: () -> Void
     @State private var role: TeamRole = .officer
+    private var roles: [TeamRole] { vm.newProfileRoles }
     @State private var name = ""
     @State private var badge = ""
     @State private var pin = ""
@@ -99,12 +119,12 @@ struct NewProfileView: View {
         NavigationStack {
             Form {
                 Picker("signin.role", selection: $role) {
-                    ForEach(TeamRole.allInOrder, id: \.self) { Text(L10n.teamRole($0)).tag($0) }
+                    ForEach(roles, id: \.self) { Text(L10n.teamRole($0)).tag($0) }
                 }
-                TextField("setup.name", text: $name).textContentType(.name)
-                TextField("setup.badge", text: $badge).textInputAutocapitalization(.characters)
-                SecureField("signin.newPin", text: $pin).keyboardType(.numberPad)
-                SecureField("signin.newPinAgain", text: $pinAgain).keyboardType(.numberPad)
+                TextField("setup.name", text: $name).noKeyboardLearning()
+                TextField("setup.badge", text: $badge).noKeyboardLearning().textInputAutocapitalization(.characters)
+                SecureField("signin.newPin", text: $pin).noKeyboardLearning().keyboardType(.numberPad)
+                SecureField("signin.newPinAgain", text: $pinAgain).noKeyboardLearning().keyboardType(.numberPad)
                 if !pinAgain.isEmpty && pin != pinAgain {
                     Text("signin.pinMismatch").font(.caption).foregroundStyle(.red)
                 }
@@ -114,6 +134,7 @@ struct NewProfileView: View {
                 ErrorBanner(error: vm.error)
             }
             .navigationTitle("signin.newProfile")
+            .quickHideItem()
             .toolbar {
                 ToolbarItem(placement: .cancellationAction) { Button("common.cancel") { done() } }
                 ToolbarItem(placement: .confirmationAction) {

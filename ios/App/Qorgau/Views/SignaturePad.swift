@@ -19,6 +19,7 @@ struct SignaturePad: View {
             }
             .padding()
             .navigationTitle("signature.title")
+            .quickHideItem()
             .toolbar {
                 ToolbarItem(placement: .cancellationAction) { Button("common.cancel") { completion(nil) } }
                 ToolbarItem(placement: .destructiveAction) { Button("signature.clear") { drawing.clear() } }

@@ -29,7 +29,7 @@ struct StatementView: View {
                 .pickerStyle(.segmented)
             }
             Section(LocalizedStringKey(vm.correcting == nil ? "statement.text" : "statement.correction")) {
-                TextEditor(text: $vm.text)
+                TextEditor(text: $vm.text).noKeyboardLearning()
                     .frame(minHeight: 180)
                     .environment(\.locale, Locale(identifier: vm.statementLanguage.code))
                     .privacySensitive()
@@ -42,13 +42,13 @@ struct StatementView: View {
                 Button { showingSignature = true } label: {
                     Label(LocalizedStringKey(vm.signaturePng == nil ? "statement.sign" : "statement.signed"), systemImage: "signature")
                 }
-                TextField("statement.takenBy", text: $vm.takenBy)
+                TextField("statement.takenBy", text: $vm.takenBy).noKeyboardLearning()
                 ErrorBanner(error: vm.error)
                 Button("statement.record") { Task { await vm.submit() } }
                     .disabled(!vm.canSubmit)
             }
             Section("statement.refusal") {
-                TextField("statement.refusalReason", text: $refusalReason)
+                TextField("statement.refusalReason", text: $refusalReason).noKeyboardLearning()
                 Button("statement.recordRefusal", role: .destructive) {
                     Task { if await vm.recordRefusal(reason: refusalReason) != nil { refusalReason = "" } }
                 }
@@ -71,6 +71,7 @@ struct StatementView: View {
             }
         }
         .navigationTitle("statement.title")
+        .quickHideItem()
         .task { await vm.load() }
         .sheet(isPresented: $showingSignature) {
             SignaturePad { png in

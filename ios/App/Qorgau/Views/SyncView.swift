@@ -98,6 +98,7 @@ struct SyncView: View {
             ErrorBanner(error: vm.error)
         }
         .navigationTitle("sync.title")
+        .quickHideItem()
         .sheet(isPresented: $scanningCard) {
             EnrolmentCardScanSheet(vm: vm) { scanningCard = false }
         }
@@ -111,12 +112,12 @@ struct SyncView: View {
 
     @ViewBuilder
     private var enrolFields: some View {
-        TextField("sync.stationUrl", text: $vm.stationUrl)
+        TextField("sync.stationUrl", text: $vm.stationUrl).noKeyboardLearning()
             .keyboardType(.URL)
             .textContentType(.URL)
             .textInputAutocapitalization(.never)
             .autocorrectionDisabled()
-        TextField("sync.code", text: $vm.code)
+        TextField("sync.code", text: $vm.code).noKeyboardLearning()
             .textInputAutocapitalization(.characters)
             .autocorrectionDisabled()
             .font(.body.monospaced())
@@ -239,6 +240,7 @@ private struct EnrolmentCardScanSheet: View {
             }
             .padding()
             .navigationTitle("sync.cardScanTitle")
+            .quickHideItem()
             .navigationBarTitleDisplayMode(.inline)
             .toolbar {
                 ToolbarItem(placement: .cancellationAction) {

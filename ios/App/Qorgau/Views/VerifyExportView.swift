@@ -7,6 +7,7 @@ import QorgauFFI
 /// in clear: it is written to a protected temporary folder, shared, then deleted.
 struct VerifyExportView: View {
     @StateObject private var vm: VerifyExportViewModel
+    @State private var sharing: SharedBundle?
 
     init(session: FieldSession, caseId: Uuid, language: Language) {
         _vm = StateObject(wrappedValue: VerifyExportViewModel(session: session, caseId: caseId, language: language))
@@ -33,20 +34,51 @@ struct VerifyExportView: View {
                 if let summary = vm.export, let url = vm.bundleURL {
                     Text(String(format: L10n.string("export.summary %lld %@"), summary.files.count, summary.deviceFingerprint))
                         .font(.caption)
-                    ShareLink(item: url) { Label("export.share", systemImage: "square.and.arrow.up.on.square") }
-                    Button("export.delete", role: .destructive) { try? FileManager.default.removeItem(at: url) }
+                    // Leaves the app only by a confirmed act; deleted as soon as the share sheet closes.
+                    Button { vm.askToShare() } label: { Label("export.share", systemImage: "square.and.arrow.up.on.square") }
+                        .disabled(!FileManager.default.fileExists(atPath: url.path))
+                    Button("export.delete", role: .destructive) { vm.discardBundle() }
                 }
             } footer: {
                 Text("export.footer")
             }
             ErrorBanner(error: vm.error)
         }
+        .confirmationDialog("export.confirmTitle", isPresented: Binding(get: { vm.confirmingShare }, set: { if !$0 { vm.cancelShare() } }),
+                            titleVisibility: .visible) {
+            Button("export.confirmShare") { sharing = vm.confirmShare().map(SharedBundle.init) }
+            Button("common.cancel", role: .cancel) { vm.cancelShare() }
+        } message: {
+            Text("export.confirmMessage")
+        }
+        .sheet(item: $sharing, onDismiss: { vm.sharingFinished() }) { bundle in
+            ActivitySheet(items: [bundle.url]) { sharing = nil }
+        }
         .navigationTitle("verify.title")
+        .quickHideItem()
+    }
+
+    struct SharedBundle: Identifiable {
+        let url: URL
+        var id: String { url.path }
     }
 
     private func export() async {
         guard let dir = try? AppDirectories.exports else { return }
         await vm.export(to: dir)
     }
+}
+/// The system share sheet; `done` when it closes (sent or cancelled).
+struct ActivitySheet: UIViewControllerRepresentable {
+    let items: [Any]
+    let done: () -> Void
+
+    func makeUIViewController(context: Context) -> UIActivityViewController {
+        let c = UIActivityViewController(activityItems: items, applicationActivities: nil)
+        c.completionWithItemsHandler = { _, _, _, _ in done() }
+        return c
+    }
+
+    func updateUIViewController(_ uiViewController: UIActivityViewController, context: Context) {}
 }
 #endif
