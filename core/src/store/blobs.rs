@@ -129,6 +129,15 @@ impl BlobDir {
         Ok((hasher.finish(), size))
     }
 
+    /// Decrypts a blob piece by piece into `sink` without hashing it (the sync client hashes
+    /// each PATCH it sends, which for a single-PATCH blob is the whole file: hashing twice would
+    /// cost a second pass over every original). Returns the plaintext size.
+    pub fn stream(&self, keys: &DerivedKeys, name: &str, sink: impl FnMut(&[u8]) -> Result<()>) -> Result<u64> {
+        let path = self.path(name);
+        let file = File::open(&path).map_err(|e| Error::Integrity { what: format!("blob {name}: {e}") })?;
+        stream::open_stream(keys, std::io::BufReader::with_capacity(READ_PIECE, file), &format!("blob {name}"), sink)
+    }
+
     /// Decrypts a whole blob into memory (for small blobs: signature images).
     pub fn read_all(&self, keys: &DerivedKeys, name: &str) -> Result<Vec<u8>> {
         let mut out = Vec::new();

@@ -254,7 +254,7 @@ impl SyncClient {
                 buf.clear();
                 Ok(())
             };
-            store.blobs().read(store.keys(), blob_name, |piece| {
+            store.blobs().stream(store.keys(), blob_name, |piece| {
                 let mut p = piece;
                 if skip > 0 {
                     let s = (skip as usize).min(p.len());
