@@ -70,6 +70,7 @@ dependencies {
     implementation(libs.activity.compose)
     implementation(libs.lifecycle.viewmodel.compose)
     implementation(libs.lifecycle.runtime.compose)
+    implementation(libs.lifecycle.process)   // ProcessLifecycleOwner: lock on background (QorgauApp)
     implementation(libs.navigation.compose)
 
     implementation(libs.camera.core)

@@ -218,7 +218,9 @@ impl QorgauStore {
 
     // ---- registry and check at the scene --------------------------------------------------
 
-    /// Trusts the station's public key (hex) for registry files.
+    /// Trusts the station's public key (hex) for registry files, by hand (a registry carried on
+    /// a memory stick, a station replaced). Only a signed-in supervisor may (`PermissionDenied`
+    /// otherwise); the change is audited. Enrolment sets the key by itself.
     pub fn trust_station_key(&self, public_key_hex: String) -> Result<(), QorgauError> {
         guard(|| {
             let key = qorgau_core::crypto::signing::PublicKey::from_hex(&public_key_hex)

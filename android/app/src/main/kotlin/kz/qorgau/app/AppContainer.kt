@@ -23,6 +23,8 @@ import kz.qorgau.app.data.SessionState
 import kz.qorgau.app.data.SupportRepository
 import kz.qorgau.app.data.SyncRepository
 import kz.qorgau.app.data.SyncTrigger
+import kz.qorgau.app.data.TransientFiles
+import kz.qorgau.app.model.SessionGateModel
 import kz.qorgau.app.data.uiLanguage
 import kz.qorgau.app.security.AndroidKeystoreKeyStore
 import kz.qorgau.core.UiLanguage
@@ -50,6 +52,14 @@ class AppContainer(private val context: Context, val requestBackgroundSync: (Syn
     val sync = SyncRepository({ (sessions.state.value as? SessionState.Ready)?.session })
     val signatures = AndroidSignatureRenderer()
     val captures = CaptureFiles(dirs.captures)
+    /** Exports and printed orders: deleted on every lock. */
+    val transientFiles = TransientFiles(dirs.exports, dirs.documents)
+    /** The one lock model (background via ProcessLifecycleOwner in QorgauApp, idle, quick-hide). */
+    val gate = SessionGateModel(
+        store = { (sessions.state.value as? SessionState.Ready)?.session?.store },
+        profiles = profiles,
+        onLocked = { appScope.launch(Dispatchers.IO) { transientFiles.purgeAll() } },
+    )
     val location = LocationReader(context)
     val ingest = IngestQueue(
         store = { sessions.session.store },
@@ -62,6 +72,9 @@ class AppContainer(private val context: Context, val requestBackgroundSync: (Syn
     init {
         // Printed orders hold personal data in clear: none is kept longer than a day.
         appScope.launch(Dispatchers.IO) { documents.purge() }
+        // Captures that never reached the store (failed ingest, killed app) expire after a day;
+        // this runs before any capture of this process exists.
+        appScope.launch(Dispatchers.IO) { captures.expire() }
         // Background runs find the store only while the app holds it open: once it is, what
         // waited (a run in backoff after "store closed") goes now.
         appScope.launch {

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger
  * A capture stays here until the core has stored it (then [kz.qorgau.app.capture.IngestQueue]
  * deletes it). A file left over — ingest cancelled or failed, app killed, battery empty — is
  * "pending": the capture screen lists it so the officer adds it to the case or discards it.
- * Evidence is never deleted silently.
+ * A file left longer than [MAX_AGE_MS] (a day) is deleted at the next start ([expire]): it is
+ * unencrypted evidence outside the store, and the next person to open the case would see it.
  */
 class CaptureFiles(private val root: File) {
     private val seq = AtomicInteger()
@@ -45,6 +46,22 @@ class CaptureFiles(private val root: File) {
         "mp4" -> MediaKind.VIDEO
         "aac" -> MediaKind.AUDIO
         else -> null
+    }
+
+    /** Deletes captures (and emptied case directories) last written more than [maxAgeMs] ago;
+     *  the number deleted. Called at start, before any capture or ingest of this process. */
+    fun expire(maxAgeMs: Long = MAX_AGE_MS, now: Long = System.currentTimeMillis()): Int {
+        var n = 0
+        root.listFiles()?.filter { it.isDirectory }?.forEach { dir ->
+            dir.listFiles()?.forEach { f -> if (f.isFile && now - f.lastModified() > maxAgeMs && f.delete()) n++ }
+            if (dir.listFiles()?.isEmpty() == true) dir.delete()
+        }
+        return n
+    }
+
+    companion object {
+        /** How long a capture that never reached the store is kept. */
+        const val MAX_AGE_MS = 24L * 3600 * 1000
     }
 
     /** Deletes a pending capture the officer chose to discard. */

@@ -7,6 +7,7 @@ import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.withContext
 import kz.qorgau.core.FieldSession
+import kz.qorgau.ffi.LockReason
 import kz.qorgau.ffi.Profile
 import kz.qorgau.ffi.TeamRole
 import kz.qorgau.ffi.Uuid
@@ -38,7 +39,9 @@ class ProfileRepository(
     /** Reads the profiles and the acting one (after the store opened). */
     suspend fun refreshGate() {
         _gate.value = withContext(io) {
-            val current = store.currentProfile()
+            // The core's session (it locks on idle first): a screen recreated while the process
+            // survived finds nobody signed in after a background lock.
+            val current = store.sessionState().profile
             when {
                 current != null -> ProfileGate.SignedIn(current)
                 store.profiles().isEmpty() -> ProfileGate.FirstRun
@@ -60,15 +63,23 @@ class ProfileRepository(
 
     /** Unlocks [id] with [pin]; throws WrongPin / ProfileLocked as the core does. */
     suspend fun unlock(id: Uuid, pin: String): Profile {
-        val p = withContext(io) { store.unlockProfile(id, pin) }
+        val p = withContext(io) {
+            store.noteActivity() // the idle clock starts at the sign-in
+            store.unlockProfile(id, pin)
+        }
         _gate.value = ProfileGate.SignedIn(p)
         return p
     }
 
     /** Signs out: the core drops the acting profile (and the clinical key it held). */
     suspend fun signOut() {
-        withContext(io) { store.lockProfile() }
+        withContext(io) { store.lockSession(LockReason.SIGNED_OUT) }
         _gate.value = ProfileGate.SignedOut
+    }
+
+    /** The core's session was locked (SessionGateModel): the sign-in screen, no profile. */
+    fun locked() {
+        if (_gate.value is ProfileGate.SignedIn) _gate.value = ProfileGate.SignedOut
     }
 
     fun current(): Profile? = (gate.value as? ProfileGate.SignedIn)?.profile

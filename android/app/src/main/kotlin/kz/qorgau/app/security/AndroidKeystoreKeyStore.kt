@@ -2,9 +2,9 @@ package kz.qorgau.app.security
 
 import android.os.Build
 import android.security.keystore.KeyGenParameterSpec
+import android.security.keystore.KeyInfo
 import android.security.keystore.KeyPermanentlyInvalidatedException
 import android.security.keystore.KeyProperties
-import android.security.keystore.StrongBoxUnavailableException
 import android.security.keystore.UserNotAuthenticatedException
 import kz.qorgau.ffi.KeyStoreException
 import kz.qorgau.ffi.PlatformKeyStore
@@ -15,6 +15,7 @@ import javax.crypto.AEADBadTagException
 import javax.crypto.Cipher
 import javax.crypto.KeyGenerator
 import javax.crypto.SecretKey
+import javax.crypto.SecretKeyFactory
 import javax.crypto.spec.GCMParameterSpec
 
 /**
@@ -90,23 +91,57 @@ class AndroidKeystoreKeyStore(
     private fun existingKey(alias: String): SecretKey? =
         (keyStore.getEntry(entryName(alias), null) as? KeyStore.SecretKeyEntry)?.secretKey
 
+    /** How the key made by this process was made (null: the key existed already). */
+    @Volatile var createdWith: KeySecurity? = null
+        private set
+
+    /**
+     * Tries the strongest key first and falls back on any provider failure (caught broadly:
+     * phones report a missing or failing StrongBox or lock-screen binding with
+     * StrongBoxUnavailableException, ProviderException, KeyStoreException or others):
+     * StrongBox + unlocked-device binding, TEE + binding, TEE alone. A half-made entry is
+     * deleted before the next attempt. What was made is kept in [createdWith].
+     */
     private fun createKey(alias: String): SecretKey {
-        if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.P) {
-            StrongBox.tryGenerate { generate(alias, strongBox = true) }?.let { return it }
+        val attempts = buildList {
+            if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.P) {
+                add(true to true)
+                add(false to true)
+            }
+            add(false to false)
         }
-        return generate(alias, strongBox = false)
+        var last: Exception? = null
+        for ((strongBox, unlocked) in attempts) {
+            try {
+                val key = generate(alias, strongBox, unlocked)
+                createdWith = KeySecurity(strongBox, unlocked, securityLevelOf(key))
+                return key
+            } catch (e: Exception) {
+                last = e
+                runCatching { keyStore.deleteEntry(entryName(alias)) }
+            }
+        }
+        throw last ?: unavailable("no key could be made")
     }
 
-    /** API 28+ only (StrongBoxUnavailableException does not exist below): loaded only there. */
-    private object StrongBox {
-        fun tryGenerate(generate: () -> SecretKey): SecretKey? = try {
-            generate()
-        } catch (e: StrongBoxUnavailableException) {
-            null // no secure element on this phone: a TEE-backed key instead
+    /** The Keystore's own word on where a key lives (API 31+: KeyInfo.securityLevel). */
+    private fun securityLevelOf(key: SecretKey): String = try {
+        val info = SecretKeyFactory.getInstance(key.algorithm, PROVIDER).getKeySpec(key, KeyInfo::class.java) as KeyInfo
+        when {
+            Build.VERSION.SDK_INT >= Build.VERSION_CODES.S -> when (info.securityLevel) {
+                KeyProperties.SECURITY_LEVEL_STRONGBOX -> "strongbox"
+                KeyProperties.SECURITY_LEVEL_TRUSTED_ENVIRONMENT -> "tee"
+                KeyProperties.SECURITY_LEVEL_SOFTWARE -> "software"
+                else -> "unknown"
+            }
+            @Suppress("DEPRECATION") info.isInsideSecureHardware -> "secure hardware"
+            else -> "software"
         }
+    } catch (e: Exception) {
+        "unknown"
     }
 
-    private fun generate(alias: String, strongBox: Boolean): SecretKey {
+    private fun generate(alias: String, strongBox: Boolean, unlockedDeviceRequired: Boolean): SecretKey {
         val spec = KeyGenParameterSpec.Builder(
             entryName(alias),
             KeyProperties.PURPOSE_ENCRYPT or KeyProperties.PURPOSE_DECRYPT,
@@ -115,7 +150,7 @@ class AndroidKeystoreKeyStore(
             .setBlockModes(KeyProperties.BLOCK_MODE_GCM)
             .setEncryptionPaddings(KeyProperties.ENCRYPTION_PADDING_NONE)
             .setRandomizedEncryptionRequired(true)
-            // Not tied to the lock screen for now: the store is unlocked once when the app
+            // Not tied to user authentication for now: the store is unlocked once when the app
             // starts, and phones are shared within a unit. When the unit's device policy
             // (MDM) settles PINs per profile, switch this to true with
             // setUserAuthenticationParameters(timeout, AUTH_DEVICE_CREDENTIAL or
@@ -123,7 +158,12 @@ class AndroidKeystoreKeyStore(
             // prompt. Changing it needs a new key (the existing one keeps its properties).
             .setUserAuthenticationRequired(false)
             .apply {
-                if (strongBox && Build.VERSION.SDK_INT >= Build.VERSION_CODES.P) setIsStrongBoxBacked(true)
+                if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.P) {
+                    if (strongBox) setIsStrongBoxBacked(true)
+                    // Usable only while the phone is unlocked (issue 11). Keys made before this
+                    // keep their properties: see "Keystore" in android/README.md (migration).
+                    if (unlockedDeviceRequired) setUnlockedDeviceRequired(true)
+                }
             }
             .build()
         val generator = KeyGenerator.getInstance(KeyProperties.KEY_ALGORITHM_AES, PROVIDER)
@@ -140,3 +180,7 @@ class AndroidKeystoreKeyStore(
         const val TAG_BYTES = 16
     }
 }
+
+/** How a wrapping key was made: in StrongBox or not, bound to the unlocked device or not, and
+ *  the Keystore's security level ("strongbox", "tee", "software", "secure hardware", "unknown"). */
+data class KeySecurity(val strongBox: Boolean, val unlockedDeviceRequired: Boolean, val level: String)

@@ -1,5 +1,6 @@
 package kz.qorgau.app.ui
 
+import android.content.Context
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Box
 import androidx.compose.foundation.layout.Column
@@ -25,16 +26,32 @@ import androidx.compose.material3.Switch
 import androidx.compose.material3.Text
 import androidx.compose.material3.TopAppBar
 import androidx.compose.runtime.Composable
+import androidx.compose.runtime.staticCompositionLocalOf
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.res.painterResource
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.text.font.FontFamily
 import androidx.compose.ui.unit.dp
+import kz.qorgau.app.QorgauApp
 import kz.qorgau.app.R
 import kz.qorgau.app.data.UiError
 
-/** A screen with a title bar and an optional back arrow. */
+/**
+ * Quick-hide for the top bars of the signed-in screens (provided by QorgauRoot: locks the
+ * session, drops every screen, leaves the app); null outside them (set-up, sign-in).
+ */
+val LocalQuickHide = staticCompositionLocalOf<(() -> Unit)?> { null }
+
+/**
+ * The next trip out of the app is to a picker, viewer or share sheet the officer opened here:
+ * the background lock skips it once (the core's idle limit still runs, see SessionGateModel).
+ */
+fun Context.expectExternal() {
+    (applicationContext as? QorgauApp)?.container?.gate?.expectExternal()
+}
+
+/** A screen with a title bar, an optional back arrow and, when signed in, quick-hide. */
 @OptIn(ExperimentalMaterial3Api::class)
 @Composable
 fun QScreen(
@@ -55,7 +72,15 @@ fun QScreen(
                         }
                     }
                 },
-                actions = { actions() },
+                actions = {
+                    actions()
+                    val quickHide = LocalQuickHide.current
+                    if (quickHide != null) {
+                        IconButton(onClick = quickHide) {
+                            Icon(painterResource(R.drawable.ic_quick_hide), contentDescription = stringResource(R.string.quick_hide))
+                        }
+                    }
+                },
             )
         },
         floatingActionButton = floating,

@@ -41,6 +41,7 @@ object Documents {
     }
 
     private fun start(context: Context, intent: Intent): Boolean = try {
+        context.expectExternal()
         context.startActivity(intent)
         true
     } catch (e: ActivityNotFoundException) {

@@ -1,22 +1,26 @@
 package kz.qorgau.app.ui
 
 import android.os.Build
-import android.os.SystemClock
+import androidx.activity.compose.LocalActivity
+import androidx.compose.foundation.clickable
+import androidx.compose.foundation.layout.Box
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.Text
+import androidx.compose.ui.Alignment
+import androidx.compose.ui.Modifier
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.CompositionLocalProvider
 import androidx.compose.runtime.DisposableEffect
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
-import androidx.compose.runtime.mutableLongStateOf
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
 import androidx.compose.runtime.rememberCoroutineScope
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.res.stringResource
-import androidx.lifecycle.Lifecycle
 import androidx.lifecycle.ViewModelStore
 import androidx.lifecycle.ViewModelStoreOwner
-import androidx.lifecycle.compose.LifecycleEventEffect
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import androidx.lifecycle.viewmodel.compose.LocalViewModelStoreOwner
 import androidx.lifecycle.viewmodel.compose.viewModel
@@ -86,9 +90,6 @@ private object Routes {
     fun check(iin: String? = null) = if (iin == null) "check" else "check?iin=$iin"
 }
 
-/** A signed-in profile left in the background this long is signed out. */
-private const val SIGN_OUT_AFTER_MS = 5 * 60_000L
-
 /** Opens the store first (setup on a new phone), then who is using it, then the screens. */
 @Composable
 fun QorgauRoot(c: AppContainer) {
@@ -111,9 +112,11 @@ fun QorgauRoot(c: AppContainer) {
 }
 
 /**
- * First run (profiles), sign-in, or the signed-in screens. Signing out (from the menu, or
- * after [SIGN_OUT_AFTER_MS] in the background) drops the signed-in screens with their
- * ViewModels: nothing one profile saw stays in memory for the next.
+ * First run (profiles), sign-in, the neutral screen after quick-hide, or the signed-in screens.
+ * Who is signed in is the core's (c.gate, SessionGateModel: background via ProcessLifecycleOwner
+ * in QorgauApp, idle, quick-hide, sign-out), not kept here, so a recreated activity asks for the
+ * PIN again. Every lock drops the signed-in screens with their ViewModels (keyed on the lock
+ * generation): nothing one profile saw stays in memory for the next.
  */
 @Composable
 private fun ProfileGateRoot(c: AppContainer) {
@@ -132,17 +135,16 @@ private fun ProfileGateRoot(c: AppContainer) {
     }
     LaunchedEffect(Unit) { refresh() }
 
-    var stoppedAt by remember { mutableLongStateOf(0L) }
-    LifecycleEventEffect(Lifecycle.Event.ON_STOP) { stoppedAt = SystemClock.elapsedRealtime() }
-    LifecycleEventEffect(Lifecycle.Event.ON_START) {
-        if (stoppedAt != 0L && SystemClock.elapsedRealtime() - stoppedAt > SIGN_OUT_AFTER_MS && gate is ProfileGate.SignedIn) {
-            scope.launch { runCatching { c.profiles.signOut() } }
-        }
-        stoppedAt = 0L
+    val lock by c.gate.state.collectAsStateWithLifecycle()
+    // The core's idle limit also locks a screen nobody touches.
+    LaunchedEffect(gate is ProfileGate.SignedIn) {
+        if (gate is ProfileGate.SignedIn) c.gate.watchIdle()
     }
 
     val error = failed
-    if (error != null) {
+    if (lock.neutral) {
+        NeutralScreen(onTap = c.gate::leaveNeutral)
+    } else if (error != null) {
         StoreFailed(error = error, onRetry = refresh)
     } else when (val g = gate) {
         ProfileGate.Loading -> Busy(stringResource(R.string.loading))
@@ -154,14 +156,32 @@ private fun ProfileGateRoot(c: AppContainer) {
             val vm = viewModel { SignInViewModel(c) }
             SignInScreen(vm.model)
         }
-        is ProfileGate.SignedIn -> SignedInScope(g.profile.id) { CaseNavigation(c, g.profile) }
+        is ProfileGate.SignedIn -> {
+            val activity = LocalActivity.current
+            val quickHide: () -> Unit = {
+                c.gate.quickHide()
+                // Out of sight and out of Recents; the next launch starts at the PIN gate.
+                activity?.finishAndRemoveTask()
+            }
+            SignedInScope("${g.profile.id}#${lock.generation}") {
+                CompositionLocalProvider(LocalQuickHide provides quickHide) { CaseNavigation(c, g.profile) }
+            }
+        }
     }
 }
 
-/** A ViewModel store for one signed-in session, cleared when it ends. */
+/** Nothing of a case: what quick-hide leaves on screen until a tap leads to the PIN gate. */
 @Composable
-private fun SignedInScope(profileId: String, content: @Composable () -> Unit) {
-    val owner = remember(profileId) {
+private fun NeutralScreen(onTap: () -> Unit) {
+    Box(Modifier.fillMaxSize().clickable(onClick = onTap), contentAlignment = Alignment.Center) {
+        Text(stringResource(R.string.neutral_tap), style = MaterialTheme.typography.bodyMedium)
+    }
+}
+
+/** A ViewModel store for one signed-in session, cleared when it ends (sign-out or any lock). */
+@Composable
+private fun SignedInScope(sessionKey: String, content: @Composable () -> Unit) {
+    val owner = remember(sessionKey) {
         object : ViewModelStoreOwner {
             override val viewModelStore = ViewModelStore()
         }
@@ -173,7 +193,6 @@ private fun SignedInScope(profileId: String, content: @Composable () -> Unit) {
 @Composable
 private fun CaseNavigation(c: AppContainer, profile: Profile) {
     val nav = rememberNavController()
-    val scope = rememberCoroutineScope()
     val caseArg = listOf(navArgument("caseId") { type = NavType.StringType })
     val back: () -> Unit = { nav.popBackStack() }
 
@@ -191,7 +210,7 @@ private fun CaseNavigation(c: AppContainer, profile: Profile) {
                         MainMenu.SCAN_ORDER -> nav.navigate(Routes.QR)
                         MainMenu.DUE_THIS_WEEK -> nav.navigate(Routes.DUE)
                         MainMenu.PROFILES -> nav.navigate(Routes.PROFILES)
-                        MainMenu.SIGN_OUT -> scope.launch { runCatching { c.profiles.signOut() } }
+                        MainMenu.SIGN_OUT -> c.gate.signOut()
                     }
                 },
             )

@@ -23,6 +23,7 @@ import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.text.font.FontFamily
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
+import kz.qorgau.app.ui.expectExternal
 import kz.qorgau.app.R
 import kz.qorgau.app.data.ShareExport
 import kz.qorgau.app.model.ExportModel
@@ -62,7 +63,7 @@ fun ExportScreen(model: ExportModel, onBack: () -> Unit) {
                 val headline = stringResource(R.string.share_headline)
                 val chooser = stringResource(R.string.share_path)
                 OutlinedButton(
-                    onClick = { context.startActivity(ShareExport.intent(context, summary, headline, chooser)) },
+                    onClick = { context.expectExternal(); context.startActivity(ShareExport.intent(context, summary, headline, chooser)) },
                     modifier = Modifier.fillMaxWidth(),
                 ) {
                     Icon(painterResource(R.drawable.ic_share), contentDescription = null)

@@ -26,6 +26,7 @@ import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import kz.qorgau.app.R
+import kz.qorgau.app.ui.expectExternal
 import kz.qorgau.app.model.StationKeyModel
 import kz.qorgau.app.ui.ErrorCard
 
@@ -68,7 +69,7 @@ fun RegistryByHand(model: StationKeyModel) {
             }
             if (s.trusted) Text(stringResource(R.string.station_key_trusted), color = MaterialTheme.colorScheme.primary)
             // Any file: a registry has no registered MIME type; the core checks its signature.
-            OutlinedButton(onClick = { pick.launch(arrayOf("*/*")) }, enabled = s.canImport, modifier = Modifier.fillMaxWidth()) {
+            OutlinedButton(onClick = { context.expectExternal(); pick.launch(arrayOf("*/*")) }, enabled = s.canImport, modifier = Modifier.fillMaxWidth()) {
                 Text(stringResource(R.string.registry_import))
             }
             if (s.busy) LinearProgressIndicator(Modifier.fillMaxWidth())

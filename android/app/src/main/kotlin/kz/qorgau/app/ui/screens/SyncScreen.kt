@@ -48,6 +48,7 @@ import androidx.lifecycle.Lifecycle
 import androidx.lifecycle.compose.LifecycleEventEffect
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import kz.qorgau.app.R
+import kz.qorgau.app.ui.expectExternal
 import kz.qorgau.app.model.EnrolledStation
 import kz.qorgau.app.model.Format
 import kz.qorgau.app.model.SyncFailure
@@ -205,7 +206,7 @@ fun SyncScreen(model: SyncModel, onBack: () -> Unit, scannerFactory: QrScannerFa
                     }
                     if (s.ownCertificate) {
                         OutlinedButton(
-                            onClick = { pickCa.launch(arrayOf("application/x-pem-file", "application/x-x509-ca-cert", "application/pkix-cert", "text/plain", "application/octet-stream")) },
+                            onClick = { context.expectExternal(); pickCa.launch(arrayOf("application/x-pem-file", "application/x-x509-ca-cert", "application/pkix-cert", "text/plain", "application/octet-stream")) },
                             modifier = Modifier.fillMaxWidth(),
                         ) { Text(stringResource(R.string.sync_ca_pick)) }
                         OutlinedTextField(
