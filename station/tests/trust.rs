@@ -381,8 +381,9 @@ fn held_bodies_slow_headers_and_idle_sockets_do_not_exhaust_the_station() {
     let mut idle: Vec<TcpStream> = (0..40).map(|_| TcpStream::connect(&addr).unwrap()).collect();
     let at_once = idle.iter_mut().map(|s| closed_within(s, Duration::from_millis(300))).filter(|c| *c).count();
     assert!(at_once >= 8, "connections past the per-address cap are closed at once ({at_once})");
-    std::thread::sleep(Duration::from_secs(3));
-    assert!(idle.iter_mut().all(|s| closed_within(s, Duration::from_millis(500))), "idle sockets are closed");
+    // Closed by the 2 s header timeout; the margin is for a loaded CI machine.
+    std::thread::sleep(Duration::from_secs(4));
+    assert!(idle.iter_mut().all(|s| closed_within(s, Duration::from_secs(2))), "idle sockets are closed");
     // And the station still serves.
     assert_eq!(ureq::get(&format!("{}/v1/health", st.url)).call().unwrap().into_string().unwrap(), "ok");
 }
