@@ -63,7 +63,6 @@ import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
-import org.junit.jupiter.api.Assumptions.assumeTrue
 import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
@@ -102,7 +101,7 @@ class FieldToolsTest {
     @BeforeEach
     fun setUp() {
         val lib = File(System.getProperty("qorgau.lib.dir") ?: "", System.mapLibraryName("qorgau_ffi"))
-        assumeTrue(lib.isFile, "Rust library not built ($lib): cargo build -p qorgau-ffi")
+        assertTrue(lib.isFile, "Rust library not built ($lib): cargo build -p qorgau-ffi")
         scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
     }
 

@@ -29,7 +29,6 @@ import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
-import org.junit.jupiter.api.Assumptions.assumeTrue
 import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.io.TempDir
@@ -50,7 +49,7 @@ class SessionGateTest {
     @BeforeEach
     fun setUp() {
         val lib = File(System.getProperty("qorgau.lib.dir") ?: "", System.mapLibraryName("qorgau_ffi"))
-        assumeTrue(lib.isFile, "Rust library not built ($lib): cargo build -p qorgau-ffi")
+        assertTrue(lib.isFile, "Rust library not built ($lib): cargo build -p qorgau-ffi")
         scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
     }
 

@@ -6,27 +6,14 @@ import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.cancel
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.first
-import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
-import kotlinx.coroutines.withTimeout
-import kz.qorgau.app.capture.CaptureFiles
-import kz.qorgau.app.capture.IngestQueue
-import kz.qorgau.app.capture.IngestState
-import kz.qorgau.app.data.CaseRepository
-import kz.qorgau.app.data.SessionManager
-import kz.qorgau.app.data.SessionState
-import kz.qorgau.app.data.SyncRepository
-import kz.qorgau.app.model.CaptureModel
 import kz.qorgau.app.model.SyncModel
 import kz.qorgau.app.model.SyncPhase
 import kz.qorgau.app.model.SyncProblem
-import kz.qorgau.core.NewCaseForm
 import kz.qorgau.core.UiLanguage
 import kz.qorgau.ffi.DeviceProfile
-import kz.qorgau.ffi.MediaKind
 import kz.qorgau.ffi.TeamMember
 import kz.qorgau.ffi.TeamRole
-import kz.qorgau.ffi.fileKeyStore
 import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
@@ -34,16 +21,12 @@ import org.junit.jupiter.api.Assertions.assertNotEquals
 import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
-import org.junit.jupiter.api.Assumptions.assumeTrue
 import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.io.TempDir
-import java.awt.image.BufferedImage
 import java.io.File
 import java.util.Collections
 import java.util.concurrent.TimeUnit
-import javax.imageio.ImageIO
-import javax.xml.parsers.DocumentBuilderFactory
 import kotlin.concurrent.thread
 
 /**
@@ -70,9 +53,9 @@ class SyncCardTest {
     fun setUp() {
         val libDir = System.getProperty("qorgau.lib.dir") ?: ""
         val lib = File(libDir, System.mapLibraryName("qorgau_ffi"))
-        assumeTrue(lib.isFile, "Rust library not built ($lib): cargo build -p qorgau-ffi")
+        assertTrue(lib.isFile, "Rust library not built ($lib): cargo build -p qorgau-ffi")
         bin = File(System.getProperty("qorgau.station.bin") ?: File(libDir, "qorgau-station").path)
-        assumeTrue(bin.canExecute(), "station not built ($bin): cargo build -p qorgau-station")
+        assertTrue(bin.canExecute(), "station not built ($bin): cargo build -p qorgau-station")
         scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
         // https under the station's own root, made on this first start under <data>/tls/.
         val p = ProcessBuilder(bin.path, "--data", File(tmp, "station").path, "serve", "--listen", "127.0.0.1:0")
@@ -119,57 +102,21 @@ class SyncCardTest {
         throw AssertionError("the station printed no \"$prefix\" line: $output")
     }
 
-    private fun <T> StateFlow<T>.await(what: String, ms: Long = 60_000, p: (T) -> Boolean): T = runBlocking {
-        try {
-            withTimeout(ms) { first(p) }
-        } catch (e: Exception) {
-            throw AssertionError("timed out waiting for $what; last state: $value", e)
-        }
-    }
 
-    /** The app's strings of one resource directory (values, values-kk, values-ru), unescaped. */
-    private fun strings(dir: String): Map<String, String> {
-        val file = File(System.getProperty("user.dir"), "../app/src/main/res/$dir/strings.xml")
-        val doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file)
-        val nodes = doc.getElementsByTagName("string")
-        return (0 until nodes.length).associate { i ->
-            val e = nodes.item(i)
-            e.attributes.getNamedItem("name").nodeValue to e.textContent.replace("\\'", "'").replace("\\\"", "\"")
-        }
-    }
 
-    private class Phone(val sessions: SessionManager, val sync: SyncRepository, val repo: CaseRepository)
 
-    private fun phone(): Phone {
-        val sessions = SessionManager(File(tmp, "store"), fileKeyStore(File(tmp, "device.key").path))
-        runBlocking { sessions.setUp(profile) }
-        val sync = SyncRepository({ (sessions.state.value as? SessionState.Ready)?.session })
-        return Phone(sessions, sync, CaseRepository({ sessions.session }, File(tmp, "exports")))
-    }
 
-    /** A case with a photo through the app's repository and capture model; returns the photo's size. */
-    private fun caseWithPhoto(p: Phone): Long {
-        val caseId = runBlocking { p.repo.openCase(NewCaseForm(address = "Synthetic street 8, Astana", team = listOf(officer))) }.record.id
-        val queue = IngestQueue({ p.sessions.session.store }, scope, { UiLanguage.EN }, previews = { _, _ -> null },
-            onStored = { scope.launch { p.sync.refresh() } })
-        val capture = CaptureModel(scope, caseId, CaptureFiles(File(tmp, "captures")), queue, locate = { null })
-        val photo = capture.newFile(MediaKind.PHOTO)
-        val img = BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB)
-        for (y in 0 until 480) for (x in 0 until 640) img.setRGB(x, y, (x shl 16) or (y shl 8) or 0x40)
-        check(ImageIO.write(img, "jpg", photo))
-        val size = photo.length()
-        capture.captured(photo, MediaKind.PHOTO)
-        val stored = capture.state.await("photo stored") { s -> s.items.singleOrNull()?.state.let { it is IngestState.Stored || it is IngestState.Failed } }
-        assertTrue(stored.items.single().state is IngestState.Stored, "${stored.items}")
-        return size
-    }
-
-    private fun model(p: Phone, lang: UiLanguage = UiLanguage.EN): SyncModel {
+    private fun model(p: TestPhone, lang: UiLanguage = UiLanguage.EN): SyncModel {
         val model = SyncModel(scope, p.sync, { lang })
         model.refresh()
         model.state.await("counts read") { !it.loading && it.status != null }
         return model
     }
+
+    private fun <T> StateFlow<T>.await(what: String, ms: Long = 60_000, p: (T) -> Boolean): T = awaitState(what, ms, p)
+    private fun phone(): TestPhone = testPhone(tmp, profile)
+    private fun strings(dir: String): Map<String, String> = appStrings(dir)
+    private fun caseWithPhoto(p: TestPhone): Long = newCaseWithPhoto(p, tmp, scope, officer, "Synthetic street 8, Astana")
 
     @Test
     fun `scan the card, compare the fingerprints, confirm - enrolled, send now - nothing waits`() {

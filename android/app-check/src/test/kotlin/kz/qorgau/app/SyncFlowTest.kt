@@ -8,13 +8,9 @@ import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
-import kotlinx.coroutines.withTimeout
 import kz.qorgau.app.capture.CaptureFiles
 import kz.qorgau.app.capture.IngestQueue
 import kz.qorgau.app.capture.IngestState
-import kz.qorgau.app.data.CaseRepository
-import kz.qorgau.app.data.SessionManager
-import kz.qorgau.app.data.SessionState
 import kz.qorgau.app.data.SyncOutcome
 import kz.qorgau.app.data.SyncRepository
 import kz.qorgau.app.data.WorkVerdict
@@ -32,7 +28,6 @@ import kz.qorgau.ffi.QorgauException
 import kz.qorgau.ffi.TeamMember
 import kz.qorgau.ffi.TeamRole
 import kz.qorgau.ffi.Uuid
-import kz.qorgau.ffi.fileKeyStore
 import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
@@ -40,7 +35,6 @@ import org.junit.jupiter.api.Assertions.assertNotEquals
 import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
-import org.junit.jupiter.api.Assumptions.assumeTrue
 import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.io.TempDir
@@ -50,7 +44,6 @@ import java.util.Collections
 import java.util.concurrent.TimeUnit
 import java.util.concurrent.atomic.AtomicInteger
 import javax.imageio.ImageIO
-import javax.xml.parsers.DocumentBuilderFactory
 import kotlin.concurrent.thread
 
 /**
@@ -72,9 +65,9 @@ class SyncFlowTest {
     fun setUp() {
         val libDir = System.getProperty("qorgau.lib.dir") ?: ""
         val lib = File(libDir, System.mapLibraryName("qorgau_ffi"))
-        assumeTrue(lib.isFile, "Rust library not built ($lib): cargo build -p qorgau-ffi")
+        assertTrue(lib.isFile, "Rust library not built ($lib): cargo build -p qorgau-ffi")
         bin = File(System.getProperty("qorgau.station.bin") ?: File(libDir, "qorgau-station").path)
-        assumeTrue(bin.canExecute(), "station not built ($bin): cargo build -p qorgau-station")
+        assertTrue(bin.canExecute(), "station not built ($bin): cargo build -p qorgau-station")
         scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
         startStation()
     }
@@ -112,13 +105,6 @@ class SyncFlowTest {
         return code
     }
 
-    private fun <T> StateFlow<T>.await(what: String, ms: Long = 60_000, p: (T) -> Boolean): T = runBlocking {
-        try {
-            withTimeout(ms) { first(p) }
-        } catch (e: Exception) {
-            throw AssertionError("timed out waiting for $what; last state: $value", e)
-        }
-    }
 
     private fun jpeg(file: File): File {
         val img = BufferedImage(800, 600, BufferedImage.TYPE_INT_RGB)
@@ -127,29 +113,10 @@ class SyncFlowTest {
         return file
     }
 
-    /** The app's strings of one resource directory (values, values-kk, values-ru), unescaped. */
-    private fun strings(dir: String): Map<String, String> {
-        val file = File(System.getProperty("user.dir"), "../app/src/main/res/$dir/strings.xml")
-        val doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file)
-        val nodes = doc.getElementsByTagName("string")
-        return (0 until nodes.length).associate { i ->
-            val e = nodes.item(i)
-            e.attributes.getNamedItem("name").nodeValue to e.textContent.replace("\\'", "'").replace("\\\"", "\"")
-        }
-    }
 
-    private class Phone(val sessions: SessionManager, val sync: SyncRepository, val repo: CaseRepository)
-
-    private fun phone(): Phone {
-        val sessions = SessionManager(File(tmp, "store"), fileKeyStore(File(tmp, "device.key").path))
-        runBlocking { sessions.setUp(profile) }
-        // As AppContainer wires it: the store only while the app holds it open.
-        val sync = SyncRepository({ (sessions.state.value as? SessionState.Ready)?.session })
-        return Phone(sessions, sync, CaseRepository({ sessions.session }, File(tmp, "exports")))
-    }
 
     /** A case with a photo, through the app's repository and capture models; returns the photo's size. */
-    private fun caseWithPhoto(p: Phone, sync: SyncRepository, address: String): Pair<Uuid, Long> {
+    private fun caseWithPhoto(p: TestPhone, sync: SyncRepository, address: String): Pair<Uuid, Long> {
         val caseId = runBlocking { p.repo.openCase(NewCaseForm(address = address, team = listOf(officer))) }.record.id
         val queue = IngestQueue({ p.sessions.session.store }, scope, { UiLanguage.EN }, previews = { _, _ -> null },
             onStored = { scope.launch { sync.refresh() } })
@@ -161,6 +128,10 @@ class SyncFlowTest {
         assertTrue(stored.items.single().state is IngestState.Stored, "${stored.items}")
         return caseId to size
     }
+
+    private fun <T> StateFlow<T>.await(what: String, ms: Long = 60_000, p: (T) -> Boolean): T = awaitState(what, ms, p)
+    private fun phone(): TestPhone = testPhone(tmp, profile)
+    private fun strings(dir: String): Map<String, String> = appStrings(dir)
 
     @Test
     fun `enrol through the screen model, a case with a photo, send now - nothing waits`() {

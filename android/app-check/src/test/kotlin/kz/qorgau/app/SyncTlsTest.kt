@@ -6,40 +6,23 @@ import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.cancel
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.first
-import kotlinx.coroutines.launch
-import kotlinx.coroutines.runBlocking
-import kotlinx.coroutines.withTimeout
-import kz.qorgau.app.capture.CaptureFiles
-import kz.qorgau.app.capture.IngestQueue
-import kz.qorgau.app.capture.IngestState
-import kz.qorgau.app.data.CaseRepository
-import kz.qorgau.app.data.SessionManager
-import kz.qorgau.app.data.SessionState
-import kz.qorgau.app.data.SyncRepository
-import kz.qorgau.app.model.CaptureModel
 import kz.qorgau.app.model.SyncModel
 import kz.qorgau.app.model.SyncPhase
 import kz.qorgau.app.model.SyncProblem
-import kz.qorgau.core.NewCaseForm
 import kz.qorgau.core.UiLanguage
 import kz.qorgau.ffi.DeviceProfile
-import kz.qorgau.ffi.MediaKind
 import kz.qorgau.ffi.TeamMember
 import kz.qorgau.ffi.TeamRole
-import kz.qorgau.ffi.fileKeyStore
 import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
-import org.junit.jupiter.api.Assumptions.assumeTrue
 import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.io.TempDir
-import java.awt.image.BufferedImage
 import java.io.File
 import java.util.concurrent.TimeUnit
-import javax.imageio.ImageIO
 import kotlin.concurrent.thread
 
 /**
@@ -64,9 +47,9 @@ class SyncTlsTest {
     fun setUp() {
         val libDir = System.getProperty("qorgau.lib.dir") ?: ""
         val lib = File(libDir, System.mapLibraryName("qorgau_ffi"))
-        assumeTrue(lib.isFile, "Rust library not built ($lib): cargo build -p qorgau-ffi")
+        assertTrue(lib.isFile, "Rust library not built ($lib): cargo build -p qorgau-ffi")
         bin = File(System.getProperty("qorgau.station.bin") ?: File(libDir, "qorgau-station").path)
-        assumeTrue(bin.canExecute(), "station not built ($bin): cargo build -p qorgau-station")
+        assertTrue(bin.canExecute(), "station not built ($bin): cargo build -p qorgau-station")
         scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
     }
 
@@ -92,7 +75,7 @@ class SyncTlsTest {
     }
 
     private fun assumeOpenssl() =
-        assumeTrue(runCatching { ProcessBuilder("openssl", "version").start().waitFor() == 0 }.getOrDefault(false), "openssl not installed")
+        assertTrue(runCatching { ProcessBuilder("openssl", "version").start().waitFor() == 0 }.getOrDefault(false), "openssl not installed")
 
     /** The station under an operator's certificate: its CA signs a server certificate for 127.0.0.1 (as station/tests/tls.rs). */
     private fun startWithOperatorCertificate() {
@@ -131,39 +114,12 @@ class SyncTlsTest {
         return code
     }
 
-    private fun <T> StateFlow<T>.await(what: String, ms: Long = 60_000, p: (T) -> Boolean): T = runBlocking {
-        try {
-            withTimeout(ms) { first(p) }
-        } catch (e: Exception) {
-            throw AssertionError("timed out waiting for $what; last state: $value", e)
-        }
-    }
 
-    private class Phone(val sessions: SessionManager, val sync: SyncRepository, val repo: CaseRepository)
 
-    private fun phone(): Phone {
-        val sessions = SessionManager(File(tmp, "store"), fileKeyStore(File(tmp, "device.key").path))
-        runBlocking { sessions.setUp(profile) }
-        val sync = SyncRepository({ (sessions.state.value as? SessionState.Ready)?.session })
-        return Phone(sessions, sync, CaseRepository({ sessions.session }, File(tmp, "exports")))
-    }
 
-    /** A case with a photo through the app's repository and capture model; returns the photo's size. */
-    private fun caseWithPhoto(p: Phone): Long {
-        val caseId = runBlocking { p.repo.openCase(NewCaseForm(address = "Synthetic street 7, Astana", team = listOf(officer))) }.record.id
-        val queue = IngestQueue({ p.sessions.session.store }, scope, { UiLanguage.EN }, previews = { _, _ -> null },
-            onStored = { scope.launch { p.sync.refresh() } })
-        val capture = CaptureModel(scope, caseId, CaptureFiles(File(tmp, "captures")), queue, locate = { null })
-        val photo = capture.newFile(MediaKind.PHOTO)
-        val img = BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB)
-        for (y in 0 until 480) for (x in 0 until 640) img.setRGB(x, y, (x shl 16) or (y shl 8) or 0x40)
-        check(ImageIO.write(img, "jpg", photo))
-        val size = photo.length()
-        capture.captured(photo, MediaKind.PHOTO)
-        val stored = capture.state.await("photo stored") { s -> s.items.singleOrNull()?.state.let { it is IngestState.Stored || it is IngestState.Failed } }
-        assertTrue(stored.items.single().state is IngestState.Stored, "${stored.items}")
-        return size
-    }
+    private fun <T> StateFlow<T>.await(what: String, ms: Long = 60_000, p: (T) -> Boolean): T = awaitState(what, ms, p)
+    private fun phone(): TestPhone = testPhone(tmp, profile)
+    private fun caseWithPhoto(p: TestPhone): Long = newCaseWithPhoto(p, tmp, scope, officer, "Synthetic street 7, Astana")
 
     @Test
     fun `the station's own root - address and code typed in, the root pinned, send now - nothing waits`() {
