@@ -16,10 +16,7 @@ final class CardEnrolmentTests: TempDirTestCase {
 
     override func setUpWithError() throws {
         try super.setUpWithError()
-        if ProcessInfo.processInfo.environment["QORGAU_STATION_BIN"] == nil,
-           !FileManager.default.isExecutableFile(atPath: StationProcess.defaultBinary) {
-            throw XCTSkip("no qorgau-station binary (set QORGAU_STATION_BIN; ios/scripts/test-linux.sh does)")
-        }
+        try StationProcess.requireBinary()
         station = try StationProcess(dataDir: tmp.appendingPathComponent("station"), transport: .stationTLS)
     }
 

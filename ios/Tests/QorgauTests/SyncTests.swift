@@ -8,6 +8,17 @@ import QorgauFFI
 final class StationProcess: @unchecked Sendable {
     /// `QORGAU_STATION_BIN`, or where `ios/scripts/test-linux.sh` finds it inside the chroot.
     static let defaultBinary = "/src/target/debug/qorgau-station"
+
+    /// A missing station binary fails the test that needs it: CI must never pass by skipping.
+    static func requireBinary() throws {
+        struct Missing: Error, CustomStringConvertible {
+            var description: String { "no qorgau-station binary (set QORGAU_STATION_BIN; ios/scripts/test-linux.sh does)" }
+        }
+        if ProcessInfo.processInfo.environment["QORGAU_STATION_BIN"] == nil,
+           !FileManager.default.isExecutableFile(atPath: defaultBinary) {
+            throw Missing()
+        }
+    }
     static var binary: String {
         ProcessInfo.processInfo.environment["QORGAU_STATION_BIN"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultBinary
     }
@@ -146,10 +157,7 @@ final class SyncTests: TempDirTestCase {
 
     override func setUpWithError() throws {
         try super.setUpWithError()
-        if ProcessInfo.processInfo.environment["QORGAU_STATION_BIN"] == nil,
-           !FileManager.default.isExecutableFile(atPath: StationProcess.defaultBinary) {
-            throw XCTSkip("no qorgau-station binary (set QORGAU_STATION_BIN; ios/scripts/test-linux.sh does)")
-        }
+        try StationProcess.requireBinary()
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: StationProcess.binary), "station binary: \(StationProcess.binary)")
         station = try StationProcess(dataDir: tmp.appendingPathComponent("station"))
     }
@@ -423,10 +431,7 @@ final class TLSSyncTests: TempDirTestCase {
 
     override func setUpWithError() throws {
         try super.setUpWithError()
-        if ProcessInfo.processInfo.environment["QORGAU_STATION_BIN"] == nil,
-           !FileManager.default.isExecutableFile(atPath: StationProcess.defaultBinary) {
-            throw XCTSkip("no qorgau-station binary (set QORGAU_STATION_BIN; ios/scripts/test-linux.sh does)")
-        }
+        try StationProcess.requireBinary()
         station = try StationProcess(dataDir: tmp.appendingPathComponent("station"), transport: .stationTLS)
     }
 
