@@ -7,7 +7,7 @@ PKGS=(openssl coreutils libvips-tools zbar-tools poppler-utils sqlite3 debootstr
 
 missing=()
 for p in "${PKGS[@]}"; do
-  if ! dpkg -s "$p" 2>/dev/null | grep -q '^Status: install ok installed$'; then
+  if [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" != "install ok installed" ]; then
     missing+=("$p")
   fi
 done

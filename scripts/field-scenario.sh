@@ -111,9 +111,9 @@ say "12. The court expert checks the bundle with standard tools only (the steps 
 cd "$BUNDLE"
 STEPS=$(sed -n '1,/^5\./p' VERIFY.txt | grep '^     ' | cut -c6-)
 OUT=$(bash -e -c "$STEPS" 2>&1)
-echo "$OUT" | grep -v ': OK$' || true
-echo "$(echo "$OUT" | grep -c ': OK$') files OK by sha256sum -c"
-if echo "$OUT" | grep -Eq 'BAD|BROKEN|MISMATCH|FAILED'; then
+grep -v ': OK$' <<<"$OUT" || true
+echo "$(grep -c ': OK$' <<<"$OUT") files OK by sha256sum -c"
+if grep -Eq 'BAD|BROKEN|MISMATCH|FAILED' <<<"$OUT"; then
   echo "bundle verification FAILED"; exit 1
 fi
 
@@ -125,8 +125,8 @@ SDATA="$WORK/station"
 "$S" --data "$SDATA" serve --listen 127.0.0.1:0 > "$WORK/station.log" 2>&1 &
 SPID=$!
 trap 'kill $SPID 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do grep -q "listening on" "$WORK/station.log" 2>/dev/null && break; sleep 0.1; done
-URL=$(grep -o "https://127.0.0.1:[0-9]*" "$WORK/station.log" | head -1)
+for _ in $(seq 1 300); do grep -q "listening on" "$WORK/station.log" 2>/dev/null && break; sleep 0.1; done
+URL=$(grep -o -m1 "https://127.0.0.1:[0-9]*" "$WORK/station.log" || true)
 [ -n "$URL" ] || { cat "$WORK/station.log"; echo "the station did not start"; exit 1; }
 echo "station at $URL (TLS under its own root; data in $SDATA)"
 "$S" --data "$SDATA" enrolment-code --officer KZ-DEMO-0417 --unit "Astana DV response team 3 (synthetic)" --png "$WORK/enrolment-card.png"

@@ -6,29 +6,29 @@ WORK=$(mktemp -d -t qorgau-e2e.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 OUT=$("$ROOT/scripts/field-scenario.sh" "$WORK" 2>&1) || { echo "$OUT"; echo "field scenario exited non-zero"; exit 1; }
 fail() { echo "$OUT" | tail -40; echo "e2e field scenario: $1"; exit 1; }
-echo "$OUT" | grep -Eq "VERIFIED: 16 custody entries, 15 records, 5 files" || fail "device verification line missing"
-echo "$OUT" | grep -q "REPEAT OFFENDER: yes" || fail "the registry check did not flag the repeat offender"
-echo "$OUT" | grep -Eq "^VALID order PO-[0-9A-F]{8}-20[0-9]{2}-00001 " || fail "the printed QR code did not verify"
-echo "$OUT" | grep -q "ҚОРҒАУ НҰСҚАМАСЫ" || fail "pdftotext did not read the Kazakh title"
+grep -Eq "VERIFIED: 16 custody entries, 15 records, 5 files" <<<"$OUT" || fail "device verification line missing"
+grep -q "REPEAT OFFENDER: yes" <<<"$OUT" || fail "the registry check did not flag the repeat offender"
+grep -Eq "^VALID order PO-[0-9A-F]{8}-20[0-9]{2}-00001 " <<<"$OUT" || fail "the printed QR code did not verify"
+grep -q "ҚОРҒАУ НҰСҚАМАСЫ" <<<"$OUT" || fail "pdftotext did not read the Kazakh title"
 grep -q "ЗАЩИТНОЕ ПРЕДПИСАНИЕ" "$WORK/order-served.txt" || fail "no Russian page"
 if grep -q "Refuge No. 9" "$WORK/order-served.txt"; then fail "the served copy shows the survivor shelter"; fi
 grep -q "Refuge No. 9" "$WORK/device/store/qorgau.db" && fail "the shelter address is stored in clear"
-echo "$OUT" | grep -q "1 due this week" || fail "the intervention follow-up is not due"
-[ "$(echo "$OUT" | grep -c 'level HIGH (score 14, dash-style-kz 1.0.0)')" -eq 2 ] || fail "psychologist and officer should both see the level"
-echo "$OUT" | grep -q "permission denied: cannot read the answers and clinical notes" || fail "the officer was not refused the notes"
+grep -q "1 due this week" <<<"$OUT" || fail "the intervention follow-up is not due"
+[ "$(grep -c 'level HIGH (score 14, dash-style-kz 1.0.0)' <<<"$OUT")" -eq 2 ] || fail "psychologist and officer should both see the level"
+grep -q "permission denied: cannot read the answers and clinical notes" <<<"$OUT" || fail "the officer was not refused the notes"
 if grep -rqa "choked twice" "$WORK/device"; then fail "clinical notes are stored in clear"; fi
-echo "$OUT" | grep -q "invalid IIN: check digit does not match" || fail "invalid IIN was not refused"
-echo "$OUT" | grep -Eq "^[0-9]+ files OK by sha256sum -c$" || fail "sha256sum -c did not pass"
-[ "$(echo "$OUT" | grep -c 'Signature Verified Successfully')" -eq 19 ] || fail "expected 19 openssl verifications (SHA256SUMS, 17 entries, the signed head)"
-if echo "$OUT" | grep -q "CUT SHORT"; then fail "the bundle's chain does not reach its signed head"; fi
+grep -q "invalid IIN: check digit does not match" <<<"$OUT" || fail "invalid IIN was not refused"
+grep -Eq "^[0-9]+ files OK by sha256sum -c$" <<<"$OUT" || fail "sha256sum -c did not pass"
+[ "$(grep -c 'Signature Verified Successfully' <<<"$OUT")" -eq 19 ] || fail "expected 19 openssl verifications (SHA256SUMS, 17 entries, the signed head)"
+if grep -q "CUT SHORT" <<<"$OUT"; then fail "the bundle's chain does not reach its signed head"; fi
 # The device store holds no statement text or name in clear.
 if grep -rqa "Aigerim" "$WORK/device/store"; then fail "a name is stored in clear"; fi
 if grep -rqa "итеріп" "$WORK/device/store"; then fail "statement text is stored in clear"; fi
-echo "$OUT" | grep -Eq "^the phone scans the card: QORGAU-ENROL:1;url=https://127.0.0.1:[0-9]+;code=[A-Z2-9]{16};ca=[0-9a-f]{64};key=[0-9a-f]{64}$" \
+grep -Eq "^the phone scans the card: QORGAU-ENROL:1;url=https://127.0.0.1:[0-9]+;code=[A-Z2-9]{16};ca=[0-9a-f]{64};key=[0-9a-f]{64}$" <<<"$OUT" \
   || fail "the enrolment card (read back from its PNG by zbarimg) does not name the https address and both fingerprints"
-echo "$OUT" | grep -Eq "^enrolled with https://127.0.0.1:[0-9]+ as .*; TLS root pinned$" || fail "the phone did not enrol by the card over https"
-echo "$OUT" | grep -Eq "^synced with https://127.0.0.1:[0-9]+: 17 entries acknowledged, [0-9]+ bytes of originals uploaded, 0 refused" || fail "the sync did not acknowledge all 17 entries"
-echo "$OUT" | grep -q "waiting: 0 entries, 0 bytes" || fail "entries still waiting after the sync"
-echo "$OUT" | grep -Eq "protection orders issued +1$" || fail "figures: one order"
-echo "$OUT" | grep -Eq "shelter placements: children +1$" || fail "figures: one child placed"
+grep -Eq "^enrolled with https://127.0.0.1:[0-9]+ as .*; TLS root pinned$" <<<"$OUT" || fail "the phone did not enrol by the card over https"
+grep -Eq "^synced with https://127.0.0.1:[0-9]+: 17 entries acknowledged, [0-9]+ bytes of originals uploaded, 0 refused" <<<"$OUT" || fail "the sync did not acknowledge all 17 entries"
+grep -q "waiting: 0 entries, 0 bytes" <<<"$OUT" || fail "entries still waiting after the sync"
+grep -Eq "protection orders issued +1$" <<<"$OUT" || fail "figures: one order"
+grep -Eq "shelter placements: children +1$" <<<"$OUT" || fail "figures: one child placed"
 echo "field scenario OK"
