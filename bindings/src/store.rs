@@ -154,6 +154,13 @@ impl QorgauStore {
         guard(|| Ok(self.inner.export_case(case_id, Path::new(&out_dir))?))
     }
 
+    /// Records in the case's custody chain that its court bundle is being shared (`to`: mail,
+    /// AirDrop, an app's name). A signed-in profile is required; call it before the share sheet
+    /// opens, and delete the bundle once the share ends.
+    pub fn record_bundle_shared(&self, case_id: Uuid, to: String) -> Result<u64, QorgauError> {
+        guard(|| Ok(self.inner.record_bundle_shared(case_id, &to)?))
+    }
+
     // ---- protection orders ----------------------------------------------------------------
 
     /// The rule table in force (terms, prohibitions with their wording, source).
@@ -276,9 +283,18 @@ impl QorgauStore {
 
     // ---- profiles -------------------------------------------------------------------------
 
-    /// Creates a profile with a PIN (6–12 digits, not trivial).
+    /// Creates a profile with a PIN (6–12 digits, not trivial). The first profile on a phone
+    /// must be the supervisor's; after that a supervisor must be signed in. A psychologist added
+    /// while another holds the clinical key gets it through `grant_clinical_access`.
     pub fn create_profile(&self, role: TeamRole, name: String, badge: String, pin: String) -> Result<Profile, QorgauError> {
         guard(|| Ok(self.inner.create_profile(role, &name, &badge, &pin)?))
+    }
+
+    /// Hands the clinical key to a psychologist's profile that lacks it: a psychologist who
+    /// holds it is signed in, and the colleague types her own PIN (a wrong one counts towards
+    /// her lock-out).
+    pub fn grant_clinical_access(&self, profile_id: Uuid, pin: String) -> Result<Profile, QorgauError> {
+        guard(|| Ok(self.inner.grant_clinical_access(profile_id, &pin)?))
     }
 
     /// The profiles on this device.

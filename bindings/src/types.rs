@@ -335,6 +335,7 @@ pub enum EventKind {
     StatementRecorded,
     EvidenceViewed,
     CaseExported,
+    BundleShared,
     OrderIssued,
     OrderServed,
     OrderExtended,
@@ -707,6 +708,7 @@ pub struct Profile {
     pub badge: String,
     pub failed_attempts: u32,
     pub locked_until: Option<UtcInstant>,
+    pub clinical_access: bool,
 }
 
 #[uniffi::remote(Enum)]

@@ -596,6 +596,16 @@ pub enum ProfileCmd {
     },
     /// List the profiles on this device.
     List,
+    /// Hand the clinical key to a psychologist's profile that lacks it (a psychologist who
+    /// holds it signs in with --as/--pin; the colleague's PIN from --new-pin or QORGAU_NEW_PIN).
+    GrantClinical {
+        /// The badge of the psychologist receiving the key.
+        #[arg(long)]
+        badge: String,
+        /// Her PIN.
+        #[arg(long = "new-pin", env = "QORGAU_NEW_PIN", hide_env_values = true)]
+        new_pin: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -84,6 +84,23 @@ fn extension_for(mime: &str) -> &str {
 }
 
 impl Store {
+    /// Records, in the case's custody chain, that its court bundle is leaving the phone
+    /// through a share (`to`: what the officer chose, such as "mail" or "AirDrop"; at most 100
+    /// characters). Sharing is an explicit act of a signed-in profile: with nobody signed in it is
+    /// refused and nothing is shared. The entry reaches the station with the next sync, so the
+    /// chain shows who let a bundle out, when and how. Call it before handing the bundle over.
+    pub fn record_bundle_shared(&self, case: Uuid, to: &str) -> Result<u64> {
+        self.require_case(case)?;
+        if self.current_profile().is_none() {
+            return Err(Error::PermissionDenied { action: "share a court bundle (sign in first)".into() });
+        }
+        let to = to.trim();
+        if to.is_empty() || to.chars().count() > 100 || to.chars().any(char::is_control) {
+            return Err(Error::invalid("to", "say where the bundle goes (1 to 100 characters)"));
+        }
+        self.log_event(case, EventKind::BundleShared, &serde_json::json!({ "format": FORMAT, "to": to }))
+    }
+
     /// Verifies the case, logs `case_exported`, and writes the bundle into a new directory
     /// `qorgau-case-<id>` under `out_dir` (written beside it first and renamed, so a failed
     /// export leaves no half bundle). A case that fails verification is not exported.

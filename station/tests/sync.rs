@@ -46,6 +46,9 @@ fn assess(d: &Device, case: uuid::Uuid) {
     use qorgau_core::model::{Answer, NewAssessment, Recommendations, TeamRole};
     let st = &d.store;
     let survivor = st.people(case).unwrap().into_iter().find(|p| p.role == qorgau_core::model::PersonRole::Survivor).unwrap().id;
+    // The phone's first profile is its supervisor's; she adds the psychologist.
+    let sup = st.create_profile(TeamRole::Supervisor, "Synthetic Supervisor", &format!("SUP-{}", &st.device().device_id.simple().to_string()[..6]), "246813").unwrap();
+    st.unlock_profile(sup.id, "246813").unwrap();
     let psy = st.create_profile(TeamRole::Psychologist, "Saule Examplova", &format!("PSY-{}", &st.device().device_id.simple().to_string()[..6]), "480917").unwrap();
     st.unlock_profile(psy.id, "480917").unwrap();
     let inst = st.instrument("dash-style-kz", "1.0.0").unwrap();

@@ -21,6 +21,8 @@ pub enum EventKind {
     StatementRecorded,
     EvidenceViewed,
     CaseExported,
+    /// A court bundle left the phone through a share (mail, AirDrop, another app).
+    BundleShared,
     OrderIssued,
     OrderServed,
     OrderExtended,
@@ -48,6 +50,7 @@ impl EventKind {
             EventKind::StatementRecorded => "statement_recorded",
             EventKind::EvidenceViewed => "evidence_viewed",
             EventKind::CaseExported => "case_exported",
+            EventKind::BundleShared => "bundle_shared",
             EventKind::OrderIssued => "order_issued",
             EventKind::OrderServed => "order_served",
             EventKind::OrderExtended => "order_extended",
@@ -82,7 +85,11 @@ impl EventKind {
             EventKind::ReferralMade => Some("referrals"),
             EventKind::ReferralUpdated => Some("referral_updates"),
             EventKind::AssessmentRecorded => Some("assessments"),
-            EventKind::EvidenceViewed | EventKind::CaseExported | EventKind::AssessmentViewed | EventKind::AccessDenied => None,
+            EventKind::EvidenceViewed
+            | EventKind::CaseExported
+            | EventKind::BundleShared
+            | EventKind::AssessmentViewed
+            | EventKind::AccessDenied => None,
         }
     }
 }

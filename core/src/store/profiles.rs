@@ -45,6 +45,10 @@ pub struct Profile {
     pub badge: String,
     pub failed_attempts: u32,
     pub locked_until: Option<DateTime<Utc>>,
+    /// For a psychologist: whether the profile holds the clinical key. A psychologist added by
+    /// a supervisor while another psychologist already holds the key waits for that colleague
+    /// to hand it over ([`Store::grant_clinical_access`]).
+    pub clinical_access: bool,
 }
 
 /// The unlocked profile acting on the store.
@@ -101,15 +105,36 @@ fn check_pin_format(pin: &str) -> Result<()> {
 }
 
 impl Store {
-    /// Creates a profile. A psychologist profile receives the clinical key: the first one
-    /// creates it; later ones only while a psychologist is signed in (who hands it over).
+    /// Creates a profile.
     ///
-    /// Who may create profiles: anyone while the device has no supervisor profile (first run,
-    /// when the team sets the phone up); after that, only a signed-in supervisor.
+    /// Who may: the very first profile on a phone is created at set-up and must be the
+    /// supervisor's; after that only a signed-in supervisor creates profiles. (A phone set up
+    /// before this rule, with profiles but no supervisor, lets a signed-in profile create the
+    /// supervisor; nobody else.) So whoever picks up a phone cannot make themselves a profile.
+    ///
+    /// A psychologist profile receives the clinical key: the first psychologist's profile
+    /// creates it. Once one exists, a new psychologist gets it from a colleague who holds it:
+    /// here if the acting profile holds it, otherwise later through
+    /// [`Store::grant_clinical_access`] (the profile is listed with `clinical_access: false`
+    /// until then). The key never exists outside a psychologist's PIN.
     pub fn create_profile(&self, role: TeamRole, name: &str, badge: &str, pin: &str) -> Result<Profile> {
         // Roles are read from rows whose MAC checks out: an edited role is an error, not a fact.
-        let supervisors = self.profile_rows()?.iter().filter(|p| p.role == "supervisor").count();
-        if supervisors > 0 && self.current_role() != TeamRole::Supervisor {
+        let rows = self.profile_rows()?;
+        let supervisors = rows.iter().filter(|p| p.role == "supervisor").count();
+        let acting = self.current_role();
+        if rows.is_empty() {
+            if role != TeamRole::Supervisor {
+                return Err(Error::PermissionDenied {
+                    action: "create this profile first (the first profile on a phone is the supervisor's)".into(),
+                });
+            }
+        } else if supervisors == 0 {
+            if role != TeamRole::Supervisor || self.current_profile().is_none() {
+                return Err(Error::PermissionDenied {
+                    action: "create a profile (this phone has no supervisor: a signed-in profile must create the supervisor first)".into(),
+                });
+            }
+        } else if acting != TeamRole::Supervisor {
             return Err(Error::PermissionDenied { action: "create a profile (a supervisor must be signed in)".into() });
         }
         check_pin_format(pin)?;
@@ -121,15 +146,11 @@ impl Store {
         let key = pin_key(pin, &salt, PIN_ITERATIONS, PIN_SCHEME, &self.keys().pin_pepper)?;
         let check = seal::seal(&key, &format!("profile-check/{id}"), PIN_CHECK)?;
         let wrapped = if role == TeamRole::Psychologist {
-            let existing: Option<i64> =
-                self.conn().query_row("SELECT 1 FROM profiles WHERE wrapped_clinical IS NOT NULL LIMIT 1", [], |r| r.get(0)).optional()?;
-            let clinical = match existing {
-                None => random_bytes::<32>()?,
-                Some(_) => self.current_clinical_key().ok_or_else(|| Error::PermissionDenied {
-                    action: "add a psychologist profile (a psychologist must be signed in to hand over the clinical key)".into(),
-                })?,
+            let clinical = match (rows.iter().any(|r| r.wrapped_clinical.is_some()), self.current_clinical_key()) {
+                (false, _) => Some(random_bytes::<32>()?),
+                (true, held) => held,
             };
-            Some(seal::seal(&key, &format!("profile-clinical/{id}"), &clinical)?)
+            clinical.map(|c| seal::seal(&key, &format!("profile-clinical/{id}"), &c)).transpose()?
         } else {
             None
         };
@@ -147,13 +168,43 @@ impl Store {
             pin_scheme: PIN_SCHEME,
             mac: None,
         };
-        row.save(&self.conn(), self.keys(), Some(&info), Some(&self.clock().now().utc_rfc3339())).map_err(|e| match e {
+        let conn = self.conn();
+        let tx = conn.unchecked_transaction()?;
+        row.save(&tx, self.keys(), Some(&info), Some(&self.clock().now().utc_rfc3339())).map_err(|e| match e {
             Error::Database(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
                 Error::Conflict("a profile with that badge exists".into())
             }
             e => e,
         })?;
+        self.audit(&tx, "profile created", &format!("{} {}", role_str(role), row.badge))?;
+        tx.commit()?;
+        drop(conn);
         self.profile(id)
+    }
+
+    /// Hands the clinical key to a psychologist profile that does not hold it yet. The acting
+    /// profile must hold it (a psychologist signed in); the new colleague types her own PIN on
+    /// the same phone, which wraps the key for her. A wrong PIN counts towards her lock-out.
+    pub fn grant_clinical_access(&self, profile: Uuid, pin: &str) -> Result<Profile> {
+        let clinical = self.current_clinical_key().ok_or_else(|| Error::PermissionDenied {
+            action: "hand over the clinical key (a psychologist who holds it must be signed in)".into(),
+        })?;
+        let row = self.profile_row(profile)?;
+        if row.role != "psychologist" {
+            return Err(Error::invalid("profile", "only a psychologist's profile can hold the clinical key"));
+        }
+        if row.wrapped_clinical.is_some() {
+            return Err(Error::Conflict("this profile already holds the clinical key".into()));
+        }
+        let (mut row, key, _) = self.open_with_pin(profile, pin)?;
+        row.wrapped_clinical = Some(seal::seal(&key, &format!("profile-clinical/{profile}"), &clinical)?);
+        let conn = self.conn();
+        let tx = conn.unchecked_transaction()?;
+        row.save(&tx, self.keys(), None, None)?;
+        self.audit(&tx, "clinical key handed over", &format!("to {}", row.badge))?;
+        tx.commit()?;
+        drop(conn);
+        self.profile(profile)
     }
 
     /// One profile.
@@ -168,6 +219,7 @@ impl Store {
             badge: row.badge,
             failed_attempts: row.failed_attempts,
             locked_until: row.locked_until.and_then(|l| DateTime::parse_from_rfc3339(&l).ok()).map(|t| t.with_timezone(&Utc)),
+            clinical_access: row.wrapped_clinical.is_some(),
         })
     }
 
@@ -210,6 +262,17 @@ impl Store {
     /// Unlocks a profile with its PIN and makes it the acting profile. A locked profile is
     /// refused before the PIN is even checked; a wrong PIN counts towards the lock-out.
     pub fn unlock_profile(&self, id: Uuid, pin: &str) -> Result<Profile> {
+        let (_, _, clinical_key) = self.open_with_pin(id, pin)?;
+        let profile = self.profile(id)?;
+        *self.current.lock().unwrap_or_else(|p| p.into_inner()) = Some(ActiveProfile { profile: profile.clone(), clinical_key });
+        self.session_started();
+        Ok(profile)
+    }
+
+    /// Checks a profile's PIN (lock-out first; a wrong PIN counted and stored), clears the
+    /// failures, upgrades an old PIN scheme, and returns the row as saved, the PIN key and the
+    /// clinical key it unwraps.
+    fn open_with_pin(&self, id: Uuid, pin: &str) -> Result<(ProfileRow, LessSafeKey, Option<[u8; 32]>)> {
         // An edited row (a lifted lock-out, a changed role) fails its MAC here: refused.
         let mut row = self.profile_row(id)?;
         let now = self.clock().now().utc;
@@ -219,7 +282,7 @@ impl Store {
             }
         }
         let pepper = &self.keys().pin_pepper;
-        let key = pin_key(pin, &row.pin_salt, row.pin_iterations, row.pin_scheme, pepper)?;
+        let mut key = pin_key(pin, &row.pin_salt, row.pin_iterations, row.pin_scheme, pepper)?;
         if seal::open(&key, &format!("profile-check/{id}"), &row.pin_check).ok().as_deref() != Some(PIN_CHECK) {
             row.failed_attempts += 1;
             let failed = row.failed_attempts;
@@ -241,7 +304,7 @@ impl Store {
         };
         if row.pin_scheme != PIN_SCHEME {
             // A profile from before the key store's pepper: wrap its secrets again, now.
-            let key = pin_key(pin, &row.pin_salt, row.pin_iterations, PIN_SCHEME, pepper)?;
+            key = pin_key(pin, &row.pin_salt, row.pin_iterations, PIN_SCHEME, pepper)?;
             row.pin_check = seal::seal(&key, &format!("profile-check/{id}"), PIN_CHECK)?;
             row.wrapped_clinical = clinical_key.map(|c| seal::seal(&key, &format!("profile-clinical/{id}"), &c)).transpose()?;
             row.pin_scheme = PIN_SCHEME;
@@ -249,10 +312,7 @@ impl Store {
         row.failed_attempts = 0;
         row.locked_until = None;
         row.save(&self.conn(), self.keys(), None, None)?;
-        let profile = self.profile(id)?;
-        *self.current.lock().unwrap_or_else(|p| p.into_inner()) = Some(ActiveProfile { profile: profile.clone(), clinical_key });
-        self.session_started();
-        Ok(profile)
+        Ok((row, key, clinical_key))
     }
 
     /// Signs the acting profile out (back to the device's officer, with no clinical access).

@@ -484,14 +484,31 @@ fn every_change_is_in_the_outbox_in_the_same_transaction() {
     assert!(s.store.verify(case).unwrap().ok);
 }
 
+pub(crate) const SUP_PIN: &str = "246813";
+
+/// The phone's supervisor, created at set-up (the first profile must be hers) on first use.
+pub(crate) fn supervisor(st: &Store) -> crate::store::Profile {
+    match st.profiles().unwrap().into_iter().find(|p| p.role == crate::model::TeamRole::Supervisor) {
+        Some(p) => p,
+        None => st.create_profile(crate::model::TeamRole::Supervisor, "Synthetic Supervisor", "KZ-DEMO-SUP-01", SUP_PIN).unwrap(),
+    }
+}
+
+/// Creates a profile as the signed-in supervisor (made first if the phone has none), then
+/// signs her out.
+pub(crate) fn create_as_supervisor(st: &Store, role: crate::model::TeamRole, name: &str, badge: &str, pin: &str) -> crate::store::Profile {
+    let sup = supervisor(st);
+    st.unlock_profile(sup.id, SUP_PIN).unwrap();
+    let p = st.create_profile(role, name, badge, pin).unwrap();
+    st.lock_profile();
+    p
+}
+
 /// Trusts a station key by hand, as a signed-in supervisor (the only role that may); the
 /// supervisor profile is made on first use. The acting profile is signed out afterwards.
 pub(crate) fn trust_station(st: &Store, key: crate::crypto::signing::PublicKey) {
-    let sup = match st.profiles().unwrap().into_iter().find(|p| p.role == crate::model::TeamRole::Supervisor) {
-        Some(p) => p,
-        None => st.create_profile(crate::model::TeamRole::Supervisor, "Synthetic Supervisor", "KZ-DEMO-SUP-01", "246813").unwrap(),
-    };
-    st.unlock_profile(sup.id, "246813").unwrap();
+    let sup = supervisor(st);
+    st.unlock_profile(sup.id, SUP_PIN).unwrap();
     st.trust_station_key(key).unwrap();
     st.lock_profile();
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::{Duration, TimeZone, Utc};
 use uuid::Uuid;
 
-use super::tests::{scene, walk, Scene};
+use super::tests::{create_as_supervisor, scene, supervisor, walk, Scene, SUP_PIN};
 use super::*;
 use crate::crypto::signing::{generate_pkcs8, DeviceSigner};
 use crate::fixtures;
@@ -21,15 +21,17 @@ struct Team {
     survivor: Uuid,
     officer: Profile,
     psychologist: Profile,
+    supervisor: Profile,
 }
 
 fn team() -> Team {
     let s = scene();
     let case = s.store.open_case(fixtures::neighbour_report_case()).unwrap().record.id;
     let survivor = s.store.add_person(case, fixtures::survivor()).unwrap().record.id;
-    let officer = s.store.create_profile(TeamRole::Officer, "Aibek Demoulin", "KZ-DEMO-0417", "270415").unwrap();
-    let psychologist = s.store.create_profile(TeamRole::Psychologist, "Saule Examplova", "KZ-DEMO-PSY-02", PSY_PIN).unwrap();
-    Team { s, case, survivor, officer, psychologist }
+    let officer = create_as_supervisor(&s.store, TeamRole::Officer, "Aibek Demoulin", "KZ-DEMO-0417", "270415");
+    let psychologist = create_as_supervisor(&s.store, TeamRole::Psychologist, "Saule Examplova", "KZ-DEMO-PSY-02", PSY_PIN);
+    let supervisor = supervisor(&s.store);
+    Team { s, case, survivor, officer, psychologist, supervisor }
 }
 
 fn answers(inst: &Instrument, yes: usize) -> HashMap<String, Answer> {
@@ -83,9 +85,8 @@ fn every_role_but_psychologist_is_refused_the_clinical_content() {
     let st = &t.s.store;
     st.unlock_profile(t.psychologist.id, PSY_PIN).unwrap();
     let a = st.record_assessment(t.case, dash_assessment(&t, 3)).unwrap().record;
-    let sw = st.create_profile(TeamRole::SocialWorker, "Dina Casework", "KZ-DEMO-SW-1", "735190").unwrap();
-    let sup = st.create_profile(TeamRole::Supervisor, "Marat Lead", "KZ-DEMO-SUP-1", "864203").unwrap();
-    for (p, pin) in [(&sw, "735190"), (&sup, "864203"), (&t.officer, "270415")] {
+    let sw = create_as_supervisor(st, TeamRole::SocialWorker, "Dina Casework", "KZ-DEMO-SW-1", "735190");
+    for (p, pin) in [(&sw, "735190"), (&t.supervisor, SUP_PIN), (&t.officer, "270415")] {
         st.unlock_profile(p.id, pin).unwrap();
         assert_eq!(st.assessment_summary(a.id).unwrap().level, "standard");
         assert!(matches!(st.assessment_detail(a.id), Err(Error::PermissionDenied { .. })), "{:?}", p.role);
@@ -121,8 +122,10 @@ fn overrides_need_a_reason_and_only_raise_the_level() {
 fn wrong_pins_lock_the_profile_and_the_lock_survives_a_restart() {
     let t = team();
     let st = &t.s.store;
+    st.unlock_profile(t.supervisor.id, SUP_PIN).unwrap();
     assert!(matches!(st.create_profile(TeamRole::Officer, "X", "B-1", "1234"), Err(Error::InvalidField { field: "pin", .. })));
     assert!(matches!(st.create_profile(TeamRole::Officer, "X", "B-1", "123456"), Err(Error::InvalidField { field: "pin", .. })));
+    st.lock_profile();
     for left in (1..MAX_FAILED).rev() {
         assert!(matches!(st.unlock_profile(t.psychologist.id, "000111"), Err(Error::WrongPin { attempts_left }) if attempts_left == left));
     }
@@ -143,17 +146,35 @@ fn wrong_pins_lock_the_profile_and_the_lock_survives_a_restart() {
 }
 
 #[test]
-fn a_second_psychologist_gets_the_clinical_key_only_from_a_signed_in_psychologist() {
+fn a_second_psychologist_gets_the_clinical_key_only_from_a_colleague_who_holds_it() {
     let t = team();
     let st = &t.s.store;
     st.unlock_profile(t.psychologist.id, PSY_PIN).unwrap();
     let a = st.record_assessment(t.case, dash_assessment(&t, 2)).unwrap().record;
-    st.unlock_profile(t.officer.id, "270415").unwrap();
-    assert!(matches!(st.create_profile(TeamRole::Psychologist, "Other", "PSY-3", "519283"), Err(Error::PermissionDenied { .. })));
+    assert!(t.psychologist.clinical_access);
+    // The supervisor adds her; the key is not the supervisor's to give.
+    let second = create_as_supervisor(st, TeamRole::Psychologist, "Other Psy", "PSY-3", "519283");
+    assert!(!second.clinical_access, "waits for the key");
+    st.unlock_profile(second.id, "519283").unwrap();
+    assert!(matches!(st.assessment_detail(a.id), Err(Error::PermissionDenied { .. })), "no key yet: no notes");
+    assert!(matches!(st.grant_clinical_access(second.id, "519283"), Err(Error::PermissionDenied { .. })), "cannot grant herself");
+    st.unlock_profile(t.supervisor.id, SUP_PIN).unwrap();
+    assert!(matches!(st.grant_clinical_access(second.id, "519283"), Err(Error::PermissionDenied { .. })), "nor can the supervisor");
+    // The colleague who holds it signs in; the new psychologist types her PIN.
     st.unlock_profile(t.psychologist.id, PSY_PIN).unwrap();
-    let second = st.create_profile(TeamRole::Psychologist, "Other Psy", "PSY-3", "519283").unwrap();
+    assert!(matches!(st.grant_clinical_access(second.id, "000111"), Err(Error::WrongPin { .. })));
+    assert_eq!(st.profile(second.id).unwrap().failed_attempts, 1, "a wrong PIN counts towards her lock-out");
+    assert!(matches!(st.grant_clinical_access(t.officer.id, "270415"), Err(Error::InvalidField { .. })), "only a psychologist holds it");
+    let granted = st.grant_clinical_access(second.id, "519283").unwrap();
+    assert!(granted.clinical_access);
+    assert_eq!(granted.failed_attempts, 0);
+    assert!(matches!(st.grant_clinical_access(second.id, "519283"), Err(Error::Conflict(_))), "once");
     st.unlock_profile(second.id, "519283").unwrap();
     assert_eq!(st.assessment_detail(a.id).unwrap().clinical.notes, NOTES);
+    let audit = st.audit_log().unwrap();
+    assert!(audit.iter().any(|(_, actor, action, detail)| actor == "KZ-DEMO-PSY-02" && action == "clinical key handed over" && detail == "to PSY-3"), "{audit:?}");
+    // A psychologist added while a key holder is the one signed in... cannot happen (only a
+    // supervisor creates profiles), so every later psychologist goes through the hand-over.
 }
 
 #[test]
@@ -256,14 +277,40 @@ fn a_changed_clinical_ciphertext_is_caught_by_verify_without_the_clinical_key() 
 }
 
 #[test]
-fn once_a_supervisor_exists_only_a_signed_in_supervisor_creates_profiles() {
-    let t = team();
-    let st = &t.s.store;
+fn the_first_profile_is_the_supervisors_and_after_that_only_she_creates_profiles() {
+    let s = scene();
+    let st = &s.store;
+    // Whoever holds a fresh phone cannot start with an officer's (or psychologist's) profile.
+    for role in [TeamRole::Officer, TeamRole::Psychologist, TeamRole::SocialWorker] {
+        assert!(matches!(st.create_profile(role, "First", "KZ-DEMO-0001", "507190"), Err(Error::PermissionDenied { .. })), "{role:?}");
+    }
+    assert!(st.profiles().unwrap().is_empty());
     let sup = st.create_profile(TeamRole::Supervisor, "Marat Lead", "KZ-DEMO-SUP-1", "864203").unwrap();
+    // Nobody signed in: nothing more, not even a second supervisor.
     assert!(matches!(st.create_profile(TeamRole::Officer, "New Officer", "KZ-DEMO-0500", "507193"), Err(Error::PermissionDenied { .. })));
-    st.unlock_profile(t.officer.id, "270415").unwrap();
-    assert!(matches!(st.create_profile(TeamRole::Supervisor, "Self Promoted", "KZ-DEMO-0501", "507194"), Err(Error::PermissionDenied { .. })));
+    assert!(matches!(st.create_profile(TeamRole::Supervisor, "Intruder", "KZ-DEMO-0666", "507196"), Err(Error::PermissionDenied { .. })));
     st.unlock_profile(sup.id, "864203").unwrap();
-    st.create_profile(TeamRole::Officer, "New Officer", "KZ-DEMO-0500", "507193").unwrap();
-    assert_eq!(st.profiles().unwrap().len(), 4);
+    let officer = st.create_profile(TeamRole::Officer, "New Officer", "KZ-DEMO-0500", "507193").unwrap();
+    st.unlock_profile(officer.id, "507193").unwrap();
+    assert!(matches!(st.create_profile(TeamRole::Supervisor, "Self Promoted", "KZ-DEMO-0501", "507194"), Err(Error::PermissionDenied { .. })));
+    assert!(matches!(st.create_profile(TeamRole::Officer, "Friend", "KZ-DEMO-0502", "507195"), Err(Error::PermissionDenied { .. })));
+    assert_eq!(st.profiles().unwrap().len(), 2);
+    let created: Vec<_> = st.audit_log().unwrap().into_iter().filter(|(_, _, action, _)| action == "profile created").map(|(_, actor, _, d)| (actor, d)).collect();
+    assert_eq!(created[1], ("KZ-DEMO-SUP-1".to_string(), "officer KZ-DEMO-0500".to_string()), "{created:?}");
+}
+
+#[test]
+fn a_phone_set_up_before_the_rule_without_a_supervisor_gets_one_only_from_a_signed_in_profile() {
+    let s = scene();
+    let st = &s.store;
+    let officer = create_as_supervisor(st, TeamRole::Officer, "Aibek Demoulin", "KZ-DEMO-0417", "270415");
+    // As an older phone would be: an officer's profile and no supervisor.
+    st.conn().execute("DELETE FROM profiles WHERE role = 'supervisor'", []).unwrap();
+    assert!(matches!(st.create_profile(TeamRole::Supervisor, "Intruder", "KZ-DEMO-0666", "507196"), Err(Error::PermissionDenied { .. })), "nobody signed in");
+    st.unlock_profile(officer.id, "270415").unwrap();
+    assert!(matches!(st.create_profile(TeamRole::Officer, "Friend", "KZ-DEMO-0502", "507195"), Err(Error::PermissionDenied { .. })), "the supervisor comes first");
+    let sup = st.create_profile(TeamRole::Supervisor, "Marat Lead", "KZ-DEMO-SUP-1", "864203").unwrap();
+    assert!(matches!(st.create_profile(TeamRole::Officer, "Friend", "KZ-DEMO-0502", "507195"), Err(Error::PermissionDenied { .. })), "now only she");
+    st.unlock_profile(sup.id, "864203").unwrap();
+    st.create_profile(TeamRole::Officer, "Friend", "KZ-DEMO-0502", "507195").unwrap();
 }

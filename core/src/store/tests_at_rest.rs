@@ -193,17 +193,19 @@ fn only_a_signed_in_supervisor_changes_the_trusted_station_key_and_it_is_audited
     };
     s.store.unlock_profile(officer.id, "270415").unwrap();
     assert!(matches!(s.store.trust_station_key(station.public_key()), Err(Error::PermissionDenied { .. })));
-    assert!(s.store.audit_log().unwrap().is_empty());
+    let trusts = |s: &Scene| s.store.audit_log().unwrap().into_iter().filter(|r| r.2 == "trust station key").collect::<Vec<_>>();
+    assert!(trusts(&s).is_empty());
     s.store.unlock_profile(sup.id, "246813").unwrap();
     s.store.trust_station_key(station.public_key()).unwrap();
-    let log = s.store.audit_log().unwrap();
+    let log = trusts(&s);
     assert_eq!(log.len(), 1);
     assert_eq!((log[0].1.as_str(), log[0].2.as_str()), ("KZ-DEMO-SUP-01", "trust station key"));
     assert!(log[0].3.contains(&station.public_key().fingerprint()));
     assert!(s.store.edited_rows().unwrap().is_empty());
     // An audit row edited with SQL is reported.
-    s.store.conn().execute("UPDATE audit SET actor = 'KZ-DEMO-0417'", []).unwrap();
-    assert_eq!(s.store.edited_rows().unwrap(), vec![("audit".to_string(), "1".to_string())]);
+    let id: i64 = s.store.conn().query_row("SELECT id FROM audit WHERE action = 'trust station key'", [], |r| r.get(0)).unwrap();
+    s.store.conn().execute("UPDATE audit SET actor = 'KZ-DEMO-0417' WHERE id = ?1", [id]).unwrap();
+    assert_eq!(s.store.edited_rows().unwrap(), vec![("audit".to_string(), id.to_string())]);
 }
 
 /// Runs a tool from Debian's libtiff-tools (installed by scripts/ci-deps.sh); a missing tool
@@ -321,4 +323,30 @@ fn the_session_locks_on_background_quick_hide_and_idle_and_forgets_the_clinical_
     assert_eq!(s.store.session_state().last_lock, Some(LockReason::Idle));
     assert!(!s.store.note_activity(), "activity after the limit does not bring the profile back");
     assert!(matches!(s.store.set_idle_limit(0), Err(Error::InvalidField { .. })));
+}
+
+#[test]
+fn sharing_a_court_bundle_is_an_audited_act_of_a_signed_in_profile() {
+    let s = scene();
+    let case = s.store.open_case(fixtures::neighbour_report_case()).unwrap().record.id;
+    let before = s.store.custody_log(case).unwrap().len();
+    assert!(matches!(s.store.record_bundle_shared(case, "mail"), Err(Error::PermissionDenied { .. })), "nobody signed in");
+    assert_eq!(s.store.custody_log(case).unwrap().len(), before, "a refused share leaves no entry");
+    let officer = super::tests::create_as_supervisor(&s.store, TeamRole::Officer, "Aibek Demoulin", "KZ-DEMO-0417", "270415");
+    s.store.unlock_profile(officer.id, "270415").unwrap();
+    for bad in ["", "   ", "line\nbreak", &"x".repeat(101)] {
+        assert!(matches!(s.store.record_bundle_shared(case, bad), Err(Error::InvalidField { field: "to", .. })), "{bad:?}");
+    }
+    assert!(matches!(s.store.record_bundle_shared(Uuid::new_v4(), "mail"), Err(Error::NotFound { .. })));
+    let seq = s.store.record_bundle_shared(case, " AirDrop ").unwrap();
+    let log = s.store.custody_log(case).unwrap();
+    let last = log.last().unwrap();
+    let e = &last.entry;
+    assert_eq!((e.seq, e.kind, e.actor.as_str()), (seq, crate::store::EventKind::BundleShared, "KZ-DEMO-0417"));
+    assert!(last.detail.as_deref().unwrap().contains("\"to\":\"AirDrop\""), "{:?}", last.detail);
+    assert!(s.store.verify(case).unwrap().ok, "the entry is part of the signed chain");
+    // It travels to the station like any entry: the protocol accepts it.
+    let queued = s.store.outbox_pending(100).unwrap();
+    let item = queued.iter().find(|i| i.entry.entry.kind == crate::store::EventKind::BundleShared).expect("queued for the station");
+    crate::sync::protocol::validate_record(item.entry.entry.kind, None, item.entry.detail.as_deref().unwrap().as_bytes()).unwrap();
 }

@@ -146,7 +146,7 @@ pub fn validate_record(kind: crate::store::EventKind, record: Option<uuid::Uuid>
         K::ReferralMade => drop(parse::<Referral>(payload)?),
         K::ReferralUpdated => drop(parse::<ReferralUpdate>(payload)?),
         K::AssessmentRecorded => drop(parse::<AssessmentSummary>(payload)?),
-        K::EvidenceViewed | K::CaseExported | K::AssessmentViewed | K::AccessDenied => {}
+        K::EvidenceViewed | K::CaseExported | K::BundleShared | K::AssessmentViewed | K::AccessDenied => {}
     }
     if let Some(id) = record {
         if value.get("id").and_then(|v| v.as_str()).and_then(|s| uuid::Uuid::parse_str(s).ok()) != Some(id) {
