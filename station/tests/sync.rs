@@ -8,7 +8,7 @@ use common::{device, enrolled, server, Device};
 use qorgau_core::model::{CaptureInfo, NewOrder, NewReferral, ReferralKind};
 use qorgau_core::store::PersonQuery;
 use qorgau_core::sync::client::SyncClient;
-use qorgau_core::{fixtures, NoProgress, Store};
+use qorgau_core::{fixtures, FileKeyStore, NoProgress, Store, StoreOptions};
 
 /// A case with people, a 12 MP photo, a 3 MiB video, a statement, an order with a violation and
 /// a shelter referral.
@@ -355,4 +355,27 @@ fn two_devices_racing_on_the_same_original_store_it_once() {
     assert_eq!(kept, vec![std::ffi::OsString::from(&sha)], "the original is kept once");
     assert!(std::fs::read_dir(s.station.dir().join("uploads")).unwrap().flatten().all(|d| std::fs::read_dir(d.path()).unwrap().next().is_none()), "no upload folder left behind");
     assert_eq!(s.station.storage().case_count().unwrap().len(), 2);
+}
+
+#[test]
+fn a_phone_upgraded_from_before_the_outbox_sends_its_unsent_work() {
+    let s = server();
+    let (a, ca) = enrolled(&s, "KZ-DEMO-0417");
+    let case = a.store.open_case(fixtures::neighbour_report_case()).unwrap().record.id;
+    a.store.add_person(case, fixtures::survivor()).unwrap();
+    let jpeg = fixtures::photo_jpeg(640, 480, 3, 1);
+    let photo = a.store.add_photo_bytes(case, &jpeg, CaptureInfo::default()).unwrap();
+    // As a phone upgraded from schema 3 would be: every entry recorded, none queued.
+    let dir = a.store.dir().to_path_buf();
+    drop(a.store);
+    let db = rusqlite::Connection::open(dir.join("qorgau.db")).unwrap();
+    db.execute("DELETE FROM outbox", []).unwrap();
+    drop(db);
+    let ks = FileKeyStore::open_or_create(&a._dir.path().join("k")).unwrap();
+    let store = Store::open(&dir, &ks, StoreOptions::default()).unwrap();
+    let r = ca.sync(&store, &NoProgress).unwrap();
+    assert_eq!((r.acked, r.uploaded_bytes, r.pending_after), (3, jpeg.len() as u64, 0));
+    let at_station = s.station.storage().entries_of(&case.to_string()).unwrap();
+    assert_eq!(at_station.len(), 3);
+    assert!(s.station.storage().blob(&photo.record.sha256).unwrap(), "the original arrived");
 }

@@ -246,6 +246,7 @@ impl Store {
             current: Mutex::new(None),
             session: Mutex::default(),
         };
+        store.backfill_outbox()?;
         store.collect_garbage()?;
         Ok(store)
     }

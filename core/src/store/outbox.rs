@@ -53,6 +53,50 @@ impl Store {
         Ok(SyncStatus { pending_records, pending_bytes, oldest_pending_at: oldest, last_success_at, last_error, last_error_at })
     }
 
+    /// Queues every custody entry that has no outbox row, with the original its record needs:
+    /// entries written before schema version 4 (there was no outbox then, so a phone upgraded
+    /// with unsent work would otherwise never send it) and rows deleted since. Runs at open, in
+    /// one transaction; returns how many entries it queued. A re-queued entry the station
+    /// already has is acknowledged again without duplication.
+    pub(crate) fn backfill_outbox(&self) -> Result<usize> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let missing: Vec<(String, i64, String, Option<String>, String)> = {
+            let mut stmt = tx.prepare(
+                "SELECT c.case_id, c.seq, c.kind, c.record_id, c.at_utc FROM custody c
+                 WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.case_id = c.case_id AND o.seq = c.seq)
+                 ORDER BY c.case_id, c.seq",
+            )?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+            rows.collect::<std::result::Result<_, _>>()?
+        };
+        for (case, seq, kind, record, at) in &missing {
+            tx.execute("INSERT INTO outbox (case_id, seq, enqueued_at) VALUES (?1, ?2, ?3)", params![case, seq, at])?;
+            let blob_sql = match super::EventKind::parse(kind) {
+                Some(super::EventKind::EvidenceAdded) => Some("SELECT blob_name FROM evidence WHERE id = ?1"),
+                Some(super::EventKind::StatementRecorded) => Some("SELECT signature_blob FROM statements WHERE id = ?1"),
+                Some(k) if k.record_table() == Some("order_events") => Some("SELECT blob_name FROM order_events WHERE id = ?1"),
+                _ => None,
+            };
+            let blob: Option<String> = match (blob_sql, record) {
+                (Some(sql), Some(id)) => tx.query_row(sql, [id], |r| r.get(0)).optional()?.flatten(),
+                _ => None,
+            };
+            if let Some(name) = blob {
+                // The upload's length is the original's plaintext size: count it. A blob that
+                // cannot be read is still named, so the sync reports it instead of skipping it.
+                let bytes = self.blobs.stream(self.keys(), &name, |_| Ok(())).unwrap_or(0);
+                tx.execute(
+                    "UPDATE outbox SET blob_name = ?1, blob_bytes = ?2 WHERE case_id = ?3 AND seq = ?4",
+                    params![name, bytes as i64, case, seq],
+                )?;
+            }
+            super::integrity::reseal_outbox(&tx, self.keys(), case, *seq)?;
+        }
+        tx.commit()?;
+        Ok(missing.len())
+    }
+
     /// Up to `limit` waiting entries, each case's in sequence order (cases oldest first), with
     /// their records' canonical bytes.
     pub fn outbox_pending(&self, limit: u32) -> Result<Vec<OutboxItem>> {

@@ -399,6 +399,10 @@ fn a_database_at_every_earlier_version_is_upgraded_on_open() {
         let s = scene();
         let dir = s.store.dir().to_path_buf();
         let case = s.store.open_case(fixtures::neighbour_report_case()).unwrap().record.id;
+        s.store.add_person(case, fixtures::survivor()).unwrap();
+        let jpeg = fixtures::photo_jpeg(640, 480, 3, 1);
+        let photo = s.store.add_photo_bytes(case, &jpeg, CaptureInfo::default()).unwrap();
+        let blob: String = s.store.conn().query_row("SELECT blob_name FROM evidence", [], |r| r.get(0)).unwrap();
         {
             // Make it exactly what version `old` wrote: drop the tables and columns later
             // versions create, newest first.
@@ -424,7 +428,30 @@ fn a_database_at_every_earlier_version_is_upgraded_on_open() {
         assert!(store.verify(case).unwrap().ok);
         assert!(store.all_orders().unwrap().is_empty());
         assert!(store.profiles().unwrap().is_empty());
+        // Unsent work is queued, whatever the version: before 4 there was no outbox at all.
+        let pending = store.outbox_pending(100).unwrap();
+        assert_eq!(pending.iter().map(|i| i.entry.entry.seq).collect::<Vec<_>>(), vec![1, 2, 3], "from version {old}");
+        assert_eq!(pending[2].blob, Some((blob.clone(), jpeg.len() as u64)), "from version {old}: the original goes first");
+        assert_eq!(pending[2].entry.entry.record, Some(photo.record.id));
+        let status = store.sync_status().unwrap();
+        assert_eq!((status.pending_records, status.pending_bytes), (3, jpeg.len() as u64));
+        assert!(store.edited_rows().unwrap().is_empty(), "the queued rows carry their MACs");
     }
+}
+
+#[test]
+fn an_outbox_row_deleted_with_sql_is_queued_again_at_open() {
+    let s = scene();
+    let case = s.store.open_case(fixtures::neighbour_report_case()).unwrap().record.id;
+    s.store.add_person(case, fixtures::survivor()).unwrap();
+    s.store.outbox_ack(case, &[1]).unwrap();
+    s.store.conn().execute("DELETE FROM outbox WHERE seq = 2", []).unwrap();
+    assert_eq!(s.store.outbox_pending(10).unwrap().len(), 0, "hidden from the sync");
+    let dir = s.store.dir().to_path_buf();
+    drop(s.store);
+    let store = Store::open(&dir, &s.ks, clock()).unwrap();
+    let pending = store.outbox_pending(10).unwrap();
+    assert_eq!(pending.iter().map(|i| i.entry.entry.seq).collect::<Vec<_>>(), vec![2], "the acknowledged entry stays acknowledged");
 }
 
 #[test]
