@@ -19,5 +19,9 @@ pub fn diagnostics_panic(message: String) -> Result<(), QorgauError> {
 /// Validates an IIN without storing anything (for live validation in a form field).
 #[uniffi::export]
 pub fn validate_iin(iin: String) -> Result<(), QorgauError> {
-    guard(|| qorgau_core::iin::Iin::parse(&iin).map(|_| ()).map_err(Into::into))
+    guard(|| {
+        qorgau_core::iin::Iin::parse(&iin)
+            .map(|_| ())
+            .map_err(Into::into)
+    })
 }

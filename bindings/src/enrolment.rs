@@ -42,8 +42,14 @@ pub fn parse_enrolment_card(text: String) -> Result<EnrolmentCardInfo, QorgauErr
 }
 
 /// The record the apps receive for a finished enrolment.
-pub(crate) fn enrolment_of(url: &str, a: &qorgau_core::sync::protocol::EnrolAnswer, pinned: bool) -> Enrolment {
-    let key = qorgau_core::crypto::signing::PublicKey::from_hex(&a.station_public_key).map(|k| enrolment::station_key_fingerprint(&k)).unwrap_or_default();
+pub(crate) fn enrolment_of(
+    url: &str,
+    a: &qorgau_core::sync::protocol::EnrolAnswer,
+    pinned: bool,
+) -> Enrolment {
+    let key = qorgau_core::crypto::signing::PublicKey::from_hex(&a.station_public_key)
+        .map(|k| enrolment::station_key_fingerprint(&k))
+        .unwrap_or_default();
     Enrolment {
         station_url: url.trim_end_matches('/').to_string(),
         officer: a.certificate.officer.clone(),

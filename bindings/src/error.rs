@@ -69,10 +69,22 @@ impl From<Error> for QorgauError {
     fn from(e: Error) -> Self {
         let message = e.to_string();
         match e {
-            Error::InvalidIin { .. } => QorgauError::InvalidInput { field: "iin".into(), reason: message },
-            Error::InvalidField { field, .. } => QorgauError::InvalidInput { field: field.into(), reason: message },
-            Error::UnsupportedLanguage { .. } => QorgauError::InvalidInput { field: "language".into(), reason: message },
-            Error::EmptyStatement => QorgauError::InvalidInput { field: "text".into(), reason: message },
+            Error::InvalidIin { .. } => QorgauError::InvalidInput {
+                field: "iin".into(),
+                reason: message,
+            },
+            Error::InvalidField { field, .. } => QorgauError::InvalidInput {
+                field: field.into(),
+                reason: message,
+            },
+            Error::UnsupportedLanguage { .. } => QorgauError::InvalidInput {
+                field: "language".into(),
+                reason: message,
+            },
+            Error::EmptyStatement => QorgauError::InvalidInput {
+                field: "text".into(),
+                reason: message,
+            },
             Error::EmptyFile
             | Error::NotMedia { .. }
             | Error::WrongMediaKind { .. }
@@ -86,14 +98,22 @@ impl From<Error> for QorgauError {
             Error::InvalidQr { .. } => QorgauError::InvalidQr { reason: message },
             Error::InvalidRegistry { .. } => QorgauError::InvalidRegistry { reason: message },
             Error::PermissionDenied { .. } => QorgauError::PermissionDenied { reason: message },
-            Error::WrongPin { attempts_left } => QorgauError::WrongPin { attempts_left, reason: message },
-            Error::ProfileLocked { until } => QorgauError::ProfileLocked { until, reason: message },
+            Error::WrongPin { attempts_left } => QorgauError::WrongPin {
+                attempts_left,
+                reason: message,
+            },
+            Error::ProfileLocked { until } => QorgauError::ProfileLocked {
+                until,
+                reason: message,
+            },
             Error::Sync { .. } => QorgauError::Sync { reason: message },
             Error::Cancelled => QorgauError::Cancelled,
             Error::WrongKey => QorgauError::WrongKey { reason: message },
             Error::Integrity { .. } => QorgauError::Integrity { reason: message },
             Error::KeyStore(_) => QorgauError::KeyStore { reason: message },
-            Error::NotADatabase(_) | Error::SchemaTooNew { .. } => QorgauError::Storage { reason: message },
+            Error::NotADatabase(_) | Error::SchemaTooNew { .. } => {
+                QorgauError::Storage { reason: message }
+            }
             Error::Io { .. } | Error::Database(_) => QorgauError::Io { reason: message },
             Error::Crypto(_) | Error::Serde(_) => QorgauError::Internal { reason: message },
         }
@@ -111,7 +131,9 @@ pub(crate) fn guard<T>(f: impl FnOnce() -> Result<T, QorgauError>) -> Result<T, 
                 .map(|s| s.to_string())
                 .or_else(|| p.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
-            Err(QorgauError::Internal { reason: format!("internal error (panic in core): {what}") })
+            Err(QorgauError::Internal {
+                reason: format!("internal error (panic in core): {what}"),
+            })
         }
     }
 }
@@ -124,9 +146,17 @@ mod tests {
     fn a_panic_becomes_internal_and_core_errors_keep_their_kind() {
         let r: Result<(), QorgauError> = guard(|| panic!("boom"));
         assert!(matches!(r, Err(QorgauError::Internal { reason }) if reason.contains("boom")));
-        let e: QorgauError = qorgau_core::iin::Iin::parse("940312402109").unwrap_err().into();
+        let e: QorgauError = qorgau_core::iin::Iin::parse("940312402109")
+            .unwrap_err()
+            .into();
         assert!(matches!(e, QorgauError::InvalidInput { ref field, .. } if field == "iin"));
-        assert!(matches!(QorgauError::from(Error::WrongKey), QorgauError::WrongKey { .. }));
-        assert!(matches!(QorgauError::from(Error::Cancelled), QorgauError::Cancelled));
+        assert!(matches!(
+            QorgauError::from(Error::WrongKey),
+            QorgauError::WrongKey { .. }
+        ));
+        assert!(matches!(
+            QorgauError::from(Error::Cancelled),
+            QorgauError::Cancelled
+        ));
     }
 }

@@ -15,7 +15,9 @@ pub enum KeyStoreError {
 
 impl From<uniffi::UnexpectedUniFFICallbackError> for KeyStoreError {
     fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
-        KeyStoreError::Unavailable { reason: format!("key store callback failed: {}", e.reason) }
+        KeyStoreError::Unavailable {
+            reason: format!("key store callback failed: {}", e.reason),
+        }
     }
 }
 
@@ -37,7 +39,9 @@ impl qorgau_core::KeyStore for Adapter {
         self.0.wrap(alias.to_string(), secret.to_vec()).map_err(map)
     }
     fn unwrap(&self, alias: &str, wrapped: &[u8]) -> qorgau_core::Result<Vec<u8>> {
-        self.0.unwrap(alias.to_string(), wrapped.to_vec()).map_err(map)
+        self.0
+            .unwrap(alias.to_string(), wrapped.to_vec())
+            .map_err(map)
     }
 }
 
@@ -55,17 +59,29 @@ struct FileKeyStore(qorgau_core::FileKeyStore);
 /// Opens a key file (creating it with a fresh random key if absent) as a key store.
 #[uniffi::export]
 pub fn file_key_store(path: String) -> Result<Arc<dyn PlatformKeyStore>, crate::QorgauError> {
-    crate::error::guard(|| Ok(Arc::new(FileKeyStore(qorgau_core::FileKeyStore::open_or_create(path.as_ref())?)) as Arc<dyn PlatformKeyStore>))
+    crate::error::guard(|| {
+        Ok(
+            Arc::new(FileKeyStore(qorgau_core::FileKeyStore::open_or_create(
+                path.as_ref(),
+            )?)) as Arc<dyn PlatformKeyStore>,
+        )
+    })
 }
 
 impl PlatformKeyStore for FileKeyStore {
     fn wrap(&self, alias: String, secret: Vec<u8>) -> Result<Vec<u8>, KeyStoreError> {
-        qorgau_core::KeyStore::wrap(&self.0, &alias, &secret).map_err(|e| KeyStoreError::Unavailable { reason: e.to_string() })
+        qorgau_core::KeyStore::wrap(&self.0, &alias, &secret).map_err(|e| {
+            KeyStoreError::Unavailable {
+                reason: e.to_string(),
+            }
+        })
     }
     fn unwrap(&self, alias: String, wrapped: Vec<u8>) -> Result<Vec<u8>, KeyStoreError> {
         qorgau_core::KeyStore::unwrap(&self.0, &alias, &wrapped).map_err(|e| match e {
             qorgau_core::Error::WrongKey => KeyStoreError::WrongKey,
-            e => KeyStoreError::Unavailable { reason: e.to_string() },
+            e => KeyStoreError::Unavailable {
+                reason: e.to_string(),
+            },
         })
     }
 }

@@ -8,16 +8,22 @@ use std::time::SystemTime;
 use chrono::NaiveDate;
 use qorgau_core::document::pdf::OrderCopy;
 use qorgau_core::document::qr::OrderPayload;
-use qorgau_core::model::{
-    AssessmentDetail, AssessmentSummary, Instrument, NewAssessment, TeamRole, TrendPoint,
-    CaptureInfo, Case, DueItem, Evidence, Intervention, Language, MediaKind, NewCase, NewIntervention, NewOrder, NewPerson,
-    NewReferral, NewStatement, OrderRules, OrderStatus, ReferralChange, ReferralState,
-};
-use qorgau_core::store::{LockReason, PersonCheck, PersonQuery, Profile, RegistryImport, ServeOrder, SessionState, SyncStatus};
-use qorgau_core::sync::client::SyncReport;
-use qorgau_core::store::CustodyEntry;
-use qorgau_core::{CaseFile, CaseSummary, DeviceInfo, DeviceProfile, Store, StoreOptions, VerifyReport};
 use qorgau_core::export::ExportSummary;
+use qorgau_core::model::{
+    AssessmentDetail, AssessmentSummary, CaptureInfo, Case, DueItem, Evidence, Instrument,
+    Intervention, Language, MediaKind, NewAssessment, NewCase, NewIntervention, NewOrder,
+    NewPerson, NewReferral, NewStatement, OrderRules, OrderStatus, ReferralChange, ReferralState,
+    TeamRole, TrendPoint,
+};
+use qorgau_core::store::CustodyEntry;
+use qorgau_core::store::{
+    LockReason, PersonCheck, PersonQuery, Profile, RegistryImport, ServeOrder, SessionState,
+    SyncStatus,
+};
+use qorgau_core::sync::client::SyncReport;
+use qorgau_core::{
+    CaseFile, CaseSummary, DeviceInfo, DeviceProfile, Store, StoreOptions, VerifyReport,
+};
 use uuid::Uuid;
 
 use crate::enrolment::{enrolment_of, Enrolment};
@@ -25,8 +31,9 @@ use crate::error::{guard, QorgauError};
 use crate::keystore::{Adapter as KeyAdapter, PlatformKeyStore};
 use crate::progress::{Adapter as ProgressAdapter, ProgressObserver};
 use crate::types::{
-    RecordedAssessment, RecordedCase, RecordedEvidence, RecordedIntervention, RecordedOrder, RecordedOrderEvent, RecordedPerson, RecordedReferral,
-    RecordedReferralUpdate, RecordedStatement,
+    RecordedAssessment, RecordedCase, RecordedEvidence, RecordedIntervention, RecordedOrder,
+    RecordedOrderEvent, RecordedPerson, RecordedReferral, RecordedReferralUpdate,
+    RecordedStatement,
 };
 
 /// The device's encrypted store, opened and unlocked with the platform key store. Safe to use
@@ -40,14 +47,38 @@ pub struct QorgauStore {
 impl QorgauStore {
     /// Creates the store in `dir` with fresh device keys wrapped by `keystore`.
     #[uniffi::constructor]
-    pub fn create(dir: String, keystore: Arc<dyn PlatformKeyStore>, profile: DeviceProfile) -> Result<Arc<Self>, QorgauError> {
-        guard(|| Ok(Arc::new(QorgauStore { inner: Store::init(Path::new(&dir), &KeyAdapter(keystore), profile, StoreOptions::default())? })))
+    pub fn create(
+        dir: String,
+        keystore: Arc<dyn PlatformKeyStore>,
+        profile: DeviceProfile,
+    ) -> Result<Arc<Self>, QorgauError> {
+        guard(|| {
+            Ok(Arc::new(QorgauStore {
+                inner: Store::init(
+                    Path::new(&dir),
+                    &KeyAdapter(keystore),
+                    profile,
+                    StoreOptions::default(),
+                )?,
+            }))
+        })
     }
 
     /// Opens the store in `dir`; a key store that cannot unwrap its keys gives `WrongKey`.
     #[uniffi::constructor]
-    pub fn open(dir: String, keystore: Arc<dyn PlatformKeyStore>) -> Result<Arc<Self>, QorgauError> {
-        guard(|| Ok(Arc::new(QorgauStore { inner: Store::open(Path::new(&dir), &KeyAdapter(keystore), StoreOptions::default())? })))
+    pub fn open(
+        dir: String,
+        keystore: Arc<dyn PlatformKeyStore>,
+    ) -> Result<Arc<Self>, QorgauError> {
+        guard(|| {
+            Ok(Arc::new(QorgauStore {
+                inner: Store::open(
+                    Path::new(&dir),
+                    &KeyAdapter(keystore),
+                    StoreOptions::default(),
+                )?,
+            }))
+        })
     }
 
     /// The device id, public key and profile.
@@ -76,12 +107,21 @@ impl QorgauStore {
     }
 
     /// Adds a person (the IIN is validated).
-    pub fn add_person(&self, case_id: Uuid, person: NewPerson) -> Result<RecordedPerson, QorgauError> {
+    pub fn add_person(
+        &self,
+        case_id: Uuid,
+        person: NewPerson,
+    ) -> Result<RecordedPerson, QorgauError> {
         guard(|| Ok(self.inner.add_person(case_id, person)?.into()))
     }
 
     /// Adds a photo from the camera's buffer.
-    pub fn add_photo_bytes(&self, case_id: Uuid, bytes: Vec<u8>, capture: CaptureInfo) -> Result<RecordedEvidence, QorgauError> {
+    pub fn add_photo_bytes(
+        &self,
+        case_id: Uuid,
+        bytes: Vec<u8>,
+        capture: CaptureInfo,
+    ) -> Result<RecordedEvidence, QorgauError> {
         guard(|| Ok(self.inner.add_photo_bytes(case_id, &bytes, capture)?.into()))
     }
 
@@ -95,7 +135,18 @@ impl QorgauStore {
         capture: CaptureInfo,
         progress: Option<Arc<dyn ProgressObserver>>,
     ) -> Result<RecordedEvidence, QorgauError> {
-        guard(|| Ok(self.inner.add_evidence_file(case_id, Path::new(&path), expected, capture, &ProgressAdapter(progress))?.into()))
+        guard(|| {
+            Ok(self
+                .inner
+                .add_evidence_file(
+                    case_id,
+                    Path::new(&path),
+                    expected,
+                    capture,
+                    &ProgressAdapter(progress),
+                )?
+                .into())
+        })
     }
 
     /// The evidence on a case.
@@ -110,15 +161,25 @@ impl QorgauStore {
 
     /// Writes the original to `out_path` (hash checked on the way) and logs the viewing with
     /// its purpose (a short code: review, court, ...).
-    pub fn extract_original(&self, evidence_id: Uuid, out_path: String, purpose: String) -> Result<u64, QorgauError> {
+    pub fn extract_original(
+        &self,
+        evidence_id: Uuid,
+        out_path: String,
+        purpose: String,
+    ) -> Result<u64, QorgauError> {
         guard(|| {
-            let mut f = std::fs::File::create(&out_path).map_err(|e| qorgau_core::Error::io("create output file", e))?;
+            let mut f = std::fs::File::create(&out_path)
+                .map_err(|e| qorgau_core::Error::io("create output file", e))?;
             Ok(self.inner.view_original(evidence_id, &purpose, &mut f)?)
         })
     }
 
     /// Records a statement.
-    pub fn record_statement(&self, case_id: Uuid, statement: NewStatement) -> Result<RecordedStatement, QorgauError> {
+    pub fn record_statement(
+        &self,
+        case_id: Uuid,
+        statement: NewStatement,
+    ) -> Result<RecordedStatement, QorgauError> {
         guard(|| Ok(self.inner.record_statement(case_id, statement)?.into()))
     }
 
@@ -131,11 +192,20 @@ impl QorgauStore {
         reason: String,
         taken_by: String,
     ) -> Result<RecordedStatement, QorgauError> {
-        guard(|| Ok(self.inner.record_refusal(case_id, person_id, language, &reason, &taken_by)?.into()))
+        guard(|| {
+            Ok(self
+                .inner
+                .record_refusal(case_id, person_id, language, &reason, &taken_by)?
+                .into())
+        })
     }
 
     /// Records a corrected version of a statement; the old version stays.
-    pub fn correct_statement(&self, replaces: Uuid, statement: NewStatement) -> Result<RecordedStatement, QorgauError> {
+    pub fn correct_statement(
+        &self,
+        replaces: Uuid,
+        statement: NewStatement,
+    ) -> Result<RecordedStatement, QorgauError> {
         guard(|| Ok(self.inner.correct_statement(replaces, statement)?.into()))
     }
 
@@ -150,7 +220,11 @@ impl QorgauStore {
     }
 
     /// Exports the case to a bundle under `out_dir` for court.
-    pub fn export_case(&self, case_id: Uuid, out_dir: String) -> Result<ExportSummary, QorgauError> {
+    pub fn export_case(
+        &self,
+        case_id: Uuid,
+        out_dir: String,
+    ) -> Result<ExportSummary, QorgauError> {
         guard(|| Ok(self.inner.export_case(case_id, Path::new(&out_dir))?))
     }
 
@@ -169,7 +243,11 @@ impl QorgauStore {
     }
 
     /// Issues a protection order at the scene.
-    pub fn issue_order(&self, case_id: Uuid, order: NewOrder) -> Result<RecordedOrder, QorgauError> {
+    pub fn issue_order(
+        &self,
+        case_id: Uuid,
+        order: NewOrder,
+    ) -> Result<RecordedOrder, QorgauError> {
         guard(|| Ok(self.inner.issue_order(case_id, order)?.into()))
     }
 
@@ -184,23 +262,51 @@ impl QorgauStore {
     }
 
     /// Records how the order was served (signed, or refused in front of witnesses).
-    pub fn serve_order(&self, order_id: Uuid, how: ServeOrder) -> Result<RecordedOrderEvent, QorgauError> {
+    pub fn serve_order(
+        &self,
+        order_id: Uuid,
+        how: ServeOrder,
+    ) -> Result<RecordedOrderEvent, QorgauError> {
         guard(|| Ok(self.inner.serve_order(order_id, how)?.into()))
     }
 
     /// Extends an order.
-    pub fn extend_order(&self, order_id: Uuid, new_valid_until: SystemTime, reason: String) -> Result<RecordedOrderEvent, QorgauError> {
-        guard(|| Ok(self.inner.extend_order(order_id, new_valid_until.into(), &reason)?.into()))
+    pub fn extend_order(
+        &self,
+        order_id: Uuid,
+        new_valid_until: SystemTime,
+        reason: String,
+    ) -> Result<RecordedOrderEvent, QorgauError> {
+        guard(|| {
+            Ok(self
+                .inner
+                .extend_order(order_id, new_valid_until.into(), &reason)?
+                .into())
+        })
     }
 
     /// Revokes an order.
-    pub fn revoke_order(&self, order_id: Uuid, reason: String) -> Result<RecordedOrderEvent, QorgauError> {
+    pub fn revoke_order(
+        &self,
+        order_id: Uuid,
+        reason: String,
+    ) -> Result<RecordedOrderEvent, QorgauError> {
         guard(|| Ok(self.inner.revoke_order(order_id, &reason)?.into()))
     }
 
     /// Records a violation; the restricted person becomes a repeat offender.
-    pub fn record_violation(&self, order_id: Uuid, description: String, occurred_at: SystemTime) -> Result<RecordedOrderEvent, QorgauError> {
-        guard(|| Ok(self.inner.record_violation(order_id, &description, occurred_at.into())?.into()))
+    pub fn record_violation(
+        &self,
+        order_id: Uuid,
+        description: String,
+        occurred_at: SystemTime,
+    ) -> Result<RecordedOrderEvent, QorgauError> {
+        guard(|| {
+            Ok(self
+                .inner
+                .record_violation(order_id, &description, occurred_at.into())?
+                .into())
+        })
     }
 
     /// The order's signed QR text.
@@ -210,7 +316,12 @@ impl QorgauStore {
 
     /// The order's QR code as a PNG (`scale` pixels per module).
     pub fn order_qr_png(&self, order_id: Uuid, scale: u32) -> Result<Vec<u8>, QorgauError> {
-        guard(|| Ok(qorgau_core::document::qr::png(&self.inner.order_qr_text(order_id)?, scale.clamp(1, 32))?))
+        guard(|| {
+            Ok(qorgau_core::document::qr::png(
+                &self.inner.order_qr_text(order_id)?,
+                scale.clamp(1, 32),
+            )?)
+        })
     }
 
     /// Verifies a scanned order code offline.
@@ -219,7 +330,12 @@ impl QorgauStore {
     }
 
     /// The printable order as PDF bytes, one page per language.
-    pub fn order_pdf(&self, order_id: Uuid, copy: OrderCopy, languages: Vec<Language>) -> Result<Vec<u8>, QorgauError> {
+    pub fn order_pdf(
+        &self,
+        order_id: Uuid,
+        copy: OrderCopy,
+        languages: Vec<Language>,
+    ) -> Result<Vec<u8>, QorgauError> {
         guard(|| Ok(self.inner.order_pdf(order_id, copy, &languages)?))
     }
 
@@ -239,7 +355,8 @@ impl QorgauStore {
     /// Imports a signed registry file (snapshot or delta) from a path.
     pub fn import_registry(&self, path: String) -> Result<RegistryImport, QorgauError> {
         guard(|| {
-            let f = std::fs::File::open(&path).map_err(|e| qorgau_core::Error::io("open registry file", e))?;
+            let f = std::fs::File::open(&path)
+                .map_err(|e| qorgau_core::Error::io("open registry file", e))?;
             Ok(self.inner.import_registry(std::io::BufReader::new(f))?)
         })
     }
@@ -252,8 +369,17 @@ impl QorgauStore {
     // ---- interventions and referrals -------------------------------------------------------
 
     /// Records a preventive intervention.
-    pub fn record_intervention(&self, case_id: Uuid, intervention: NewIntervention) -> Result<RecordedIntervention, QorgauError> {
-        guard(|| Ok(self.inner.record_intervention(case_id, intervention)?.into()))
+    pub fn record_intervention(
+        &self,
+        case_id: Uuid,
+        intervention: NewIntervention,
+    ) -> Result<RecordedIntervention, QorgauError> {
+        guard(|| {
+            Ok(self
+                .inner
+                .record_intervention(case_id, intervention)?
+                .into())
+        })
     }
 
     /// The interventions of a case.
@@ -267,7 +393,11 @@ impl QorgauStore {
     }
 
     /// Makes a referral (consent required).
-    pub fn make_referral(&self, case_id: Uuid, referral: NewReferral) -> Result<RecordedReferral, QorgauError> {
+    pub fn make_referral(
+        &self,
+        case_id: Uuid,
+        referral: NewReferral,
+    ) -> Result<RecordedReferral, QorgauError> {
         guard(|| Ok(self.inner.make_referral(case_id, referral)?.into()))
     }
 
@@ -277,7 +407,11 @@ impl QorgauStore {
     }
 
     /// Updates a referral or records the withdrawal of consent.
-    pub fn update_referral(&self, referral_id: Uuid, change: ReferralChange) -> Result<RecordedReferralUpdate, QorgauError> {
+    pub fn update_referral(
+        &self,
+        referral_id: Uuid,
+        change: ReferralChange,
+    ) -> Result<RecordedReferralUpdate, QorgauError> {
         guard(|| Ok(self.inner.update_referral(referral_id, change)?.into()))
     }
 
@@ -286,14 +420,24 @@ impl QorgauStore {
     /// Creates a profile with a PIN (6–12 digits, not trivial). The first profile on a phone
     /// must be the supervisor's; after that a supervisor must be signed in. A psychologist added
     /// while another holds the clinical key gets it through `grant_clinical_access`.
-    pub fn create_profile(&self, role: TeamRole, name: String, badge: String, pin: String) -> Result<Profile, QorgauError> {
+    pub fn create_profile(
+        &self,
+        role: TeamRole,
+        name: String,
+        badge: String,
+        pin: String,
+    ) -> Result<Profile, QorgauError> {
         guard(|| Ok(self.inner.create_profile(role, &name, &badge, &pin)?))
     }
 
     /// Hands the clinical key to a psychologist's profile that lacks it: a psychologist who
     /// holds it is signed in, and the colleague types her own PIN (a wrong one counts towards
     /// her lock-out).
-    pub fn grant_clinical_access(&self, profile_id: Uuid, pin: String) -> Result<Profile, QorgauError> {
+    pub fn grant_clinical_access(
+        &self,
+        profile_id: Uuid,
+        pin: String,
+    ) -> Result<Profile, QorgauError> {
         guard(|| Ok(self.inner.grant_clinical_access(profile_id, &pin)?))
     }
 
@@ -351,17 +495,27 @@ impl QorgauStore {
     }
 
     /// Records an assessment (psychologist profiles only).
-    pub fn record_assessment(&self, case_id: Uuid, assessment: NewAssessment) -> Result<RecordedAssessment, QorgauError> {
+    pub fn record_assessment(
+        &self,
+        case_id: Uuid,
+        assessment: NewAssessment,
+    ) -> Result<RecordedAssessment, QorgauError> {
         guard(|| Ok(self.inner.record_assessment(case_id, assessment)?.into()))
     }
 
     /// Level, score and recommendations: for every role.
-    pub fn assessment_summary(&self, assessment_id: Uuid) -> Result<AssessmentSummary, QorgauError> {
+    pub fn assessment_summary(
+        &self,
+        assessment_id: Uuid,
+    ) -> Result<AssessmentSummary, QorgauError> {
         guard(|| Ok(self.inner.assessment_summary(assessment_id)?))
     }
 
     /// The assessments of a case (summaries).
-    pub fn assessments_of_case(&self, case_id: Uuid) -> Result<Vec<AssessmentSummary>, QorgauError> {
+    pub fn assessments_of_case(
+        &self,
+        case_id: Uuid,
+    ) -> Result<Vec<AssessmentSummary>, QorgauError> {
         guard(|| Ok(self.inner.assessments_of_case(case_id)?))
     }
 
@@ -395,7 +549,11 @@ impl QorgauStore {
         guard(|| {
             let card = qorgau_core::sync::enrolment::EnrolmentCard::parse(&card)?;
             let a = qorgau_core::sync::client::SyncClient::enrol_with_card(&self.inner, &card)?;
-            Ok(enrolment_of(&card.station_url, &a, self.inner.station_ca()?.is_some()))
+            Ok(enrolment_of(
+                &card.station_url,
+                &a,
+                self.inner.station_ca()?.is_some(),
+            ))
         })
     }
 
@@ -404,16 +562,30 @@ impl QorgauStore {
     /// is bound to the code; plain `http://` is refused except to this machine.
     pub fn enrol(&self, station_url: String, code: String) -> Result<Enrolment, QorgauError> {
         guard(|| {
-            let a = qorgau_core::sync::client::SyncClient::new(&station_url)?.enrol(&self.inner, &code)?;
-            Ok(enrolment_of(&station_url, &a, self.inner.station_ca()?.is_some()))
+            let a = qorgau_core::sync::client::SyncClient::new(&station_url)?
+                .enrol(&self.inner, &code)?;
+            Ok(enrolment_of(
+                &station_url,
+                &a,
+                self.inner.station_ca()?.is_some(),
+            ))
         })
     }
 
     /// Enrols over https with a station under an operator's certificate whose CA (PEM) the
     /// officer was given; the device then trusts that CA for the station.
-    pub fn enrol_with_certificate(&self, station_url: String, code: String, ca_pem: Vec<u8>) -> Result<Enrolment, QorgauError> {
+    pub fn enrol_with_certificate(
+        &self,
+        station_url: String,
+        code: String,
+        ca_pem: Vec<u8>,
+    ) -> Result<Enrolment, QorgauError> {
         guard(|| {
-            let a = qorgau_core::sync::client::SyncClient::with_station_certificate(&station_url, &ca_pem)?.enrol(&self.inner, &code)?;
+            let a = qorgau_core::sync::client::SyncClient::with_station_certificate(
+                &station_url,
+                &ca_pem,
+            )?
+            .enrol(&self.inner, &code)?;
             Ok(enrolment_of(&station_url, &a, true))
         })
     }
@@ -421,9 +593,15 @@ impl QorgauStore {
     /// Syncs with the enrolled station (blocking: call it from a background worker). Progress is
     /// reported in bytes of originals uploaded; `is_cancelled` stops it between pieces, keeping
     /// everything not yet acknowledged in the outbox.
-    pub fn sync(&self, progress: Option<Arc<dyn ProgressObserver>>) -> Result<SyncReport, QorgauError> {
+    pub fn sync(
+        &self,
+        progress: Option<Arc<dyn ProgressObserver>>,
+    ) -> Result<SyncReport, QorgauError> {
         guard(|| {
-            Ok(qorgau_core::sync::client::SyncClient::for_store(&self.inner)?.sync(&self.inner, &ProgressAdapter(progress))?)
+            Ok(
+                qorgau_core::sync::client::SyncClient::for_store(&self.inner)?
+                    .sync(&self.inner, &ProgressAdapter(progress))?,
+            )
         })
     }
 }

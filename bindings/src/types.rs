@@ -8,20 +8,20 @@ use std::time::SystemTime;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use qorgau_core::crypto::signing::PublicKey;
+use qorgau_core::document::pdf::OrderCopy;
+use qorgau_core::document::qr::OrderPayload;
 use qorgau_core::export::{BundleFile, ExportSummary};
 use qorgau_core::iin::Iin;
 use qorgau_core::model::*;
-use qorgau_core::document::pdf::OrderCopy;
-use qorgau_core::document::qr::OrderPayload;
 use qorgau_core::registry::RegistryKind;
 use qorgau_core::store::SyncStatus;
+use qorgau_core::store::{
+    ActiveOrder, CustodyEntry, EventKind, MatchKind, OrderSource, PersonCheck, PersonQuery,
+    Profile, RegistryImport, ServeOrder, SignedEntry,
+};
+use qorgau_core::store::{LockReason, SessionState};
 use qorgau_core::sync::client::SyncReport;
 use qorgau_core::sync::protocol::Rejected;
-use qorgau_core::store::{LockReason, SessionState};
-use qorgau_core::store::{
-    ActiveOrder, CustodyEntry, EventKind, MatchKind, OrderSource, PersonCheck, PersonQuery, Profile, RegistryImport, ServeOrder,
-    SignedEntry,
-};
 use qorgau_core::{CaseFile, CaseSummary, DeviceInfo, DeviceProfile, VerifyFailure, VerifyReport};
 use uuid::Uuid;
 
@@ -473,10 +473,20 @@ pub enum Service {
 
 #[uniffi::remote(Enum)]
 pub enum OrderEventKind {
-    Served { service: Service },
-    Extended { new_valid_until: UtcInstant, reason: String },
-    Revoked { reason: String },
-    Violated { description: String, occurred_at: UtcInstant },
+    Served {
+        service: Service,
+    },
+    Extended {
+        new_valid_until: UtcInstant,
+        reason: String,
+    },
+    Revoked {
+        reason: String,
+    },
+    Violated {
+        description: String,
+        occurred_at: UtcInstant,
+    },
 }
 
 #[uniffi::remote(Record)]
@@ -618,8 +628,13 @@ pub struct Intervention {
 
 #[uniffi::remote(Enum)]
 pub enum DueReason {
-    InterventionFollowUp { intervention_id: Uuid },
-    OrderCheck { order_id: Uuid, order_number: String },
+    InterventionFollowUp {
+        intervention_id: Uuid,
+    },
+    OrderCheck {
+        order_id: Uuid,
+        order_number: String,
+    },
 }
 
 #[uniffi::remote(Record)]
@@ -676,8 +691,13 @@ pub struct Referral {
 
 #[uniffi::remote(Enum)]
 pub enum ReferralChange {
-    Status { status: ReferralStatus, note: Option<String> },
-    ConsentWithdrawn { reason: Option<String> },
+    Status {
+        status: ReferralStatus,
+        note: Option<String>,
+    },
+    ConsentWithdrawn {
+        reason: Option<String>,
+    },
 }
 
 #[uniffi::remote(Record)]
@@ -887,7 +907,11 @@ macro_rules! recorded {
         }
         impl From<qorgau_core::Recorded<$t>> for $name {
             fn from(r: qorgau_core::Recorded<$t>) -> Self {
-                $name { record: r.record, sha256: r.sha256, seq: r.seq }
+                $name {
+                    record: r.record,
+                    sha256: r.sha256,
+                    seq: r.seq,
+                }
             }
         }
     };

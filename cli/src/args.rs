@@ -4,15 +4,16 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use qorgau_core::model::{
-    CaseCategory, CaseLocation, GeoPoint, InterventionKind, MediaKind, NewCase, NewPerson, PersonRole, ReferralKind, ReferralStatus,
-    TeamMember, TeamRole, Trigger,
+    CaseCategory, CaseLocation, GeoPoint, InterventionKind, MediaKind, NewCase, NewPerson,
+    PersonRole, ReferralKind, ReferralStatus, TeamMember, TeamRole, Trigger,
 };
 use qorgau_core::{DeviceProfile, Error};
 
 /// Parses one of the core's enums by its name, kebab-case or snake_case (`witness-report`),
 /// through the core's own serde names: the CLI keeps no copy of each enum.
 pub fn core_enum<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, String> {
-    serde_json::from_value(serde_json::Value::String(s.trim().replace('-', "_"))).map_err(|_| format!("{s:?} is not an accepted value (see --help)"))
+    serde_json::from_value(serde_json::Value::String(s.trim().replace('-', "_")))
+        .map_err(|_| format!("{s:?} is not an accepted value (see --help)"))
 }
 
 /// Qorgau field store: cases, people, evidence, statements, custody chain, verify, export.
@@ -310,7 +311,11 @@ impl InitArgs {
         DeviceProfile {
             label: self.label.clone(),
             unit: self.unit.clone(),
-            officer: TeamMember { role: TeamRole::Officer, name: self.officer_name.clone(), badge: self.badge.clone() },
+            officer: TeamMember {
+                role: TeamRole::Officer,
+                name: self.officer_name.clone(),
+                badge: self.badge.clone(),
+            },
         }
     }
 }
@@ -357,7 +362,11 @@ pub struct CaseOpenArgs {
 impl CaseOpenArgs {
     pub fn new_case(&self) -> Result<NewCase, Error> {
         let point = match (self.lat, self.lon) {
-            (Some(lat), Some(lon)) => Some(GeoPoint { lat, lon, accuracy_m: self.accuracy.unwrap_or(0.0) }),
+            (Some(lat), Some(lon)) => Some(GeoPoint {
+                lat,
+                lon,
+                accuracy_m: self.accuracy.unwrap_or(0.0),
+            }),
             (None, None) => None,
             _ => return Err(Error::invalid("location", "give both --lat and --lon")),
         };
@@ -366,16 +375,29 @@ impl CaseOpenArgs {
             .iter()
             .map(|m| {
                 let mut parts = m.splitn(3, ':');
-                let (Some(role), Some(name), Some(badge)) = (parts.next(), parts.next(), parts.next()) else {
+                let (Some(role), Some(name), Some(badge)) =
+                    (parts.next(), parts.next(), parts.next())
+                else {
                     return Err(Error::invalid("member", "expected ROLE:NAME:BADGE"));
                 };
-                let role: TeamRole = core_enum(role)
-                    .map_err(|_| Error::invalid("member", "role must be officer, psychologist, social-worker or supervisor"))?;
-                Ok(TeamMember { role, name: name.to_string(), badge: badge.to_string() })
+                let role: TeamRole = core_enum(role).map_err(|_| {
+                    Error::invalid(
+                        "member",
+                        "role must be officer, psychologist, social-worker or supervisor",
+                    )
+                })?;
+                Ok(TeamMember {
+                    role,
+                    name: name.to_string(),
+                    badge: badge.to_string(),
+                })
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(NewCase {
-            location: CaseLocation { point, address: self.address.clone() },
+            location: CaseLocation {
+                point,
+                address: self.address.clone(),
+            },
             trigger: self.trigger,
             categories: self.categories.clone(),
             team,

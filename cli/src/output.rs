@@ -71,14 +71,22 @@ impl Out {
         }
     }
 
-    pub fn recorded<T: Serialize>(&self, what: &str, id: &impl std::fmt::Display, r: &Recorded<T>) -> Result<(), Error> {
+    pub fn recorded<T: Serialize>(
+        &self,
+        what: &str,
+        id: &impl std::fmt::Display,
+        r: &Recorded<T>,
+    ) -> Result<(), Error> {
         if self.json {
             print_json(r)
         } else if self.quiet {
             println!("{id}");
             Ok(())
         } else {
-            println!("{what}: {id} (custody entry {}, sha256 {})", r.seq, r.sha256);
+            println!(
+                "{what}: {id} (custody entry {}, sha256 {})",
+                r.seq, r.sha256
+            );
             Ok(())
         }
     }
@@ -130,16 +138,45 @@ impl Out {
             return print_json(f);
         }
         let c = &f.case;
-        println!("case {}  opened {} (UTC{:+}min)  {:?}", c.id, c.opened_at.utc_rfc3339(), c.opened_at.utc_offset_min, c.trigger);
+        println!(
+            "case {}  opened {} (UTC{:+}min)  {:?}",
+            c.id,
+            c.opened_at.utc_rfc3339(),
+            c.opened_at.utc_offset_min,
+            c.trigger
+        );
         println!("  categories {:?}", c.categories);
         for p in &f.people {
-            println!("  person {}  {:?}  {}{}", p.id, p.role, p.full_name, if p.identity_protected { " (identity protected)" } else { "" });
+            println!(
+                "  person {}  {:?}  {}{}",
+                p.id,
+                p.role,
+                p.full_name,
+                if p.identity_protected {
+                    " (identity protected)"
+                } else {
+                    ""
+                }
+            );
         }
         for e in &f.evidence {
-            println!("  evidence {}  {}  {}  sha256 {}", e.id, e.kind.as_str(), e.media_type, e.sha256);
+            println!(
+                "  evidence {}  {}  {}  sha256 {}",
+                e.id,
+                e.kind.as_str(),
+                e.media_type,
+                e.sha256
+            );
         }
         for s in &f.statements {
-            println!("  statement {}  v{}  {:?}  {}  person {}", s.id, s.version, s.kind, s.language.code(), s.person_id);
+            println!(
+                "  statement {}  v{}  {:?}  {}  person {}",
+                s.id,
+                s.version,
+                s.kind,
+                s.language.code(),
+                s.person_id
+            );
         }
         println!("  custody entries {}", f.custody_entries);
         Ok(())
@@ -168,8 +205,16 @@ impl Out {
             return Ok(());
         }
         println!("exported case {} to {}", s.case_id, s.bundle.display());
-        println!("  {} files, {} custody entries, device fingerprint {}", s.files.len(), s.custody_entries, s.device_fingerprint);
-        println!("  verify with: (cd {} && sha256sum -c SHA256SUMS)  -- see VERIFY.txt", s.bundle.display());
+        println!(
+            "  {} files, {} custody entries, device fingerprint {}",
+            s.files.len(),
+            s.custody_entries,
+            s.device_fingerprint
+        );
+        println!(
+            "  verify with: (cd {} && sha256sum -c SHA256SUMS)  -- see VERIFY.txt",
+            s.bundle.display()
+        );
         Ok(())
     }
 }

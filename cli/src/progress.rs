@@ -46,7 +46,10 @@ impl Progress for Bar {
                 let mut last = last.lock().unwrap_or_else(|p| p.into_inner());
                 if done != *last {
                     *last = done;
-                    eprintln!("{}", serde_json::json!({ "progress": { "done": done, "total": total } }));
+                    eprintln!(
+                        "{}",
+                        serde_json::json!({ "progress": { "done": done, "total": total } })
+                    );
                 }
             }
             Bar::Silent => {}

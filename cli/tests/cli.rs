@@ -10,14 +10,24 @@ struct Home {
 
 impl Home {
     fn new() -> Home {
-        let h = Home { dir: tempfile::tempdir().unwrap() };
-        h.ok(&["init", "--officer-name", "Aibek Demoulin", "--badge", "KZ-DEMO-0417"]);
+        let h = Home {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        h.ok(&[
+            "init",
+            "--officer-name",
+            "Aibek Demoulin",
+            "--badge",
+            "KZ-DEMO-0417",
+        ]);
         h
     }
 
     fn cmd(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_qorgau"));
-        c.env("QORGAU_HOME", self.dir.path()).env_remove("QORGAU_KEYSTORE").args(args);
+        c.env("QORGAU_HOME", self.dir.path())
+            .env_remove("QORGAU_KEYSTORE")
+            .args(args);
         c
     }
 
@@ -27,7 +37,11 @@ impl Home {
 
     fn ok(&self, args: &[&str]) -> String {
         let o = self.run(args);
-        assert!(o.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         String::from_utf8(o.stdout).unwrap().trim().to_string()
     }
 
@@ -36,8 +50,21 @@ impl Home {
     }
 
     fn case(&self) -> String {
-        self.ok(&["-q", "case", "open", "--trigger", "witness-report", "--category", "physical", "--lat", "51.13", "--lon", "71.43",
-            "--member", "officer:Aibek Demoulin:KZ-DEMO-0417"])
+        self.ok(&[
+            "-q",
+            "case",
+            "open",
+            "--trigger",
+            "witness-report",
+            "--category",
+            "physical",
+            "--lat",
+            "51.13",
+            "--lon",
+            "71.43",
+            "--member",
+            "officer:Aibek Demoulin:KZ-DEMO-0417",
+        ])
     }
 }
 
@@ -54,16 +81,42 @@ fn run_verify_txt(bundle: &Path) -> (bool, String) {
     for n in 1..=4 {
         let start = text.find(&format!("\n{n}.")).unwrap();
         let end = text.find(&format!("\n{}.", n + 1)).unwrap();
-        let script: String = text[start..end].lines().filter(|l| l.starts_with("     ")).map(|l| format!("{}\n", &l[5..])).collect();
+        let script: String = text[start..end]
+            .lines()
+            .filter(|l| l.starts_with("     "))
+            .map(|l| format!("{}\n", &l[5..]))
+            .collect();
         assert!(!script.trim().is_empty(), "step {n} has commands");
         steps.push(script);
     }
-    assert!(steps[0].contains("sha256sum -c SHA256SUMS") && steps[1].contains("openssl pkeyutl -verify") && steps[3].contains("HEAD.json"));
+    assert!(
+        steps[0].contains("sha256sum -c SHA256SUMS")
+            && steps[1].contains("openssl pkeyutl -verify")
+            && steps[3].contains("HEAD.json")
+    );
     let (mut ok, mut all) = (true, String::new());
     for (i, script) in steps.iter().enumerate() {
-        let o = Command::new("bash").arg("-c").arg(script).current_dir(bundle).output().unwrap();
-        let out = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
-        let bad = ["BAD", "BROKEN", "MISMATCH", "FAILED", "Failure", "CUT SHORT"].iter().any(|w| out.contains(w));
+        let o = Command::new("bash")
+            .arg("-c")
+            .arg(script)
+            .current_dir(bundle)
+            .output()
+            .unwrap();
+        let out = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let bad = [
+            "BAD",
+            "BROKEN",
+            "MISMATCH",
+            "FAILED",
+            "Failure",
+            "CUT SHORT",
+        ]
+        .iter()
+        .any(|w| out.contains(w));
         ok &= o.status.success() && !bad;
         all.push_str(&format!("--- step {}\n{out}", i + 1));
     }
@@ -75,18 +128,58 @@ fn an_exported_case_verifies_with_sha256sum_and_openssl_and_tampering_is_caught(
     let h = Home::new();
     let case = h.case();
     let photo = h.path("photo.jpg");
-    h.ok(&["synth", "photo", "--out", photo.to_str().unwrap(), "--width", "800", "--height", "600"]);
-    let survivor = h.ok(&["-q", "person", "add", &case, "--role", "survivor", "--name", "Aigerim Testova", "--iin", "860415300123"]);
+    h.ok(&[
+        "synth",
+        "photo",
+        "--out",
+        photo.to_str().unwrap(),
+        "--width",
+        "800",
+        "--height",
+        "600",
+    ]);
+    let survivor = h.ok(&[
+        "-q",
+        "person",
+        "add",
+        &case,
+        "--role",
+        "survivor",
+        "--name",
+        "Aigerim Testova",
+        "--iin",
+        "860415300123",
+    ]);
     h.ok(&["evidence", "add", &case, photo.to_str().unwrap()]);
-    h.ok(&["statement", "add", &case, "--person", &survivor, "--lang", "ru", "--text", "Синтетическое заявление.", "--consent-court"]);
+    h.ok(&[
+        "statement",
+        "add",
+        &case,
+        "--person",
+        &survivor,
+        "--lang",
+        "ru",
+        "--text",
+        "Синтетическое заявление.",
+        "--consent-court",
+    ]);
     let out = h.path("out");
     let bundle = PathBuf::from(h.ok(&["-q", "export", &case, "--out", out.to_str().unwrap()]));
 
     let (ok, log) = run_verify_txt(&bundle);
     assert!(ok, "clean bundle must verify:\n{log}");
     assert!(log.contains("Signature Verified Successfully"));
-    let original = std::fs::read_dir(bundle.join("originals")).unwrap().next().unwrap().unwrap().path();
-    assert_eq!(std::fs::read(&original).unwrap(), std::fs::read(&photo).unwrap(), "the original, byte for byte");
+    let original = std::fs::read_dir(bundle.join("originals"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    assert_eq!(
+        std::fs::read(&original).unwrap(),
+        std::fs::read(&photo).unwrap(),
+        "the original, byte for byte"
+    );
 
     // A changed byte in an original: sha256sum -c fails.
     let copy = h.path("tampered-original");
@@ -103,18 +196,36 @@ fn an_exported_case_verifies_with_sha256sum_and_openssl_and_tampering_is_caught(
     let copy = h.path("tampered-log");
     copy_dir(&bundle, &copy);
     let entry = copy.join("custody/000002.json");
-    let e = std::fs::read_to_string(&entry).unwrap().replace("\"seq\":2", "\"seq\":7");
+    let e = std::fs::read_to_string(&entry)
+        .unwrap()
+        .replace("\"seq\":2", "\"seq\":7");
     std::fs::write(&entry, e).unwrap();
-    let o = Command::new("bash").arg("-c").arg("sha256sum $(cut -c67- SHA256SUMS) > SHA256SUMS").current_dir(&copy).output().unwrap();
+    let o = Command::new("bash")
+        .arg("-c")
+        .arg("sha256sum $(cut -c67- SHA256SUMS) > SHA256SUMS")
+        .current_dir(&copy)
+        .output()
+        .unwrap();
     assert!(o.status.success());
     let (ok, log) = run_verify_txt(&copy);
     assert!(!ok, "tampered log must fail:\n{log}");
-    assert!(log.split("--- step 2").nth(1).is_some_and(|s| s.contains("BAD custody/000002.json")), "step 2 names the entry:\n{log}");
+    assert!(
+        log.split("--- step 2")
+            .nth(1)
+            .is_some_and(|s| s.contains("BAD custody/000002.json")),
+        "step 2 names the entry:\n{log}"
+    );
 
     // The last entry cut off the bundle, SHA256SUMS recomputed: the signed head catches it.
     let copy = h.path("cut-tail");
     copy_dir(&bundle, &copy);
-    let last = std::fs::read_dir(copy.join("custody")).unwrap().flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "json")).max().unwrap();
+    let last = std::fs::read_dir(copy.join("custody"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .max()
+        .unwrap();
     let n = last.file_stem().unwrap().to_str().unwrap().to_string();
     for f in std::fs::read_dir(copy.join("records")).unwrap().flatten() {
         if f.file_name().to_str().unwrap().starts_with(&n) {
@@ -123,16 +234,36 @@ fn an_exported_case_verifies_with_sha256sum_and_openssl_and_tampering_is_caught(
     }
     std::fs::remove_file(&last).unwrap();
     std::fs::remove_file(last.with_extension("sig")).unwrap();
-    let o = Command::new("bash").arg("-c").arg(format!("grep -v '{n}' SHA256SUMS > S && mv S SHA256SUMS")).current_dir(&copy).output().unwrap();
+    let o = Command::new("bash")
+        .arg("-c")
+        .arg(format!("grep -v '{n}' SHA256SUMS > S && mv S SHA256SUMS"))
+        .current_dir(&copy)
+        .output()
+        .unwrap();
     assert!(o.status.success());
     let (ok, log) = run_verify_txt(&copy);
     assert!(!ok);
-    assert!(log.split("--- step 4").nth(1).is_some_and(|s| s.contains("CUT SHORT")), "step 4 sees the cut:\n{log}");
-    assert!(log.split("--- step 3").nth(1).is_some_and(|s| !s.contains("BROKEN") && !s.contains("MISMATCH")), "the shorter chain is whole in itself:\n{log}");
+    assert!(
+        log.split("--- step 4")
+            .nth(1)
+            .is_some_and(|s| s.contains("CUT SHORT")),
+        "step 4 sees the cut:\n{log}"
+    );
+    assert!(
+        log.split("--- step 3")
+            .nth(1)
+            .is_some_and(|s| !s.contains("BROKEN") && !s.contains("MISMATCH")),
+        "the shorter chain is whole in itself:\n{log}"
+    );
 }
 
 fn copy_dir(from: &Path, to: &Path) {
-    let o = Command::new("cp").arg("-r").arg(from).arg(to).output().unwrap();
+    let o = Command::new("cp")
+        .arg("-r")
+        .arg(from)
+        .arg(to)
+        .output()
+        .unwrap();
     assert!(o.status.success());
 }
 
@@ -140,8 +271,24 @@ fn copy_dir(from: &Path, to: &Path) {
 fn exit_codes_separate_bad_input_from_integrity_failures() {
     let h = Home::new();
     let case = h.case();
-    assert_eq!(code(&h.run(&["person", "add", &case, "--role", "witness", "--name", "X", "--iin", "860415300124"])), 2);
-    assert_eq!(code(&h.run(&["verify", "3f1c8a54-0000-4000-8000-000000000000"])), 2);
+    assert_eq!(
+        code(&h.run(&[
+            "person",
+            "add",
+            &case,
+            "--role",
+            "witness",
+            "--name",
+            "X",
+            "--iin",
+            "860415300124"
+        ])),
+        2
+    );
+    assert_eq!(
+        code(&h.run(&["verify", "3f1c8a54-0000-4000-8000-000000000000"])),
+        2
+    );
     let text = h.path("notes.txt");
     std::fs::write(&text, "not media").unwrap();
     let o = h.run(&["--json", "evidence", "add", &case, text.to_str().unwrap()]);
@@ -149,7 +296,11 @@ fn exit_codes_separate_bad_input_from_integrity_failures() {
     let err: serde_json::Value = serde_json::from_slice(&o.stderr).unwrap();
     assert_eq!(err["error"]["bad_input"], true);
     // Another key file: wrong key, exit 3, and the store still opens with the right one.
-    let o = h.cmd(&["case", "list"]).env("QORGAU_KEYSTORE", h.path("other.key")).output().unwrap();
+    let o = h
+        .cmd(&["case", "list"])
+        .env("QORGAU_KEYSTORE", h.path("other.key"))
+        .output()
+        .unwrap();
     assert_eq!(code(&o), 3, "{}", String::from_utf8_lossy(&o.stderr));
     assert!(String::from_utf8_lossy(&o.stderr).contains("wrong key"));
     assert_eq!(h.ok(&["-q", "case", "list"]), case);
@@ -160,8 +311,20 @@ fn a_process_killed_mid_ingest_leaves_a_store_that_opens_and_verifies() {
     let h = Home::new();
     let case = h.case();
     let video = h.path("clip.mp4");
-    h.ok(&["synth", "video", "--out", video.to_str().unwrap(), "--mib", "400"]);
-    let mut child = h.cmd(&["--json", "evidence", "add", &case, video.to_str().unwrap()]).stderr(Stdio::piped()).stdout(Stdio::null()).spawn().unwrap();
+    h.ok(&[
+        "synth",
+        "video",
+        "--out",
+        video.to_str().unwrap(),
+        "--mib",
+        "400",
+    ]);
+    let mut child = h
+        .cmd(&["--json", "evidence", "add", &case, video.to_str().unwrap()])
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
     // Wait until the ingest has written a few MiB, then kill -9.
     loop {
@@ -173,15 +336,31 @@ fn a_process_killed_mid_ingest_leaves_a_store_that_opens_and_verifies() {
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    let report: serde_json::Value = serde_json::from_str(&h.ok(&["--json", "verify", &case])).unwrap();
+    let report: serde_json::Value =
+        serde_json::from_str(&h.ok(&["--json", "verify", &case])).unwrap();
     assert_eq!(report["ok"], true);
-    let file: serde_json::Value = serde_json::from_str(&h.ok(&["--json", "case", "show", &case])).unwrap();
-    assert_eq!(file["evidence"].as_array().unwrap().len(), 0, "the interrupted ingest stored no record");
-    let tmp = std::fs::read_dir(h.dir.path().join("store/blobs/tmp")).unwrap().count();
-    assert_eq!(tmp, 1, "the partial file is left for garbage collection, not used");
+    let file: serde_json::Value =
+        serde_json::from_str(&h.ok(&["--json", "case", "show", &case])).unwrap();
+    assert_eq!(
+        file["evidence"].as_array().unwrap().len(),
+        0,
+        "the interrupted ingest stored no record"
+    );
+    let tmp = std::fs::read_dir(h.dir.path().join("store/blobs/tmp"))
+        .unwrap()
+        .count();
+    assert_eq!(
+        tmp, 1,
+        "the partial file is left for garbage collection, not used"
+    );
     // The officer adds it again and it goes through.
-    let added: serde_json::Value = serde_json::from_str(&h.ok(&["--json", "evidence", "add", &case, video.to_str().unwrap()])).unwrap();
-    assert_eq!(added["record"]["size_bytes"].as_u64().unwrap(), 400 * 1024 * 1024 + 24);
+    let added: serde_json::Value =
+        serde_json::from_str(&h.ok(&["--json", "evidence", "add", &case, video.to_str().unwrap()]))
+            .unwrap();
+    assert_eq!(
+        added["record"]["size_bytes"].as_u64().unwrap(),
+        400 * 1024 * 1024 + 24
+    );
     assert!(h.ok(&["verify", &case]).contains("VERIFIED"));
 }
 
@@ -190,22 +369,57 @@ fn running_out_of_file_space_mid_ingest_is_an_io_error_and_the_case_stays_consis
     let h = Home::new();
     let case = h.case();
     let photo = h.path("p.jpg");
-    h.ok(&["synth", "photo", "--out", photo.to_str().unwrap(), "--width", "320", "--height", "240"]);
+    h.ok(&[
+        "synth",
+        "photo",
+        "--out",
+        photo.to_str().unwrap(),
+        "--width",
+        "320",
+        "--height",
+        "240",
+    ]);
     h.ok(&["evidence", "add", &case, photo.to_str().unwrap()]);
     let video = h.path("clip.mp4");
-    h.ok(&["synth", "video", "--out", video.to_str().unwrap(), "--mib", "12"]);
+    h.ok(&[
+        "synth",
+        "video",
+        "--out",
+        video.to_str().unwrap(),
+        "--mib",
+        "12",
+    ]);
     // The kernel refuses writes past 4 MiB (EFBIG), as a full disk refuses them (ENOSPC).
     let script = format!(
         "trap '' XFSZ; ulimit -f 4096; exec '{}' evidence add {case} '{}'",
         env!("CARGO_BIN_EXE_qorgau"),
         video.display()
     );
-    let o = Command::new("bash").arg("-c").arg(script).env("QORGAU_HOME", h.dir.path()).output().unwrap();
-    assert_eq!(code(&o), 1, "internal I/O failure: {}", String::from_utf8_lossy(&o.stderr));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("write blob"), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = Command::new("bash")
+        .arg("-c")
+        .arg(script)
+        .env("QORGAU_HOME", h.dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        code(&o),
+        1,
+        "internal I/O failure: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("write blob"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(h.ok(&["verify", &case]).contains("VERIFIED"));
-    let file: serde_json::Value = serde_json::from_str(&h.ok(&["--json", "case", "show", &case])).unwrap();
-    assert_eq!(file["evidence"].as_array().unwrap().len(), 1, "the earlier photo is still there");
+    let file: serde_json::Value =
+        serde_json::from_str(&h.ok(&["--json", "case", "show", &case])).unwrap();
+    assert_eq!(
+        file["evidence"].as_array().unwrap().len(),
+        1,
+        "the earlier photo is still there"
+    );
 }
 
 #[test]

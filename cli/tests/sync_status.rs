@@ -16,16 +16,38 @@ fn sync_exits_non_zero_on_refused_entries_and_a_success_clears_the_last_error() 
     let listen = st.1.trim_start_matches("http://").to_string();
     let q = |args: &[&str]| {
         let mut c = Command::new(env!("CARGO_BIN_EXE_qorgau"));
-        c.env("QORGAU_HOME", dir.path().join("phone")).env_remove("QORGAU_KEYSTORE").args(args);
+        c.env("QORGAU_HOME", dir.path().join("phone"))
+            .env_remove("QORGAU_KEYSTORE")
+            .args(args);
         c.output().unwrap()
     };
     let ok = |args: &[&str]| {
         let o = q(args);
-        assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         String::from_utf8(o.stdout).unwrap()
     };
-    ok(&["init", "--officer-name", "Aibek Demoulin", "--badge", "KZ-DEMO-0417"]);
-    let case = ok(&["-q", "case", "open", "--trigger", "witness-report", "--address", "Synthetic street 1", "--member", "officer:Aibek Demoulin:KZ-DEMO-0417"]);
+    ok(&[
+        "init",
+        "--officer-name",
+        "Aibek Demoulin",
+        "--badge",
+        "KZ-DEMO-0417",
+    ]);
+    let case = ok(&[
+        "-q",
+        "case",
+        "open",
+        "--trigger",
+        "witness-report",
+        "--address",
+        "Synthetic street 1",
+        "--member",
+        "officer:Aibek Demoulin:KZ-DEMO-0417",
+    ]);
     let case = case.trim();
     ok(&["enrol", "--station", &st.1, "--code", &common::code(&data)]);
 
@@ -50,9 +72,22 @@ fn sync_exits_non_zero_on_refused_entries_and_a_success_clears_the_last_error() 
     )
     .unwrap();
     drop(db);
-    ok(&["person", "add", case, "--role", "witness", "--name", "Gulnara Fictiva"]);
+    ok(&[
+        "person",
+        "add",
+        case,
+        "--role",
+        "witness",
+        "--name",
+        "Gulnara Fictiva",
+    ]);
     let o = q(&["sync"]);
-    assert_eq!(o.status.code(), Some(3), "{}", String::from_utf8_lossy(&o.stdout));
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
     assert!(String::from_utf8_lossy(&o.stdout).contains("refused: case"));
     assert!(ok(&["sync", "--status"]).contains("1 entries refused by the station"));
     drop(st);
@@ -63,18 +98,55 @@ fn a_closed_pipe_ends_the_output_quietly() {
     let dir = tempfile::tempdir().unwrap();
     let q = || {
         let mut c = Command::new(env!("CARGO_BIN_EXE_qorgau"));
-        c.env("QORGAU_HOME", dir.path()).env_remove("QORGAU_KEYSTORE");
+        c.env("QORGAU_HOME", dir.path())
+            .env_remove("QORGAU_KEYSTORE");
         c
     };
-    assert!(q().args(["init", "--officer-name", "Aibek Demoulin", "--badge", "KZ-DEMO-0417"]).output().unwrap().status.success());
+    assert!(q()
+        .args([
+            "init",
+            "--officer-name",
+            "Aibek Demoulin",
+            "--badge",
+            "KZ-DEMO-0417"
+        ])
+        .output()
+        .unwrap()
+        .status
+        .success());
     for _ in 0..3 {
-        assert!(q().args(["-q", "case", "open", "--trigger", "witness-report", "--address", "Synthetic street 1", "--member", "officer:Aibek Demoulin:KZ-DEMO-0417"]).output().unwrap().status.success());
+        assert!(q()
+            .args([
+                "-q",
+                "case",
+                "open",
+                "--trigger",
+                "witness-report",
+                "--address",
+                "Synthetic street 1",
+                "--member",
+                "officer:Aibek Demoulin:KZ-DEMO-0417"
+            ])
+            .output()
+            .unwrap()
+            .status
+            .success());
     }
     // The reader is gone before the first line is written (as `qorgau case list | head -0`).
-    let mut child = q().args(["case", "list"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = q()
+        .args(["case", "list"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     drop(child.stdout.take());
     let mut err = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
     let status = child.wait().unwrap();
     assert!(!err.contains("panicked"), "{err}");
     assert_ne!(status.code(), Some(101), "no panic exit");

@@ -21,7 +21,11 @@ fn median(mut v: Vec<Duration>) -> f64 {
 /// Runs a command to completion and returns (wall time, peak RSS in KiB) via wait4.
 fn run_measured(cmd: &mut Command) -> Option<(Duration, u64)> {
     let start = Instant::now();
-    let child = cmd.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().ok()?;
+    let child = cmd
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
     let mut status = 0;
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: wait4 on our own child pid with valid out-pointers.
@@ -34,14 +38,26 @@ fn run_measured(cmd: &mut Command) -> Option<(Duration, u64)> {
 }
 
 fn ingest_once(store: &Store, case: uuid::Uuid, photo: &Path) {
-    store.add_evidence_file(case, photo, None, CaptureInfo::default(), &NoProgress).expect("ingest");
+    store
+        .add_evidence_file(case, photo, None, CaptureInfo::default(), &NoProgress)
+        .expect("ingest");
 }
 
 fn child_mode(photo: &Path) {
     let dir = tempfile::tempdir().unwrap();
     let ks = FileKeyStore::open_or_create(&dir.path().join("k")).unwrap();
-    let store = Store::init(&dir.path().join("s"), &ks, fixtures::officer_profile(), StoreOptions::default()).unwrap();
-    let case = store.open_case(fixtures::neighbour_report_case()).unwrap().record.id;
+    let store = Store::init(
+        &dir.path().join("s"),
+        &ks,
+        fixtures::officer_profile(),
+        StoreOptions::default(),
+    )
+    .unwrap();
+    let case = store
+        .open_case(fixtures::neighbour_report_case())
+        .unwrap()
+        .record
+        .id;
     ingest_once(&store, case, photo);
 }
 
@@ -50,14 +66,19 @@ fn child_mode(photo: &Path) {
 /// straight from this (large) process would report this process's size.
 fn peak_rss(cmd: &[&std::ffi::OsStr]) -> Option<u64> {
     let me = std::env::current_exe().ok()?;
-    let out = Command::new(me).arg("--measure-child").args(cmd).output().ok()?;
+    let out = Command::new(me)
+        .arg("--measure-child")
+        .args(cmd)
+        .output()
+        .ok()?;
     String::from_utf8(out.stdout).ok()?.trim().parse().ok()
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("--measure-child") {
-        let (_, rss) = run_measured(Command::new(&args[2]).args(&args[3..])).expect("measured command failed");
+        let (_, rss) =
+            run_measured(Command::new(&args[2]).args(&args[3..])).expect("measured command failed");
         println!("{rss}");
         return;
     }
@@ -65,12 +86,19 @@ fn main() {
         child_mode(Path::new(&args[i + 1]));
         return;
     }
-    let runs: usize = args.iter().position(|a| a == "--runs").and_then(|i| args.get(i + 1)?.parse().ok()).unwrap_or(11);
+    let runs: usize = args
+        .iter()
+        .position(|a| a == "--runs")
+        .and_then(|i| args.get(i + 1)?.parse().ok())
+        .unwrap_or(11);
     let work = tempfile::tempdir().unwrap();
     let photo: PathBuf = work.path().join("photo-12mp.jpg");
     std::fs::write(&photo, fixtures::photo_jpeg(4000, 3000, 42, 1)).unwrap();
     let size = std::fs::metadata(&photo).unwrap().len();
-    println!("input: synthetic 4000x3000 JPEG (12.0 MP), {:.1} MiB, {runs} runs each, median wall time", size as f64 / 1048576.0);
+    println!(
+        "input: synthetic 4000x3000 JPEG (12.0 MP), {:.1} MiB, {runs} runs each, median wall time",
+        size as f64 / 1048576.0
+    );
 
     // Our ingest, in-process, into one store (a fresh case per run does not matter: blobs dedupe,
     // so each run uses a fresh store to pay for the blob write every time).
@@ -78,8 +106,18 @@ fn main() {
     for _ in 0..runs {
         let dir = tempfile::tempdir_in(work.path()).unwrap();
         let ks = FileKeyStore::open_or_create(&dir.path().join("k")).unwrap();
-        let store = Store::init(&dir.path().join("s"), &ks, fixtures::officer_profile(), StoreOptions::default()).unwrap();
-        let case = store.open_case(fixtures::neighbour_report_case()).unwrap().record.id;
+        let store = Store::init(
+            &dir.path().join("s"),
+            &ks,
+            fixtures::officer_profile(),
+            StoreOptions::default(),
+        )
+        .unwrap();
+        let case = store
+            .open_case(fixtures::neighbour_report_case())
+            .unwrap()
+            .record
+            .id;
         let t = Instant::now();
         ingest_once(&store, case, &photo);
         ours.push(t.elapsed());
@@ -95,7 +133,14 @@ fn main() {
             Some((t, _)) => sha.push(t),
             None => panic!("sha256sum failed"),
         }
-        match run_measured(Command::new("vipsthumbnail").arg(&photo).arg("-s").arg("320").arg("-o").arg(&thumb)) {
+        match run_measured(
+            Command::new("vipsthumbnail")
+                .arg(&photo)
+                .arg("-s")
+                .arg("320")
+                .arg("-o")
+                .arg(&thumb),
+        ) {
             Some((t, _)) => vips.push(t),
             None => {
                 have_vips = false;
@@ -104,35 +149,67 @@ fn main() {
         }
     }
     let me = std::env::current_exe().unwrap();
-    let our_rss = peak_rss(&[me.as_os_str(), "--child-ingest".as_ref(), photo.as_os_str()]).expect("child ingest");
+    let our_rss = peak_rss(&[me.as_os_str(), "--child-ingest".as_ref(), photo.as_os_str()])
+        .expect("child ingest");
     let vips_rss = if have_vips {
-        peak_rss(&["vipsthumbnail".as_ref(), photo.as_os_str(), "-s".as_ref(), "320".as_ref(), "-o".as_ref(), thumb.as_os_str()]).unwrap_or(0)
+        peak_rss(&[
+            "vipsthumbnail".as_ref(),
+            photo.as_os_str(),
+            "-s".as_ref(),
+            "320".as_ref(),
+            "-o".as_ref(),
+            thumb.as_os_str(),
+        ])
+        .unwrap_or(0)
     } else {
         0
     };
 
     let sha_ms = median(sha);
     println!();
-    println!("| what                                                  | median ms | ratio to anchor |");
-    println!("|-------------------------------------------------------|----------:|----------------:|");
+    println!(
+        "| what                                                  | median ms | ratio to anchor |"
+    );
+    println!(
+        "|-------------------------------------------------------|----------:|----------------:|"
+    );
     if have_vips {
         let vips_ms = median(vips);
         let anchor = sha_ms + vips_ms;
-        println!("| qorgau ingest (hash+validate+thumb+encrypt+store+log) | {ours_ms:9.1} | {:14.2}x |", ours_ms / anchor);
+        println!(
+            "| qorgau ingest (hash+validate+thumb+encrypt+store+log) | {ours_ms:9.1} | {:14.2}x |",
+            ours_ms / anchor
+        );
         println!("| sha256sum                                             | {sha_ms:9.1} |                 |");
         println!("| vipsthumbnail -s 320                                  | {vips_ms:9.1} |                 |");
         println!("| anchor: sha256sum + vipsthumbnail                     | {anchor:9.1} |           1.00x |");
         println!();
-        println!("goal: ingest <= 1.0x anchor -> {}", if ours_ms <= anchor { "MET" } else { "NOT MET" });
+        println!(
+            "goal: ingest <= 1.0x anchor -> {}",
+            if ours_ms <= anchor { "MET" } else { "NOT MET" }
+        );
     } else {
         println!("| qorgau ingest                                         | {ours_ms:9.1} |               - |");
         println!("| sha256sum                                             | {sha_ms:9.1} |                 |");
         println!("vipsthumbnail not installed (apt-get install libvips-tools): anchor incomplete");
     }
     println!();
-    println!("peak RSS, one ingest in a fresh process (store init + ingest): {:.1} MiB", our_rss as f64 / 1024.0);
+    println!(
+        "peak RSS, one ingest in a fresh process (store init + ingest): {:.1} MiB",
+        our_rss as f64 / 1024.0
+    );
     if have_vips {
-        println!("peak RSS, vipsthumbnail: {:.1} MiB", vips_rss as f64 / 1024.0);
+        println!(
+            "peak RSS, vipsthumbnail: {:.1} MiB",
+            vips_rss as f64 / 1024.0
+        );
     }
-    println!("goal: peak RSS <= 64 MiB per photo -> {}", if our_rss <= 64 * 1024 { "MET" } else { "NOT MET" });
+    println!(
+        "goal: peak RSS <= 64 MiB per photo -> {}",
+        if our_rss <= 64 * 1024 {
+            "MET"
+        } else {
+            "NOT MET"
+        }
+    );
 }

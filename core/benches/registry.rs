@@ -12,7 +12,17 @@ use qorgau_core::{fixtures, FileKeyStore, Store, StoreOptions};
 
 fn dir_size(p: &std::path::Path) -> u64 {
     std::fs::read_dir(p)
-        .map(|rd| rd.flatten().map(|e| if e.path().is_dir() { dir_size(&e.path()) } else { e.metadata().map(|m| m.len()).unwrap_or(0) }).sum())
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| {
+                    if e.path().is_dir() {
+                        dir_size(&e.path())
+                    } else {
+                        e.metadata().map(|m| m.len()).unwrap_or(0)
+                    }
+                })
+                .sum()
+        })
         .unwrap_or(0)
 }
 
@@ -22,11 +32,18 @@ fn pct(sorted: &[Duration], p: f64) -> f64 {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let max: u64 = args.iter().position(|a| a == "--max").and_then(|i| args.get(i + 1)?.parse().ok()).unwrap_or(1_000_000);
+    let max: u64 = args
+        .iter()
+        .position(|a| a == "--max")
+        .and_then(|i| args.get(i + 1)?.parse().ok())
+        .unwrap_or(1_000_000);
     let station = DeviceSigner::from_pkcs8(&generate_pkcs8().unwrap()).unwrap();
     println!("| rows      | snapshot MiB | import s | db on disk MiB | check p50 µs | check p99 µs | checks | hits |");
     println!("|----------:|-------------:|---------:|---------------:|-------------:|-------------:|-------:|-----:|");
-    for rows in [10_000u64, 100_000, 1_000_000].into_iter().filter(|r| *r <= max) {
+    for rows in [10_000u64, 100_000, 1_000_000]
+        .into_iter()
+        .filter(|r| *r <= max)
+    {
         let work = tempfile::tempdir().unwrap();
         let file = work.path().join("registry.jsonl");
         let f = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
@@ -34,10 +51,18 @@ fn main() {
         let snapshot = std::fs::metadata(&file).unwrap().len();
         let ks = FileKeyStore::open_or_create(&work.path().join("k")).unwrap();
         let store_dir = work.path().join("store");
-        let store = Store::init(&store_dir, &ks, fixtures::officer_profile(), StoreOptions::default()).unwrap();
+        let store = Store::init(
+            &store_dir,
+            &ks,
+            fixtures::officer_profile(),
+            StoreOptions::default(),
+        )
+        .unwrap();
         store.trust_station_key(station.public_key()).unwrap();
         let t = Instant::now();
-        let r = store.import_registry(std::io::BufReader::new(std::fs::File::open(&file).unwrap())).unwrap();
+        let r = store
+            .import_registry(std::io::BufReader::new(std::fs::File::open(&file).unwrap()))
+            .unwrap();
         let import = t.elapsed();
         assert_eq!(r.rows, rows);
         drop(store);
@@ -51,9 +76,20 @@ fn main() {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            let i = if k % 4 == 3 { rows * 3 + (x % rows) } else { x % rows };
-            let Some(iin) = fixtures::registry_iin(i) else { continue };
-            let q = PersonQuery { iin: Some(iin), name: None, date_of_birth: None, current_case: None };
+            let i = if k % 4 == 3 {
+                rows * 3 + (x % rows)
+            } else {
+                x % rows
+            };
+            let Some(iin) = fixtures::registry_iin(i) else {
+                continue;
+            };
+            let q = PersonQuery {
+                iin: Some(iin),
+                name: None,
+                date_of_birth: None,
+                current_case: None,
+            };
             let t = Instant::now();
             let c = store.check_person(&q).unwrap();
             lat.push(t.elapsed());

@@ -35,9 +35,16 @@ mod tests {
 
     #[test]
     fn keys_are_sorted_and_stable() {
-        let b = B { z: 1, a: "қ", m: Some(43.25) };
+        let b = B {
+            z: 1,
+            a: "қ",
+            m: Some(43.25),
+        };
         let bytes = to_bytes(&b).unwrap();
-        assert_eq!(String::from_utf8(bytes.clone()).unwrap(), r#"{"a":"қ","m":43.25,"z":1}"#);
+        assert_eq!(
+            String::from_utf8(bytes.clone()).unwrap(),
+            r#"{"a":"қ","m":43.25,"z":1}"#
+        );
         let back: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(to_bytes(&back).unwrap(), bytes);
     }

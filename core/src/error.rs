@@ -33,13 +33,20 @@ pub enum Error {
     NotMedia { detected: String },
     /// The bytes are of a different kind than the one asked for (a video given as a photo...).
     #[error("expected {expected} but the file is {found}")]
-    WrongMediaKind { expected: &'static str, found: String },
+    WrongMediaKind {
+        expected: &'static str,
+        found: String,
+    },
     /// An image whose header or data is broken (truncated, corrupt).
     #[error("corrupt or truncated image ({format}): {reason}")]
     CorruptImage { format: String, reason: String },
     /// An image larger than the decoder limits; refused before any pixel memory is allocated.
     #[error("image of {width}x{height} pixels exceeds the limit of {max_pixels} pixels")]
-    ImageTooLarge { width: u32, height: u32, max_pixels: u64 },
+    ImageTooLarge {
+        width: u32,
+        height: u32,
+        max_pixels: u64,
+    },
     /// A photo file over the size that is decoded in memory.
     #[error("photo file of {size} bytes exceeds the limit of {limit} bytes; add it as a document or video")]
     FileTooLarge { size: u64, limit: u64 },
@@ -57,7 +64,9 @@ pub enum Error {
     NotInitialised(PathBuf),
     /// A protection order's QR code was refused.
     #[error("order QR code rejected: {reason}")]
-    InvalidQr { reason: crate::document::qr::QrRejection },
+    InvalidQr {
+        reason: crate::document::qr::QrRejection,
+    },
     /// A registry file or delta from the station was refused.
     #[error("registry update rejected: {reason}")]
     InvalidRegistry { reason: String },
@@ -102,7 +111,11 @@ pub enum Error {
     Database(#[from] rusqlite::Error),
     /// A file-system error; `context` says which operation on which (non-personal) path.
     #[error("{context}: {source}")]
-    Io { context: String, #[source] source: std::io::Error },
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
     /// A cryptographic primitive failed unexpectedly (not an authentication failure).
     #[error("crypto failure: {0}")]
     Crypto(&'static str),
@@ -139,12 +152,18 @@ impl Error {
 
     /// Builds an [`Error::Io`] with a context naming the operation.
     pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
-        Error::Io { context: context.into(), source }
+        Error::Io {
+            context: context.into(),
+            source,
+        }
     }
 
     /// Builds an [`Error::InvalidField`].
     pub fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
-        Error::InvalidField { field, reason: reason.into() }
+        Error::InvalidField {
+            field,
+            reason: reason.into(),
+        }
     }
 }
 

@@ -64,7 +64,11 @@ const VERIFY_TXT: &str = include_str!("export_verify.txt");
 fn write_file(root: &Path, rel: &str, bytes: &[u8], files: &mut Vec<BundleFile>) -> Result<()> {
     let p = root.join(rel);
     fs::write(&p, bytes).map_err(|e| Error::io(format!("write {rel}"), e))?;
-    files.push(BundleFile { path: rel.to_string(), sha256: Sha256::of(bytes).hex(), size: bytes.len() as u64 });
+    files.push(BundleFile {
+        path: rel.to_string(),
+        sha256: Sha256::of(bytes).hex(),
+        size: bytes.len() as u64,
+    });
     Ok(())
 }
 
@@ -79,7 +83,11 @@ fn extension_for(mime: &str) -> &str {
         "audio/mpeg" => "mp3",
         "audio/m4a" | "audio/mp4" => "m4a",
         "audio/x-wav" | "audio/wav" => "wav",
-        _ => mime.rsplit('/').next().filter(|s| s.chars().all(|c| c.is_ascii_alphanumeric())).unwrap_or("bin"),
+        _ => mime
+            .rsplit('/')
+            .next()
+            .filter(|s| s.chars().all(|c| c.is_ascii_alphanumeric()))
+            .unwrap_or("bin"),
     }
 }
 
@@ -92,13 +100,22 @@ impl Store {
     pub fn record_bundle_shared(&self, case: Uuid, to: &str) -> Result<u64> {
         self.require_case(case)?;
         if self.current_profile().is_none() {
-            return Err(Error::PermissionDenied { action: "share a court bundle (sign in first)".into() });
+            return Err(Error::PermissionDenied {
+                action: "share a court bundle (sign in first)".into(),
+            });
         }
         let to = to.trim();
         if to.is_empty() || to.chars().count() > 100 || to.chars().any(char::is_control) {
-            return Err(Error::invalid("to", "say where the bundle goes (1 to 100 characters)"));
+            return Err(Error::invalid(
+                "to",
+                "say where the bundle goes (1 to 100 characters)",
+            ));
         }
-        self.log_event(case, EventKind::BundleShared, &serde_json::json!({ "format": FORMAT, "to": to }))
+        self.log_event(
+            case,
+            EventKind::BundleShared,
+            &serde_json::json!({ "format": FORMAT, "to": to }),
+        )
     }
 
     /// Verifies the case, logs `case_exported`, and writes the bundle into a new directory
@@ -109,13 +126,22 @@ impl Store {
     pub fn export_case(&self, case: Uuid, out_dir: &Path) -> Result<ExportSummary> {
         let report = self.verify(case)?;
         if let Some(f) = report.failure {
-            return Err(Error::Integrity { what: format!("case {case} does not verify ({f}); not exported") });
+            return Err(Error::Integrity {
+                what: format!("case {case} does not verify ({f}); not exported"),
+            });
         }
         let final_dir = out_dir.join(format!("qorgau-case-{case}"));
         if final_dir.exists() {
-            return Err(Error::Conflict(format!("{} already exists", final_dir.display())));
+            return Err(Error::Conflict(format!(
+                "{} already exists",
+                final_dir.display()
+            )));
         }
-        self.log_event(case, EventKind::CaseExported, &serde_json::json!({ "format": FORMAT }))?;
+        self.log_event(
+            case,
+            EventKind::CaseExported,
+            &serde_json::json!({ "format": FORMAT }),
+        )?;
         let tmp = out_dir.join(format!(".qorgau-case-{case}.partial-{}", Uuid::new_v4()));
         let result = self.write_bundle(case, &tmp);
         match result {
@@ -138,44 +164,87 @@ impl Store {
 
     fn write_bundle(&self, case: Uuid, root: &Path) -> Result<(Vec<BundleFile>, u64)> {
         for d in ["custody", "records", "originals", "signatures"] {
-            fs::create_dir_all(root.join(d)).map_err(|e| Error::io("create bundle directory", e))?;
+            fs::create_dir_all(root.join(d))
+                .map_err(|e| Error::io("create bundle directory", e))?;
         }
         let mut files = Vec::new();
         let log = self.custody_log(case)?;
         for e in &log {
             let seq = e.entry.seq;
-            write_file(root, &format!("custody/{seq:06}.json"), &e.entry.bytes()?, &mut files)?;
-            write_file(root, &format!("custody/{seq:06}.sig"), &e.signature, &mut files)?;
+            write_file(
+                root,
+                &format!("custody/{seq:06}.json"),
+                &e.entry.bytes()?,
+                &mut files,
+            )?;
+            write_file(
+                root,
+                &format!("custody/{seq:06}.sig"),
+                &e.signature,
+                &mut files,
+            )?;
             let payload = match (e.entry.kind.record_table(), e.entry.record, &e.detail) {
                 (Some(table), Some(id), _) => {
-                    let body: Vec<u8> = self.conn().query_row(&format!("SELECT body FROM {table} WHERE id = ?1"), [id.to_string()], |r| r.get(0))?;
+                    let body: Vec<u8> = self.conn().query_row(
+                        &format!("SELECT body FROM {table} WHERE id = ?1"),
+                        [id.to_string()],
+                        |r| r.get(0),
+                    )?;
                     self.open_record_bytes(table, &id.to_string(), &body)?
                 }
                 (None, _, Some(detail)) => detail.as_bytes().to_vec(),
-                _ => return Err(Error::Integrity { what: format!("custody entry {seq} has no payload") }),
+                _ => {
+                    return Err(Error::Integrity {
+                        what: format!("custody entry {seq} has no payload"),
+                    })
+                }
             };
-            write_file(root, &format!("records/{seq:06}-{}.json", e.entry.kind.as_str()), &payload, &mut files)?;
+            write_file(
+                root,
+                &format!("records/{seq:06}-{}.json", e.entry.kind.as_str()),
+                &payload,
+                &mut files,
+            )?;
         }
         for ev in self.evidence_list(case)? {
             let rel = format!("originals/{}.{}", ev.id, extension_for(&ev.media_type));
-            let f = File::create(root.join(&rel)).map_err(|e| Error::io("create original copy", e))?;
+            let f =
+                File::create(root.join(&rel)).map_err(|e| Error::io("create original copy", e))?;
             let mut w = BufWriter::new(f);
-            let (sha, size) = self.blobs().copy_to(self.keys(), &self.evidence_blob_name(ev.id)?, &mut w)?;
+            let (sha, size) =
+                self.blobs()
+                    .copy_to(self.keys(), &self.evidence_blob_name(ev.id)?, &mut w)?;
             w.flush().map_err(|e| Error::io("write original copy", e))?;
             if sha.hex() != ev.sha256 {
-                return Err(Error::Integrity { what: format!("evidence {} changed during export", ev.id) });
+                return Err(Error::Integrity {
+                    what: format!("evidence {} changed during export", ev.id),
+                });
             }
-            files.push(BundleFile { path: rel, sha256: sha.hex(), size });
+            files.push(BundleFile {
+                path: rel,
+                sha256: sha.hex(),
+                size,
+            });
         }
         for st in self.statements(case)? {
             if let (Some(sig), Some(bytes)) = (&st.signature, self.statement_signature(st.id)?) {
-                write_file(root, &format!("signatures/{}.{}", st.id, extension_for(&sig.media_type)), &bytes, &mut files)?;
+                write_file(
+                    root,
+                    &format!("signatures/{}.{}", st.id, extension_for(&sig.media_type)),
+                    &bytes,
+                    &mut files,
+                )?;
             }
         }
         // The signed end of the case: the expert checks that the chain reaches it (step 4).
-        let head = self.case_head(case)?.ok_or_else(|| Error::Integrity { what: format!("case {case} has no signed head") })?;
-        let head_sig = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &head.signature)
-            .map_err(|_| Error::Integrity { what: "case head signature".into() })?;
+        let head = self.case_head(case)?.ok_or_else(|| Error::Integrity {
+            what: format!("case {case} has no signed head"),
+        })?;
+        let head_sig =
+            base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &head.signature)
+                .map_err(|_| Error::Integrity {
+                    what: "case head signature".into(),
+                })?;
         write_file(root, "HEAD.json", &head.head.bytes()?, &mut files)?;
         write_file(root, "HEAD.sig", &head_sig, &mut files)?;
         let pk = self.device().public_key;
@@ -197,9 +266,16 @@ impl Store {
         manifest_bytes.push(b'\n');
         write_file(root, "manifest.json", &manifest_bytes, &mut files)?;
         // SHA256SUMS in the exact format `sha256sum -c` reads: "<hex>  <path>".
-        let sums: String = files.iter().map(|f| format!("{}  {}\n", f.sha256, f.path)).collect();
+        let sums: String = files
+            .iter()
+            .map(|f| format!("{}  {}\n", f.sha256, f.path))
+            .collect();
         fs::write(root.join("SHA256SUMS"), &sums).map_err(|e| Error::io("write SHA256SUMS", e))?;
-        fs::write(root.join("SHA256SUMS.sig"), self.signer.sign(sums.as_bytes())).map_err(|e| Error::io("write SHA256SUMS.sig", e))?;
+        fs::write(
+            root.join("SHA256SUMS.sig"),
+            self.signer.sign(sums.as_bytes()),
+        )
+        .map_err(|e| Error::io("write SHA256SUMS.sig", e))?;
         Ok((files, log.len() as u64))
     }
 }

@@ -14,7 +14,8 @@ pub fn private_dir(dir: &Path) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(|e| Error::io("set folder mode", e))?;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| Error::io("set folder mode", e))?;
     }
     Ok(())
 }
@@ -34,11 +35,17 @@ pub fn private_options() -> std::fs::OpenOptions {
 /// Makes sure `path` exists and is 0600, without changing its content (SQLite then gives its
 /// `-wal` and `-shm` files the same mode).
 pub fn private_file(path: &Path) -> Result<()> {
-    private_options().write(true).create(true).truncate(false).open(path).map_err(|e| Error::io("create file", e))?;
+    private_options()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map_err(|e| Error::io("create file", e))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(|e| Error::io("set file mode", e))?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| Error::io("set file mode", e))?;
     }
     Ok(())
 }
@@ -46,8 +53,15 @@ pub fn private_file(path: &Path) -> Result<()> {
 /// Writes `bytes` to `path` (0600) through a temporary file and a rename, synced to disk.
 pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = path.with_extension("tmp");
-    let mut f = private_options().write(true).create(true).truncate(true).open(&tmp).map_err(|e| Error::io("create file", e))?;
-    f.write_all(bytes).and_then(|_| f.sync_all()).map_err(|e| Error::io("write file", e))?;
+    let mut f = private_options()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&tmp)
+        .map_err(|e| Error::io("create file", e))?;
+    f.write_all(bytes)
+        .and_then(|_| f.sync_all())
+        .map_err(|e| Error::io("write file", e))?;
     std::fs::rename(&tmp, path).map_err(|e| Error::io("rename file", e))?;
     Ok(())
 }

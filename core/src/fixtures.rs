@@ -5,7 +5,8 @@ use chrono::NaiveDate;
 
 use crate::iin::{self, Sex};
 use crate::model::{
-    CaseLocation, CaseCategory, GeoPoint, NewCase, NewPerson, PersonRole, TeamMember, TeamRole, Trigger,
+    CaseCategory, CaseLocation, GeoPoint, NewCase, NewPerson, PersonRole, TeamMember, TeamRole,
+    Trigger,
 };
 use crate::store::DeviceProfile;
 
@@ -14,7 +15,11 @@ pub fn officer_profile() -> DeviceProfile {
     DeviceProfile {
         label: "Demo unit phone 1".into(),
         unit: "Astana, Almaty district, DV response team 3 (synthetic)".into(),
-        officer: TeamMember { role: TeamRole::Officer, name: "Aibek Demoulin".into(), badge: "KZ-DEMO-0417".into() },
+        officer: TeamMember {
+            role: TeamRole::Officer,
+            name: "Aibek Demoulin".into(),
+            badge: "KZ-DEMO-0417".into(),
+        },
     }
 }
 
@@ -22,14 +27,26 @@ pub fn officer_profile() -> DeviceProfile {
 pub fn neighbour_report_case() -> NewCase {
     NewCase {
         location: CaseLocation {
-            point: Some(GeoPoint { lat: 51.1282, lon: 71.4304, accuracy_m: 12.0 }),
+            point: Some(GeoPoint {
+                lat: 51.1282,
+                lon: 71.4304,
+                accuracy_m: 12.0,
+            }),
             address: Some("Synthetic street 1, flat 1, Astana".into()),
         },
         trigger: Trigger::WitnessReport,
         categories: vec![CaseCategory::Physical, CaseCategory::ChildInvolved],
         team: vec![
-            TeamMember { role: TeamRole::Officer, name: "Aibek Demoulin".into(), badge: "KZ-DEMO-0417".into() },
-            TeamMember { role: TeamRole::Psychologist, name: "Saule Examplova".into(), badge: "KZ-DEMO-PSY-02".into() },
+            TeamMember {
+                role: TeamRole::Officer,
+                name: "Aibek Demoulin".into(),
+                badge: "KZ-DEMO-0417".into(),
+            },
+            TeamMember {
+                role: TeamRole::Psychologist,
+                name: "Saule Examplova".into(),
+                badge: "KZ-DEMO-PSY-02".into(),
+            },
         ],
         summary: Some("Neighbour reported shouting and a child crying (synthetic).".into()),
     }
@@ -60,22 +77,45 @@ pub fn iin(year: i32, month: u32, day: u32, sex: Sex, serial: u32) -> String {
 
 /// The survivor of the demo case.
 pub fn survivor() -> NewPerson {
-    person(PersonRole::Survivor, "Aigerim Testova", Some(iin(1994, 3, 12, Sex::Female, 2101)), None)
+    person(
+        PersonRole::Survivor,
+        "Aigerim Testova",
+        Some(iin(1994, 3, 12, Sex::Female, 2101)),
+        None,
+    )
 }
 
 /// The alleged aggressor of the demo case.
 pub fn aggressor() -> NewPerson {
-    person(PersonRole::AllegedAggressor, "Nurlan Sampleuly", Some(iin(1990, 11, 2, Sex::Male, 3307)), Some("spouse"))
+    person(
+        PersonRole::AllegedAggressor,
+        "Nurlan Sampleuly",
+        Some(iin(1990, 11, 2, Sex::Male, 3307)),
+        Some("spouse"),
+    )
 }
 
 /// A neighbour who reported, identity protected.
 pub fn neighbour() -> NewPerson {
-    NewPerson { identity_protected: true, ..person(PersonRole::Witness, "Gulnara Fictiva", None, Some("neighbour")) }
+    NewPerson {
+        identity_protected: true,
+        ..person(
+            PersonRole::Witness,
+            "Gulnara Fictiva",
+            None,
+            Some("neighbour"),
+        )
+    }
 }
 
 /// A child of the household.
 pub fn child() -> NewPerson {
-    person(PersonRole::Child, "Dana Testova", Some(iin(2017, 6, 1, Sex::Female, 4410)), Some("daughter"))
+    person(
+        PersonRole::Child,
+        "Dana Testova",
+        Some(iin(2017, 6, 1, Sex::Female, 4410)),
+        Some("daughter"),
+    )
 }
 
 /// A synthetic photo as JPEG: a smooth pattern with noise (so it compresses like a real photo),
@@ -89,10 +129,16 @@ pub fn photo_jpeg(width: u32, height: u32, seed: u32, orientation: u16) -> Vec<u
         let n = (state & 0x1f) as u8;
         let r = ((x * 255) / width.max(1)) as u8;
         let g = ((y * 255) / height.max(1)) as u8;
-        image::Rgb([r.wrapping_add(n), g.wrapping_add(n / 2), (128u8).wrapping_add(n)])
+        image::Rgb([
+            r.wrapping_add(n),
+            g.wrapping_add(n / 2),
+            (128u8).wrapping_add(n),
+        ])
     });
     let mut jpeg = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90).encode_image(&img).expect("encode");
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+        .encode_image(&img)
+        .expect("encode");
     with_exif(&jpeg, "2026:11:20 23:41:07", orientation)
 }
 
@@ -101,7 +147,7 @@ pub fn with_exif(jpeg: &[u8], datetime_original: &str, orientation: u16) -> Vec<
     let mut t = Vec::new();
     t.extend_from_slice(b"II*\0");
     t.extend_from_slice(&8u32.to_le_bytes()); // IFD0 at 8
-    // IFD0: 2 entries (Orientation, ExifIFDPointer).
+                                              // IFD0: 2 entries (Orientation, ExifIFDPointer).
     t.extend_from_slice(&2u16.to_le_bytes());
     t.extend_from_slice(&0x0112u16.to_le_bytes());
     t.extend_from_slice(&3u16.to_le_bytes());
@@ -113,7 +159,7 @@ pub fn with_exif(jpeg: &[u8], datetime_original: &str, orientation: u16) -> Vec<
     t.extend_from_slice(&1u32.to_le_bytes());
     t.extend_from_slice(&exif_ifd_offset.to_le_bytes());
     t.extend_from_slice(&0u32.to_le_bytes()); // no next IFD
-    // Exif IFD: DateTimeOriginal (ASCII, 20 bytes incl. NUL) stored after the IFD.
+                                              // Exif IFD: DateTimeOriginal (ASCII, 20 bytes incl. NUL) stored after the IFD.
     let value_offset = exif_ifd_offset + 2 + 12 + 4;
     t.extend_from_slice(&1u16.to_le_bytes());
     t.extend_from_slice(&0x9003u16.to_le_bytes());
@@ -137,7 +183,10 @@ pub fn with_exif(jpeg: &[u8], datetime_original: &str, orientation: u16) -> Vec<
 /// A JPEG whose frame header claims `width`×`height` (a decompression bomb's header).
 pub fn jpeg_claiming(width: u16, height: u16) -> Vec<u8> {
     let mut j = photo_jpeg(16, 16, 1, 1);
-    let sof = j.windows(2).position(|w| w == [0xFF, 0xC0]).expect("baseline JPEG has SOF0");
+    let sof = j
+        .windows(2)
+        .position(|w| w == [0xFF, 0xC0])
+        .expect("baseline JPEG has SOF0");
     // SOF0: FF C0, length (2), precision (1), height (2), width (2)
     j[sof + 5..sof + 7].copy_from_slice(&height.to_be_bytes());
     j[sof + 7..sof + 9].copy_from_slice(&width.to_be_bytes());
@@ -159,7 +208,11 @@ pub fn isobmff(brand: &[u8; 4], len: usize) -> Vec<u8> {
 /// The IIN of synthetic registry person number `i` (distinct for distinct `i` below 20 000 × 2 × 10 000).
 pub fn registry_iin(i: u64) -> Option<String> {
     let birth = NaiveDate::from_ymd_opt(1950, 1, 1)? + chrono::Duration::days((i % 20_000) as i64);
-    let sex = if (i / 20_000) % 2 == 0 { Sex::Male } else { Sex::Female };
+    let sex = if (i / 20_000) % 2 == 0 {
+        Sex::Male
+    } else {
+        Sex::Female
+    };
     iin::synthesize(birth, sex, ((i / 40_000) % 10_000) as u32).map(|x| x.as_str().to_string())
 }
 

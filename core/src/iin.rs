@@ -65,25 +65,37 @@ impl Iin {
     pub fn parse(s: &str) -> Result<Iin> {
         let s = s.trim();
         if s.len() != 12 || !s.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(Error::InvalidIin { reason: "an IIN has exactly 12 digits" });
+            return Err(Error::InvalidIin {
+                reason: "an IIN has exactly 12 digits",
+            });
         }
         let d: Vec<u32> = s.bytes().map(|b| u32::from(b - b'0')).collect();
         let century = match d[6] {
             1 | 2 => 1800,
             3 | 4 => 1900,
             5 | 6 => 2000,
-            _ => return Err(Error::InvalidIin { reason: "digit 7 (century and sex) must be 1 to 6" }),
+            _ => {
+                return Err(Error::InvalidIin {
+                    reason: "digit 7 (century and sex) must be 1 to 6",
+                })
+            }
         };
         let year = century + (d[0] * 10 + d[1]) as i32;
         let month = d[2] * 10 + d[3];
         let day = d[4] * 10 + d[5];
         if NaiveDate::from_ymd_opt(year, month, day).is_none() {
-            return Err(Error::InvalidIin { reason: "the embedded birth date does not exist" });
+            return Err(Error::InvalidIin {
+                reason: "the embedded birth date does not exist",
+            });
         }
         let first11: [u32; 11] = d[..11].try_into().expect("12 digits checked above");
         match check_digit(&first11) {
-            None => Err(Error::InvalidIin { reason: "no valid check digit exists for these digits" }),
-            Some(c) if c != d[11] => Err(Error::InvalidIin { reason: "check digit does not match" }),
+            None => Err(Error::InvalidIin {
+                reason: "no valid check digit exists for these digits",
+            }),
+            Some(c) if c != d[11] => Err(Error::InvalidIin {
+                reason: "check digit does not match",
+            }),
             Some(_) => Ok(Iin(s.to_string())),
         }
     }
@@ -102,8 +114,12 @@ impl Iin {
             3 | 4 => 1900,
             _ => 2000,
         };
-        NaiveDate::from_ymd_opt(century + (n(0) * 10 + n(1)) as i32, n(2) * 10 + n(3), n(4) * 10 + n(5))
-            .expect("validated in parse")
+        NaiveDate::from_ymd_opt(
+            century + (n(0) * 10 + n(1)) as i32,
+            n(2) * 10 + n(3),
+            n(4) * 10 + n(5),
+        )
+        .expect("validated in parse")
     }
 
     /// The sex embedded in the IIN.
@@ -130,7 +146,14 @@ pub fn synthesize(birth: NaiveDate, sex: Sex, serial: u32) -> Option<Iin> {
         (20, Sex::Female) => 6,
         _ => return None,
     };
-    let s = format!("{:02}{:02}{:02}{}{:04}", y % 100, birth.month(), birth.day(), c, serial % 10_000);
+    let s = format!(
+        "{:02}{:02}{:02}{}{:04}",
+        y % 100,
+        birth.month(),
+        birth.day(),
+        c,
+        serial % 10_000
+    );
     let d: Vec<u32> = s.bytes().map(|b| u32::from(b - b'0')).collect();
     let check = check_digit(&d[..11].try_into().ok()?)?;
     Iin::parse(&format!("{s}{check}")).ok()
@@ -144,9 +167,17 @@ mod tests {
     #[test]
     fn accepts_a_valid_number_and_reads_date_and_sex() {
         // 950101 4 0123 ? : a synthetic woman born 1 January 1995.
-        let iin = synthesize(NaiveDate::from_ymd_opt(1995, 1, 1).unwrap(), Sex::Female, 123).unwrap();
+        let iin = synthesize(
+            NaiveDate::from_ymd_opt(1995, 1, 1).unwrap(),
+            Sex::Female,
+            123,
+        )
+        .unwrap();
         assert_eq!(&iin.as_str()[..11], "95010140123");
-        assert_eq!(iin.birth_date(), NaiveDate::from_ymd_opt(1995, 1, 1).unwrap());
+        assert_eq!(
+            iin.birth_date(),
+            NaiveDate::from_ymd_opt(1995, 1, 1).unwrap()
+        );
         assert_eq!(iin.sex(), Sex::Female);
         assert_eq!(Iin::parse(iin.as_str()).unwrap(), iin);
     }
@@ -158,7 +189,9 @@ mod tests {
         assert!(Iin::parse("860415300123").is_ok());
         assert!(matches!(
             Iin::parse("860415300124"),
-            Err(Error::InvalidIin { reason: "check digit does not match" })
+            Err(Error::InvalidIin {
+                reason: "check digit does not match"
+            })
         ));
     }
 

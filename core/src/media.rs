@@ -51,19 +51,33 @@ pub fn sniff(head: &[u8]) -> Result<Sniffed> {
         return Ok(s);
     }
     let Some(t) = infer::get(head) else {
-        return Err(Error::NotMedia { detected: "unrecognised data".into() });
+        return Err(Error::NotMedia {
+            detected: "unrecognised data".into(),
+        });
     };
     let kind = match t.matcher_type() {
         infer::MatcherType::Image => MediaKind::Photo,
         infer::MatcherType::Video => MediaKind::Video,
         infer::MatcherType::Audio => MediaKind::Audio,
-        _ => return Err(Error::NotMedia { detected: t.mime_type().to_string() }),
+        _ => {
+            return Err(Error::NotMedia {
+                detected: t.mime_type().to_string(),
+            })
+        }
     };
-    Ok(Sniffed { kind, mime: t.mime_type().to_string(), extension: t.extension().to_string() })
+    Ok(Sniffed {
+        kind,
+        mime: t.mime_type().to_string(),
+        extension: t.extension().to_string(),
+    })
 }
 
 fn sniffed(kind: MediaKind, mime: &str, extension: &str) -> Sniffed {
-    Sniffed { kind, mime: mime.into(), extension: extension.into() }
+    Sniffed {
+        kind,
+        mime: mime.into(),
+        extension: extension.into(),
+    }
 }
 
 /// ISO base media files (MP4, MOV, 3GP, HEIF, AVIF, M4A) by the major brand of their `ftyp` box:
@@ -74,15 +88,18 @@ fn sniff_isobmff(head: &[u8]) -> Option<Sniffed> {
     }
     let brand = &head[8..12];
     Some(match brand {
-        b if b.starts_with(b"3gp") || b.starts_with(b"3gs") => sniffed(MediaKind::Video, "video/3gpp", "3gp"),
+        b if b.starts_with(b"3gp") || b.starts_with(b"3gs") => {
+            sniffed(MediaKind::Video, "video/3gpp", "3gp")
+        }
         b if b.starts_with(b"3g2") => sniffed(MediaKind::Video, "video/3gpp2", "3g2"),
-        b"heic" | b"heix" | b"heim" | b"heis" | b"hevc" | b"hevx" | b"mif1" | b"msf1" => sniffed(MediaKind::Photo, "image/heif", "heif"),
+        b"heic" | b"heix" | b"heim" | b"heis" | b"hevc" | b"hevx" | b"mif1" | b"msf1" => {
+            sniffed(MediaKind::Photo, "image/heif", "heif")
+        }
         b"avif" | b"avis" => sniffed(MediaKind::Photo, "image/avif", "avif"),
         b"M4A " | b"M4B " | b"F4A " => sniffed(MediaKind::Audio, "audio/mp4", "m4a"),
         b"qt  " => sniffed(MediaKind::Video, "video/quicktime", "mov"),
-        b"isom" | b"iso2" | b"iso4" | b"iso5" | b"iso6" | b"mp41" | b"mp42" | b"avc1" | b"dash" | b"M4V " | b"mmp4" | b"MSNV" | b"f4v " => {
-            sniffed(MediaKind::Video, "video/mp4", "mp4")
-        }
+        b"isom" | b"iso2" | b"iso4" | b"iso5" | b"iso6" | b"mp41" | b"mp42" | b"avc1" | b"dash"
+        | b"M4V " | b"mmp4" | b"MSNV" | b"f4v " => sniffed(MediaKind::Video, "video/mp4", "mp4"),
         _ => return None,
     })
 }
@@ -138,9 +155,23 @@ fn tiff_intact(b: &[u8]) -> std::result::Result<(), String> {
         Some([b'I', b'I', 43, 0]) | Some([b'M', b'M', 0, 43]) => return Ok(()), // BigTIFF: header sound
         _ => return Err("not a TIFF header".into()),
     };
-    let u16_at = |o: usize| b.get(o..o + 2).map(|x| if le { u16::from_le_bytes([x[0], x[1]]) } else { u16::from_be_bytes([x[0], x[1]]) });
+    let u16_at = |o: usize| {
+        b.get(o..o + 2).map(|x| {
+            if le {
+                u16::from_le_bytes([x[0], x[1]])
+            } else {
+                u16::from_be_bytes([x[0], x[1]])
+            }
+        })
+    };
     let u32_at = |o: usize| {
-        b.get(o..o + 4).map(|x| if le { u32::from_le_bytes([x[0], x[1], x[2], x[3]]) } else { u32::from_be_bytes([x[0], x[1], x[2], x[3]]) })
+        b.get(o..o + 4).map(|x| {
+            if le {
+                u32::from_le_bytes([x[0], x[1], x[2], x[3]])
+            } else {
+                u32::from_be_bytes([x[0], x[1], x[2], x[3]])
+            }
+        })
     };
     let cut = || "the file is cut short (its directory points past the end)".to_string();
     let ifd = u32_at(4).ok_or_else(cut)? as usize;
@@ -149,22 +180,45 @@ fn tiff_intact(b: &[u8]) -> std::result::Result<(), String> {
         return Err(cut());
     }
     let values = |tag: u16| -> Option<Vec<u64>> {
-        (0..n).map(|i| ifd + 2 + 12 * i).find(|&e| u16_at(e) == Some(tag)).and_then(|e| {
-            let (typ, count) = (u16_at(e + 2)?, u32_at(e + 4)? as usize);
-            let size = match typ {
-                3 => 2,
-                4 => 4,
-                _ => return None,
-            };
-            let base = if size * count <= 4 { e + 8 } else { u32_at(e + 8)? as usize };
-            (0..count).map(|k| if size == 2 { u16_at(base + 2 * k).map(u64::from) } else { u32_at(base + 4 * k).map(u64::from) }).collect()
-        })
+        (0..n)
+            .map(|i| ifd + 2 + 12 * i)
+            .find(|&e| u16_at(e) == Some(tag))
+            .and_then(|e| {
+                let (typ, count) = (u16_at(e + 2)?, u32_at(e + 4)? as usize);
+                let size = match typ {
+                    3 => 2,
+                    4 => 4,
+                    _ => return None,
+                };
+                let base = if size * count <= 4 {
+                    e + 8
+                } else {
+                    u32_at(e + 8)? as usize
+                };
+                (0..count)
+                    .map(|k| {
+                        if size == 2 {
+                            u16_at(base + 2 * k).map(u64::from)
+                        } else {
+                            u32_at(base + 4 * k).map(u64::from)
+                        }
+                    })
+                    .collect()
+            })
     };
     let (offsets, counts) = match (values(273), values(279)) {
         (Some(o), Some(c)) => (o, c),
-        _ => (values(324).ok_or_else(|| "no image data in the directory".to_string())?, values(325).ok_or_else(|| "no image data in the directory".to_string())?),
+        _ => (
+            values(324).ok_or_else(|| "no image data in the directory".to_string())?,
+            values(325).ok_or_else(|| "no image data in the directory".to_string())?,
+        ),
     };
-    if offsets.len() != counts.len() || offsets.iter().zip(&counts).any(|(o, c)| o + c > b.len() as u64) {
+    if offsets.len() != counts.len()
+        || offsets
+            .iter()
+            .zip(&counts)
+            .any(|(o, c)| o + c > b.len() as u64)
+    {
         return Err("the file is cut short (image data past the end)".into());
     }
     Ok(())
@@ -190,14 +244,23 @@ pub struct PhotoInfo {
 /// core cannot decode. A photo that is sound but cannot be drawn is kept without a preview
 /// (and its reason); a damaged one is refused with [`Error::CorruptImage`] unless
 /// `keep_damaged` (the officer confirmed), and then kept and marked.
-pub fn analyse_photo(bytes: &[u8], sniffed: &Sniffed, platform_thumb: Option<&[u8]>, keep_damaged: bool) -> Result<PhotoInfo> {
+pub fn analyse_photo(
+    bytes: &[u8],
+    sniffed: &Sniffed,
+    platform_thumb: Option<&[u8]>,
+    keep_damaged: bool,
+) -> Result<PhotoInfo> {
     let (exif_datetime_original, exif_orientation) = read_exif(bytes);
     let without_preview = |note: Option<String>, damaged: Option<String>| -> Result<PhotoInfo> {
         let thumb = platform_thumb.map(platform_thumbnail).transpose()?;
         Ok(PhotoInfo {
             width: None,
             height: None,
-            preview: if thumb.is_some() { PreviewSource::Platform } else { PreviewSource::None },
+            preview: if thumb.is_some() {
+                PreviewSource::Platform
+            } else {
+                PreviewSource::None
+            },
             thumbnail_jpeg: thumb,
             exif_datetime_original: exif_datetime_original.clone(),
             exif_orientation,
@@ -208,10 +271,20 @@ pub fn analyse_photo(bytes: &[u8], sniffed: &Sniffed, platform_thumb: Option<&[u
     let format = ImageFormat::from_mime_type(&sniffed.mime).filter(|f| decodable(*f));
     let Some(format) = format else {
         // Real media we cannot decode: accept it, with the platform's preview if any.
-        return without_preview(Some(format!("no decoder for {} on this device", sniffed.mime)), None);
+        return without_preview(
+            Some(format!("no decoder for {} on this device", sniffed.mime)),
+            None,
+        );
     };
-    let orientation = exif_orientation.and_then(|o| image::metadata::Orientation::from_exif(o as u8));
-    let decoded = quietly(|| if format == ImageFormat::Jpeg { decode_jpeg_scaled(bytes) } else { decode_whole(bytes, format) });
+    let orientation =
+        exif_orientation.and_then(|o| image::metadata::Orientation::from_exif(o as u8));
+    let decoded = quietly(|| {
+        if format == ImageFormat::Jpeg {
+            decode_jpeg_scaled(bytes)
+        } else {
+            decode_whole(bytes, format)
+        }
+    });
     let outcome = match decoded {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e @ Error::ImageTooLarge { .. })) => return Err(e),
@@ -226,7 +299,9 @@ pub fn analyse_photo(bytes: &[u8], sniffed: &Sniffed, platform_thumb: Option<&[u
         Err(NoPreview::Damaged(why)) => {
             return Err(Error::CorruptImage {
                 format: format!("{format:?}").to_lowercase(),
-                reason: format!("{why}; it can be kept as damaged evidence if the officer confirms"),
+                reason: format!(
+                    "{why}; it can be kept as damaged evidence if the officer confirms"
+                ),
             })
         }
     };
@@ -255,10 +330,14 @@ fn classify(bytes: &[u8], format: ImageFormat, reason: String) -> NoPreview {
             NoPreview::Unsupported(format!("this JPEG's coding cannot be previewed ({reason})"))
         }
         ImageFormat::Tiff => match tiff_intact(bytes) {
-            Ok(()) => NoPreview::Unsupported(format!("this TIFF variant cannot be previewed ({reason})")),
+            Ok(()) => {
+                NoPreview::Unsupported(format!("this TIFF variant cannot be previewed ({reason})"))
+            }
             Err(why) => NoPreview::Damaged(why),
         },
-        _ if reason.to_lowercase().contains("unsupported") => NoPreview::Unsupported(format!("cannot be previewed ({reason})")),
+        _ if reason.to_lowercase().contains("unsupported") => {
+            NoPreview::Unsupported(format!("cannot be previewed ({reason})"))
+        }
         _ => NoPreview::Damaged(format!("damaged: {reason}")),
     }
 }
@@ -273,7 +352,10 @@ pub fn platform_thumbnail(bytes: &[u8]) -> Result<Vec<u8>> {
     let reader = ImageReader::with_format(Cursor::new(bytes), format);
     let (w, h) = reader.into_dimensions().map_err(|e| corrupt(format, e))?;
     if u64::from(w) * u64::from(h) > MAX_PLATFORM_THUMB_PIXELS {
-        return Err(Error::invalid("platform_thumbnail", "larger than 4096×4096"));
+        return Err(Error::invalid(
+            "platform_thumbnail",
+            "larger than 4096×4096",
+        ));
     }
     let (_, _, img) = decode_whole(bytes, format)?;
     encode_jpeg(&shrink(img))
@@ -282,20 +364,35 @@ pub fn platform_thumbnail(bytes: &[u8]) -> Result<Vec<u8>> {
 fn decodable(f: ImageFormat) -> bool {
     matches!(
         f,
-        ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::Gif | ImageFormat::WebP | ImageFormat::Tiff | ImageFormat::Bmp
+        ImageFormat::Jpeg
+            | ImageFormat::Png
+            | ImageFormat::Gif
+            | ImageFormat::WebP
+            | ImageFormat::Tiff
+            | ImageFormat::Bmp
     )
 }
 
 fn corrupt(format: ImageFormat, e: impl std::fmt::Display) -> Error {
-    Error::CorruptImage { format: format!("{format:?}").to_lowercase(), reason: e.to_string() }
+    Error::CorruptImage {
+        format: format!("{format:?}").to_lowercase(),
+        reason: e.to_string(),
+    }
 }
 
 fn check_pixels(w: u32, h: u32) -> Result<()> {
     if w == 0 || h == 0 {
-        return Err(Error::CorruptImage { format: "image".into(), reason: "zero width or height".into() });
+        return Err(Error::CorruptImage {
+            format: "image".into(),
+            reason: "zero width or height".into(),
+        });
     }
     if u64::from(w) * u64::from(h) > MAX_PIXELS {
-        return Err(Error::ImageTooLarge { width: w, height: h, max_pixels: MAX_PIXELS });
+        return Err(Error::ImageTooLarge {
+            width: w,
+            height: h,
+            max_pixels: MAX_PIXELS,
+        });
     }
     Ok(())
 }
@@ -311,16 +408,25 @@ fn decode_jpeg_scaled(bytes: &[u8]) -> Result<(u32, u32, DynamicImage)> {
     check_pixels(w, h)?;
     jpeg_complete(bytes).map_err(|r| corrupt(fmt, r))?;
     let long = w.max(h);
-    let req = |side: u32| ((u64::from(side) * u64::from(THUMB_EDGE)).div_ceil(u64::from(long))).max(1) as u16;
+    let req = |side: u32| {
+        ((u64::from(side) * u64::from(THUMB_EDGE)).div_ceil(u64::from(long))).max(1) as u16
+    };
     let (sw, sh) = dec.scale(req(w), req(h)).map_err(|e| corrupt(fmt, e))?;
     let pixels = dec.decode().map_err(|e| corrupt(fmt, e))?;
     let info = dec.info().ok_or_else(|| corrupt(fmt, "no frame header"))?;
     let (sw, sh) = (u32::from(sw), u32::from(sh));
     let img = match info.pixel_format {
-        jpeg_decoder::PixelFormat::RGB24 => image::RgbImage::from_raw(sw, sh, pixels).map(DynamicImage::ImageRgb8),
-        jpeg_decoder::PixelFormat::L8 => image::GrayImage::from_raw(sw, sh, pixels).map(DynamicImage::ImageLuma8),
+        jpeg_decoder::PixelFormat::RGB24 => {
+            image::RgbImage::from_raw(sw, sh, pixels).map(DynamicImage::ImageRgb8)
+        }
+        jpeg_decoder::PixelFormat::L8 => {
+            image::GrayImage::from_raw(sw, sh, pixels).map(DynamicImage::ImageLuma8)
+        }
         jpeg_decoder::PixelFormat::L16 => {
-            let px: Vec<u16> = pixels.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+            let px: Vec<u16> = pixels
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect();
             image::ImageBuffer::from_raw(sw, sh, px).map(DynamicImage::ImageLuma16)
         }
         jpeg_decoder::PixelFormat::CMYK32 => {
@@ -387,7 +493,9 @@ fn jpeg_complete(b: &[u8]) -> std::result::Result<(), &'static str> {
 }
 
 fn decode_whole(bytes: &[u8], format: ImageFormat) -> Result<(u32, u32, DynamicImage)> {
-    let (w, h) = ImageReader::with_format(Cursor::new(bytes), format).into_dimensions().map_err(|e| corrupt(format, e))?;
+    let (w, h) = ImageReader::with_format(Cursor::new(bytes), format)
+        .into_dimensions()
+        .map_err(|e| corrupt(format, e))?;
     check_pixels(w, h)?;
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     let mut limits = Limits::default();
@@ -396,7 +504,11 @@ fn decode_whole(bytes: &[u8], format: ImageFormat) -> Result<(u32, u32, DynamicI
     limits.max_alloc = Some(MAX_DECODE_ALLOC);
     reader.limits(limits);
     let img = reader.decode().map_err(|e| match e {
-        image::ImageError::Limits(_) => Error::ImageTooLarge { width: w, height: h, max_pixels: MAX_PIXELS },
+        image::ImageError::Limits(_) => Error::ImageTooLarge {
+            width: w,
+            height: h,
+            max_pixels: MAX_PIXELS,
+        },
         e => corrupt(format, e),
     })?;
     Ok((w, h, img))
@@ -406,7 +518,11 @@ fn shrink(img: DynamicImage) -> DynamicImage {
     if img.width().max(img.height()) <= THUMB_EDGE {
         return img;
     }
-    img.resize(THUMB_EDGE, THUMB_EDGE, image::imageops::FilterType::Triangle)
+    img.resize(
+        THUMB_EDGE,
+        THUMB_EDGE,
+        image::imageops::FilterType::Triangle,
+    )
 }
 
 fn encode_jpeg(img: &DynamicImage) -> Result<Vec<u8>> {
@@ -414,7 +530,10 @@ fn encode_jpeg(img: &DynamicImage) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80)
         .encode_image(&rgb)
-        .map_err(|e| Error::CorruptImage { format: "thumbnail".into(), reason: e.to_string() })?;
+        .map_err(|e| Error::CorruptImage {
+            format: "thumbnail".into(),
+            reason: e.to_string(),
+        })?;
     Ok(out)
 }
 
@@ -424,10 +543,14 @@ fn read_exif(bytes: &[u8]) -> (Option<String>, Option<u16>) {
     let Ok(exif) = exif::Reader::new().read_from_container(&mut Cursor::new(bytes)) else {
         return (None, None);
     };
-    let dt = exif.get_field(exif::Tag::DateTimeOriginal, exif::In::PRIMARY).and_then(|f| match &f.value {
-        exif::Value::Ascii(v) => v.first().map(|s| String::from_utf8_lossy(s).trim().to_string()),
-        _ => None,
-    });
+    let dt = exif
+        .get_field(exif::Tag::DateTimeOriginal, exif::In::PRIMARY)
+        .and_then(|f| match &f.value {
+            exif::Value::Ascii(v) => v
+                .first()
+                .map(|s| String::from_utf8_lossy(s).trim().to_string()),
+            _ => None,
+        });
     let orientation = exif
         .get_field(exif::Tag::Orientation, exif::In::PRIMARY)
         .and_then(|f| f.value.get_uint(0))
@@ -441,9 +564,13 @@ mod tests {
     use super::*;
 
     fn jpeg(w: u32, h: u32) -> Vec<u8> {
-        let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
+        let img = image::RgbImage::from_fn(w, h, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+        });
         let mut out = Vec::new();
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85).encode_image(&img).unwrap();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
+            .encode_image(&img)
+            .unwrap();
         out
     }
 
@@ -451,9 +578,18 @@ mod tests {
     fn sniffs_kinds_and_refuses_non_media() {
         assert_eq!(sniff(&jpeg(8, 8)).unwrap().kind, MediaKind::Photo);
         assert!(matches!(sniff(b""), Err(Error::EmptyFile)));
-        assert!(matches!(sniff(b"%PDF-1.7\n..."), Err(Error::NotMedia { .. })));
-        assert!(matches!(sniff(b"just some text"), Err(Error::NotMedia { .. })));
-        assert_eq!(sniff(&crate::fixtures::isobmff(b"mp42", 100)).unwrap().kind, MediaKind::Video);
+        assert!(matches!(
+            sniff(b"%PDF-1.7\n..."),
+            Err(Error::NotMedia { .. })
+        ));
+        assert!(matches!(
+            sniff(b"just some text"),
+            Err(Error::NotMedia { .. })
+        ));
+        assert_eq!(
+            sniff(&crate::fixtures::isobmff(b"mp42", 100)).unwrap().kind,
+            MediaKind::Video
+        );
         let s = sniff(&crate::fixtures::isobmff(b"heic", 100)).unwrap();
         assert_eq!((s.kind, s.mime.as_str()), (MediaKind::Photo, "image/heif"));
     }
@@ -462,11 +598,29 @@ mod tests {
     fn three_gp_is_video_and_matroska_is_not_called_webm() {
         for brand in [b"3gp4", b"3gp5", b"3g2a"] {
             let s = sniff(&crate::fixtures::isobmff(brand, 100)).unwrap();
-            assert_eq!(s.kind, MediaKind::Video, "{}", String::from_utf8_lossy(brand));
+            assert_eq!(
+                s.kind,
+                MediaKind::Video,
+                "{}",
+                String::from_utf8_lossy(brand)
+            );
             assert!(s.mime.starts_with("video/3gpp"), "{}", s.mime);
         }
         let ebml = |doc: &[u8]| {
-            let mut v = vec![0x1A, 0x45, 0xDF, 0xA3, 0x9F, 0x42, 0x86, 0x81, 0x01, 0x42, 0x82, 0x80 | doc.len() as u8];
+            let mut v = vec![
+                0x1A,
+                0x45,
+                0xDF,
+                0xA3,
+                0x9F,
+                0x42,
+                0x86,
+                0x81,
+                0x01,
+                0x42,
+                0x82,
+                0x80 | doc.len() as u8,
+            ];
             v.extend_from_slice(doc);
             v.extend_from_slice(&[0x42, 0x87, 0x81, 0x04, 0x18, 0x53, 0x80, 0x67]);
             v.resize(256, 0);
@@ -474,7 +628,10 @@ mod tests {
         };
         assert_eq!(sniff(&ebml(b"matroska")).unwrap().mime, "video/x-matroska");
         assert_eq!(sniff(&ebml(b"webm")).unwrap().mime, "video/webm");
-        assert_eq!(sniff(&crate::fixtures::isobmff(b"M4A ", 100)).unwrap().kind, MediaKind::Audio);
+        assert_eq!(
+            sniff(&crate::fixtures::isobmff(b"M4A ", 100)).unwrap().kind,
+            MediaKind::Audio
+        );
     }
 
     #[test]
@@ -497,7 +654,10 @@ mod tests {
         let bytes = jpeg(640, 480);
         for cut in [bytes.len() / 2, bytes.len() - 2, 200] {
             let r = analyse_photo(&bytes[..cut], &sniff(&bytes).unwrap(), None, false);
-            assert!(matches!(r, Err(Error::CorruptImage { .. })), "cut at {cut}: {r:?}");
+            assert!(
+                matches!(r, Err(Error::CorruptImage { .. })),
+                "cut at {cut}: {r:?}"
+            );
         }
     }
 

@@ -76,11 +76,22 @@ pub struct RegistryRecord {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum RegistryLine {
-    Put { subject: Subject, record: RegistryRecord },
-    Delete { subject: Subject },
-    Device { device_id: String, public_key: String, revoked: bool },
+    Put {
+        subject: Subject,
+        record: RegistryRecord,
+    },
+    Delete {
+        subject: Subject,
+    },
+    Device {
+        device_id: String,
+        public_key: String,
+        revoked: bool,
+    },
     /// A risk instrument definition signed by the station (see `store::sign_instrument`).
-    Instrument { envelope: String },
+    Instrument {
+        envelope: String,
+    },
 }
 
 /// The last line.
@@ -98,7 +109,11 @@ pub fn signed_message(digest: &[u8; 32]) -> Vec<u8> {
 
 /// Normalises a name for matching: lowercase, single spaces, ё → е.
 pub fn normalise_name(name: &str) -> String {
-    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase().replace('ё', "е")
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+        .replace('ё', "е")
 }
 
 /// Writes a signed registry file (the station's side; also used by tests and benchmarks).
@@ -110,7 +125,10 @@ pub struct RegistryWriter<W: std::io::Write> {
 impl<W: std::io::Write> RegistryWriter<W> {
     /// Starts a file with its header.
     pub fn new(out: W, header: &RegistryHeader) -> Result<Self> {
-        let mut w = RegistryWriter { out, hasher: Hasher::new() };
+        let mut w = RegistryWriter {
+            out,
+            hasher: Hasher::new(),
+        };
         w.line(&serde_json::to_vec(header)?)?;
         Ok(w)
     }
@@ -133,7 +151,9 @@ impl<W: std::io::Write> RegistryWriter<W> {
     pub fn finish(mut self, station: &DeviceSigner) -> Result<W> {
         let digest = std::mem::take(&mut self.hasher).finish();
         let sig = station.sign(&signed_message(&digest.0));
-        let last = serde_json::to_vec(&RegistrySignature { signature: B64.encode(sig) })?;
+        let last = serde_json::to_vec(&RegistrySignature {
+            signature: B64.encode(sig),
+        })?;
         self.out
             .write_all(&last)
             .and_then(|_| self.out.write_all(b"\n"))

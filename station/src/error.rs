@@ -44,14 +44,17 @@ impl StationError {
             StationError::NotFound(_) => StatusCode::NOT_FOUND,
             StationError::Conflict(_) => StatusCode::CONFLICT,
             // tus: 460 Checksum Mismatch.
-            StationError::ChecksumMismatch(_) => StatusCode::from_u16(460).unwrap_or(StatusCode::BAD_REQUEST),
+            StationError::ChecksumMismatch(_) => {
+                StatusCode::from_u16(460).unwrap_or(StatusCode::BAD_REQUEST)
+            }
             StationError::Gone(_) => StatusCode::GONE,
             StationError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             StationError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             StationError::Core(e) if e.is_bad_input() => StatusCode::BAD_REQUEST,
-            StationError::Core(_) | StationError::Database(_) | StationError::Io(_) | StationError::Internal(_) => {
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
+            StationError::Core(_)
+            | StationError::Database(_)
+            | StationError::Io(_)
+            | StationError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }
@@ -60,7 +63,15 @@ impl IntoResponse for StationError {
     fn into_response(self) -> Response {
         let status = self.status();
         let body = serde_json::json!({ "error": self.to_string() }).to_string();
-        (status, [("Tus-Resumable", "1.0.0"), ("Content-Type", "application/json")], body).into_response()
+        (
+            status,
+            [
+                ("Tus-Resumable", "1.0.0"),
+                ("Content-Type", "application/json"),
+            ],
+            body,
+        )
+            .into_response()
     }
 }
 

@@ -104,7 +104,11 @@ enum Print {
 }
 
 fn day(s: &str) -> String {
-    if s.len() == 10 { format!("{s}T00:00:00.000Z") } else { s.to_string() }
+    if s.len() == 10 {
+        format!("{s}T00:00:00.000Z")
+    } else {
+        s.to_string()
+    }
 }
 
 #[tokio::main]
@@ -122,9 +126,22 @@ async fn main() -> std::process::ExitCode {
 async fn run(cli: Cli) -> qorgau_station::Result<()> {
     let station = Arc::new(Station::open(&cli.data)?);
     match cli.command {
-        Cmd::Serve { listen, names, public_url, tls_cert, tls_key, tls_ca, plain_http, max_connections, header_timeout } => {
-            let addr: std::net::SocketAddr =
-                listen.parse().map_err(|_| qorgau_station::StationError::BadRequest(format!("--listen {listen}: an address and port")))?;
+        Cmd::Serve {
+            listen,
+            names,
+            public_url,
+            tls_cert,
+            tls_key,
+            tls_ca,
+            plain_http,
+            max_connections,
+            header_timeout,
+        } => {
+            let addr: std::net::SocketAddr = listen.parse().map_err(|_| {
+                qorgau_station::StationError::BadRequest(format!(
+                    "--listen {listen}: an address and port"
+                ))
+            })?;
             if plain_http && !addr.ip().is_loopback() {
                 return Err(qorgau_station::StationError::BadRequest(
                     "plain http is only for a loopback address (tests, the demo); phones on a network get https".into(),
@@ -132,7 +149,9 @@ async fn run(cli: Cli) -> qorgau_station::Result<()> {
             }
             let tls = match (plain_http, tls_cert, tls_key) {
                 (true, _, _) => None,
-                (false, Some(cert), Some(key)) => Some(tls::from_files(&cert, &key, tls_ca.as_deref())?),
+                (false, Some(cert), Some(key)) => {
+                    Some(tls::from_files(&cert, &key, tls_ca.as_deref())?)
+                }
                 (false, _, _) => {
                     let mut names = names;
                     if !addr.ip().is_unspecified() {
@@ -147,23 +166,50 @@ async fn run(cli: Cli) -> qorgau_station::Result<()> {
             let scheme = if tls.is_some() { "https" } else { "http" };
             let url = public_url.unwrap_or_else(|| format!("{scheme}://{local}"));
             tls::write_private(&cli.data.join("station.url"), url.as_bytes())?;
-            println!("qorgau-station listening on {scheme}://{local} (data {})", cli.data.display());
-            println!("station key fingerprint {}", enrolment::grouped(&enrolment::station_key_fingerprint(&station.public_key())));
+            println!(
+                "qorgau-station listening on {scheme}://{local} (data {})",
+                cli.data.display()
+            );
+            println!(
+                "station key fingerprint {}",
+                enrolment::grouped(&enrolment::station_key_fingerprint(&station.public_key()))
+            );
             if let Some(t) = &tls {
-                println!("TLS root fingerprint    {}", enrolment::grouped(&t.ca_fingerprint));
+                println!(
+                    "TLS root fingerprint    {}",
+                    enrolment::grouped(&t.ca_fingerprint)
+                );
             }
-            let limits = serve::Limits { max_connections, headers: std::time::Duration::from_secs(header_timeout.max(1)), ..Default::default() };
-            serve::serve(listener, http::router(station.clone()), tls.map(|t| t.config), limits, async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
+            let limits = serve::Limits {
+                max_connections,
+                headers: std::time::Duration::from_secs(header_timeout.max(1)),
+                ..Default::default()
+            };
+            serve::serve(
+                listener,
+                http::router(station.clone()),
+                tls.map(|t| t.config),
+                limits,
+                async {
+                    let _ = tokio::signal::ctrl_c().await;
+                },
+            )
             .await?;
         }
         Cmd::PublicKey => println!("{}", station.public_key().hex()),
-        Cmd::EnrolmentCode { officer, unit, url, png, print } => {
+        Cmd::EnrolmentCode {
+            officer,
+            unit,
+            url,
+            png,
+            print,
+        } => {
             let url = match url {
                 Some(u) => u,
                 None => std::fs::read_to_string(cli.data.join("station.url")).map_err(|_| {
-                    qorgau_station::StationError::BadRequest("no station address known yet: start `serve` once, or give --url".into())
+                    qorgau_station::StationError::BadRequest(
+                        "no station address known yet: start `serve` once, or give --url".into(),
+                    )
                 })?,
             };
             // A card for an address phones would refuse is refused here first.
@@ -181,7 +227,14 @@ async fn run(cli: Cli) -> qorgau_station::Result<()> {
                     println!("Enrolment card for {officer} ({unit}), valid 24 hours");
                     println!("{}", terminal_qr(&text)?);
                     println!("station   {}", card.station_url);
-                    println!("code      {}", code.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("-"));
+                    println!(
+                        "code      {}",
+                        code.as_bytes()
+                            .chunks(4)
+                            .map(|c| String::from_utf8_lossy(c).into_owned())
+                            .collect::<Vec<_>>()
+                            .join("-")
+                    );
                     if let Some(fp) = &card.ca_fingerprint {
                         println!("TLS root  {}", enrolment::grouped(fp));
                     }
@@ -195,7 +248,10 @@ async fn run(cli: Cli) -> qorgau_station::Result<()> {
         Cmd::AddInstrument { file } => {
             let json = std::fs::read_to_string(&file)?;
             let inst = station.add_instrument(&json)?;
-            println!("instrument {} {} signed; it goes to the phones with the next registry", inst.id, inst.version);
+            println!(
+                "instrument {} {} signed; it goes to the phones with the next registry",
+                inst.id, inst.version
+            );
         }
         Cmd::Devices => {
             for d in station.storage().devices()? {
@@ -206,7 +262,9 @@ async fn run(cli: Cli) -> qorgau_station::Result<()> {
                     d.unit,
                     d.label,
                     d.enrolled_at,
-                    d.revoked_at.map(|r| format!("  REVOKED {r}")).unwrap_or_default()
+                    d.revoked_at
+                        .map(|r| format!("  REVOKED {r}"))
+                        .unwrap_or_default()
                 );
             }
         }
@@ -224,11 +282,17 @@ async fn run(cli: Cli) -> qorgau_station::Result<()> {
         }
         Cmd::VerifyCase { case } => {
             let c = station.verify_case(&case)?;
-            let head = c.head.map(|h| format!(", device's signed head at entry {h}")).unwrap_or_default();
+            let head = c
+                .head
+                .map(|h| format!(", device's signed head at entry {h}"))
+                .unwrap_or_default();
             match &c.problem {
                 None => println!("VERIFIED: case {} ({} entries{head})", c.case, c.entries),
                 Some(p) => {
-                    println!("NOT VERIFIED: case {} ({} entries{head}): {p}", c.case, c.entries);
+                    println!(
+                        "NOT VERIFIED: case {} ({} entries{head}): {p}",
+                        c.case, c.entries
+                    );
                     std::process::exit(3);
                 }
             }
@@ -241,16 +305,35 @@ async fn run(cli: Cli) -> qorgau_station::Result<()> {
         Cmd::Figures { from, to, json } => {
             let f = station.figures(&day(&from), &day(&to))?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&f).map_err(|e| qorgau_station::StationError::Internal(e.to_string()))?);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&f)
+                        .map_err(|e| qorgau_station::StationError::Internal(e.to_string()))?
+                );
             } else {
                 println!("figures for {} to {} (device time):", f.from, f.to);
                 println!("  cases                          {}", f.cases);
-                println!("  protection orders issued       {}", f.protection_orders_issued);
-                println!("  shelter placements: women      {}", f.shelter_placements_women);
-                println!("  shelter placements: children   {}", f.shelter_placements_children);
-                println!("  preventive interventions       {}", f.preventive_interventions);
+                println!(
+                    "  protection orders issued       {}",
+                    f.protection_orders_issued
+                );
+                println!(
+                    "  shelter placements: women      {}",
+                    f.shelter_placements_women
+                );
+                println!(
+                    "  shelter placements: children   {}",
+                    f.shelter_placements_children
+                );
+                println!(
+                    "  preventive interventions       {}",
+                    f.preventive_interventions
+                );
                 println!("  order violations               {}", f.order_violations);
-                println!("  cases with a repeat offence    {}", f.repeat_offence_cases);
+                println!(
+                    "  cases with a repeat offence    {}",
+                    f.repeat_offence_cases
+                );
             }
         }
     }
@@ -261,7 +344,13 @@ async fn run(cli: Cli) -> qorgau_station::Result<()> {
 fn terminal_qr(text: &str) -> qorgau_station::Result<String> {
     let (width, dark) = qorgau_core::document::qr::modules(text)?;
     let quiet = 2;
-    let at = |x: isize, y: isize| x >= 0 && y >= 0 && (x as usize) < width && (y as usize) < width && dark[y as usize * width + x as usize];
+    let at = |x: isize, y: isize| {
+        x >= 0
+            && y >= 0
+            && (x as usize) < width
+            && (y as usize) < width
+            && dark[y as usize * width + x as usize]
+    };
     let mut out = String::new();
     let (lo, hi) = (-(quiet as isize), (width + quiet) as isize);
     let mut y = lo;

@@ -27,7 +27,12 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { max_connections: 512, max_per_address: 32, handshake: Duration::from_secs(10), headers: Duration::from_secs(15) }
+        Limits {
+            max_connections: 512,
+            max_per_address: 32,
+            handshake: Duration::from_secs(10),
+            headers: Duration::from_secs(15),
+        }
     }
 }
 
@@ -92,16 +97,24 @@ pub async fn serve(
         tokio::spawn(async move {
             let _permit = permit;
             let _guard = guard;
-            let service = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
-                req.extensions_mut().insert(Peer(peer));
-                let mut router = router.clone();
-                async move { tower_call(&mut router, req).await }
-            });
+            let service = hyper::service::service_fn(
+                move |mut req: hyper::Request<hyper::body::Incoming>| {
+                    req.extensions_mut().insert(Peer(peer));
+                    let mut router = router.clone();
+                    async move { tower_call(&mut router, req).await }
+                },
+            );
             let mut http = hyper::server::conn::http1::Builder::new();
-            http.timer(TokioTimer::new()).header_read_timeout(limits.headers).keep_alive(true);
+            http.timer(TokioTimer::new())
+                .header_read_timeout(limits.headers)
+                .keep_alive(true);
             match acceptor {
                 Some(acceptor) => {
-                    let Ok(Ok(tls)) = tokio::time::timeout(limits.handshake, acceptor.accept(stream)).await else { return };
+                    let Ok(Ok(tls)) =
+                        tokio::time::timeout(limits.handshake, acceptor.accept(stream)).await
+                    else {
+                        return;
+                    };
                     let _ = http.serve_connection(TokioIo::new(tls), service).await;
                 }
                 None => {

@@ -11,11 +11,19 @@ use qorgau_core::crypto::hash::Sha256;
 use qorgau_core::crypto::keys::DerivedKeys;
 use qorgau_core::crypto::seal;
 use qorgau_core::crypto::signing::{generate_pkcs8, DeviceSigner, PublicKey};
-use qorgau_core::model::{OrderEvent, OrderEventKind, Person, PersonRole, ProtectionOrder, Referral, ReferralKind};
-use qorgau_core::registry::{RegistryHeader, RegistryKind, RegistryLine, RegistryOrder, RegistryRecord, RegistryWriter, Subject};
+use qorgau_core::model::{
+    OrderEvent, OrderEventKind, Person, PersonRole, ProtectionOrder, Referral, ReferralKind,
+};
+use qorgau_core::registry::{
+    RegistryHeader, RegistryKind, RegistryLine, RegistryOrder, RegistryRecord, RegistryWriter,
+    Subject,
+};
 use qorgau_core::store::{EventKind, SignedEntry};
 use qorgau_core::sync::enrolment::{self, CodeKey, EnrolmentCard};
-use qorgau_core::sync::protocol::{self, DeviceCertificate, EnrolAnswer, EnrolRequest, EnrolResponse, MissingBlob, PushRequest, PushResponse, Rejected};
+use qorgau_core::sync::protocol::{
+    self, DeviceCertificate, EnrolAnswer, EnrolRequest, EnrolResponse, MissingBlob, PushRequest,
+    PushResponse, Rejected,
+};
 use ring::hmac;
 use serde::Serialize;
 
@@ -105,7 +113,8 @@ fn now_rfc(t: DateTime<Utc>) -> String {
 
 /// True when `ts` is within the allowed clock skew of `now` (no overflow for any `ts`).
 pub fn within_skew(now: i64, ts: i64) -> bool {
-    now.checked_sub(ts).is_some_and(|d| d.unsigned_abs() <= protocol::MAX_SKEW_SECS as u64)
+    now.checked_sub(ts)
+        .is_some_and(|d| d.unsigned_abs() <= protocol::MAX_SKEW_SECS as u64)
 }
 
 fn read_or_create(path: &Path, make: impl FnOnce() -> Result<Vec<u8>>) -> Result<Vec<u8>> {
@@ -114,7 +123,11 @@ fn read_or_create(path: &Path, make: impl FnOnce() -> Result<Vec<u8>>) -> Result
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let b = make()?;
             use std::io::Write;
-            qorgau_core::files::private_options().write(true).create_new(true).open(path)?.write_all(&b)?;
+            qorgau_core::files::private_options()
+                .write(true)
+                .create_new(true)
+                .open(path)?
+                .write_all(&b)?;
             Ok(b)
         }
         Err(e) => Err(e.into()),
@@ -131,8 +144,12 @@ impl Station {
         crate::tls::make_private_dir(&dir.join("uploads"))?;
         crate::tls::make_private_dir(&dir.join("blobs"))?;
         let pkcs8 = read_or_create(&dir.join("station.key"), || Ok(generate_pkcs8()?))?;
-        let data = read_or_create(&dir.join("data.key"), || Ok(qorgau_core::crypto::random_bytes::<32>()?.to_vec()))?;
-        let data: [u8; 32] = data.try_into().map_err(|_| StationError::Internal("data.key is not 32 bytes".into()))?;
+        let data = read_or_create(&dir.join("data.key"), || {
+            Ok(qorgau_core::crypto::random_bytes::<32>()?.to_vec())
+        })?;
+        let data: [u8; 32] = data
+            .try_into()
+            .map_err(|_| StationError::Internal("data.key is not 32 bytes".into()))?;
         let db = dir.join("station.db");
         qorgau_core::files::private_file(&db)?;
         let station = Station {
@@ -140,7 +157,9 @@ impl Station {
             storage: Box::new(SqliteStorage::open(&db)?),
             keys: DerivedKeys::derive(&data)?,
             signer: DeviceSigner::from_pkcs8(&pkcs8)?,
-            ca_pem: std::sync::RwLock::new(std::fs::read_to_string(dir.join("tls").join("ca.pem")).ok()),
+            ca_pem: std::sync::RwLock::new(
+                std::fs::read_to_string(dir.join("tls").join("ca.pem")).ok(),
+            ),
             log_budget: std::sync::Mutex::new((0, 0, 0)),
             enrol_failures: std::sync::Mutex::default(),
         };
@@ -161,7 +180,11 @@ impl Station {
 
     /// The TLS root's fingerprint (SHA-256 of its DER, hex), if the station has one.
     pub fn tls_root_fingerprint(&self) -> Option<String> {
-        let pem = self.ca_pem.read().unwrap_or_else(|p| p.into_inner()).clone()?;
+        let pem = self
+            .ca_pem
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()?;
         let certs = qorgau_core::sync::tls::certs_from_pem(pem.as_bytes()).ok()?;
         Some(qorgau_core::sync::tls::fingerprint(&certs[0]))
     }
@@ -181,7 +204,15 @@ impl Station {
     /// Logs a request (fields cut to a bounded size; the log keeps its newest rows). Refusals of
     /// unauthenticated requests are rate-limited: past the budget they are counted, and the
     /// count goes into the next row that is written.
-    pub fn log(&self, device: Option<&str>, method: &str, path: &str, status: u16, reason: Option<&str>, authenticated: bool) {
+    pub fn log(
+        &self,
+        device: Option<&str>,
+        method: &str,
+        path: &str,
+        status: u16,
+        reason: Option<&str>,
+        authenticated: bool,
+    ) {
         let now = Utc::now();
         let mut note = String::new();
         if !authenticated {
@@ -240,10 +271,17 @@ impl Station {
         // 0/O/1/I.
         const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
         let bits = raw.iter().fold(0u128, |acc, b| (acc << 8) | u128::from(*b));
-        let code: String = (0..16).rev().map(|i| char::from(ALPHABET[((bits >> (5 * i)) & 0x1f) as usize])).collect();
+        let code: String = (0..16)
+            .rev()
+            .map(|i| char::from(ALPHABET[((bits >> (5 * i)) & 0x1f) as usize]))
+            .collect();
         let key = CodeKey::derive(&code);
         let id = key.code_id();
-        let sealed = seal::seal(&self.keys.records(), &format!("enrolment-code/{id}"), key.raw())?;
+        let sealed = seal::seal(
+            &self.keys.records(),
+            &format!("enrolment-code/{id}"),
+            key.raw(),
+        )?;
         let now = Utc::now();
         self.storage.add_enrolment_code(
             &Sha256::of(code.as_bytes()).hex(),
@@ -265,14 +303,28 @@ impl Station {
     pub fn enrol(&self, req: &EnrolRequest, peer: std::net::IpAddr) -> Result<EnrolResponse> {
         let now = Utc::now().timestamp();
         {
-            let mut f = self.enrol_failures.lock().unwrap_or_else(|p| p.into_inner());
+            let mut f = self
+                .enrol_failures
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
             f.retain(|_, v| {
                 v.retain(|t| now - t < ENROL_WINDOW_SECS);
                 !v.is_empty()
             });
-            if f.get(&peer).is_some_and(|v| v.len() >= ENROL_FAILURES_ALLOWED) {
-                let e = StationError::TooManyRequests("too many wrong enrolment codes from this address; wait ten minutes".into());
-                self.log(Some(&req.claim.device_id), "POST", "/v1/enrol", e.status().as_u16(), Some(&format!("{e} ({peer})")), false);
+            if f.get(&peer)
+                .is_some_and(|v| v.len() >= ENROL_FAILURES_ALLOWED)
+            {
+                let e = StationError::TooManyRequests(
+                    "too many wrong enrolment codes from this address; wait ten minutes".into(),
+                );
+                self.log(
+                    Some(&req.claim.device_id),
+                    "POST",
+                    "/v1/enrol",
+                    e.status().as_u16(),
+                    Some(&format!("{e} ({peer})")),
+                    false,
+                );
                 return Err(e);
             }
         }
@@ -291,18 +343,40 @@ impl Station {
         let r = match (r, answer) {
             (Ok(()), Some(resp)) => Ok(resp),
             (Err(e), _) => Err(EnrolFailure(e, wrong_code)),
-            (Ok(()), None) => Err(EnrolFailure(StationError::Internal("enrolment did not run".into()), false)),
+            (Ok(()), None) => Err(EnrolFailure(
+                StationError::Internal("enrolment did not run".into()),
+                false,
+            )),
         };
         match r {
             Ok(resp) => {
-                self.log(Some(&req.claim.device_id), "POST", "/v1/enrol", 200, Some("enrolled"), true);
+                self.log(
+                    Some(&req.claim.device_id),
+                    "POST",
+                    "/v1/enrol",
+                    200,
+                    Some("enrolled"),
+                    true,
+                );
                 Ok(resp)
             }
             Err(EnrolFailure(e, wrong_code)) => {
                 if wrong_code {
-                    self.enrol_failures.lock().unwrap_or_else(|p| p.into_inner()).entry(peer).or_default().push(now);
+                    self.enrol_failures
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .entry(peer)
+                        .or_default()
+                        .push(now);
                 }
-                self.log(Some(&req.claim.device_id), "POST", "/v1/enrol", e.status().as_u16(), Some(&format!("{e} ({peer})")), false);
+                self.log(
+                    Some(&req.claim.device_id),
+                    "POST",
+                    "/v1/enrol",
+                    e.status().as_u16(),
+                    Some(&format!("{e} ({peer})")),
+                    false,
+                );
                 Err(e)
             }
         }
@@ -311,49 +385,82 @@ impl Station {
     fn enrol_inner(&self, req: &EnrolRequest) -> std::result::Result<EnrolResponse, EnrolFailure> {
         let c = &req.claim;
         let wrong = |m: &str| EnrolFailure(StationError::Forbidden(m.to_string()), true);
-        let key = PublicKey::from_hex(&c.public_key).ok_or_else(|| StationError::BadRequest("public_key: 64 hex digits".into()))?;
+        let key = PublicKey::from_hex(&c.public_key)
+            .ok_or_else(|| StationError::BadRequest("public_key: 64 hex digits".into()))?;
         if enrolment::is_weak_public_key(&key.0) {
             return Err(StationError::BadRequest("weak device key refused".into()).into());
         }
-        let device = uuid::Uuid::parse_str(&c.device_id).map_err(|_| StationError::BadRequest("device_id: a UUID".into()))?.simple().to_string();
-        if c.label.chars().count() > 200 || c.code_id.len() != 32 || !c.code_id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        let device = uuid::Uuid::parse_str(&c.device_id)
+            .map_err(|_| StationError::BadRequest("device_id: a UUID".into()))?
+            .simple()
+            .to_string();
+        if c.label.chars().count() > 200
+            || c.code_id.len() != 32
+            || !c.code_id.bytes().all(|b| b.is_ascii_hexdigit())
+        {
             return Err(StationError::BadRequest("malformed enrolment request".into()).into());
         }
         if !within_skew(Utc::now().timestamp(), c.ts) {
-            return Err(StationError::Unauthenticated("stale enrolment request (device clock more than 5 minutes off)".into()).into());
+            return Err(StationError::Unauthenticated(
+                "stale enrolment request (device clock more than 5 minutes off)".into(),
+            )
+            .into());
         }
-        let code = self.storage.enrolment_code(&c.code_id)?.ok_or_else(|| wrong("unknown enrolment code"))?;
-        let raw: [u8; 32] = seal::open(&self.keys.records(), &format!("enrolment-code/{}", c.code_id), &code.code_key)?
-            .try_into()
-            .map_err(|_| StationError::Internal("stored code key".into()))?;
+        let code = self
+            .storage
+            .enrolment_code(&c.code_id)?
+            .ok_or_else(|| wrong("unknown enrolment code"))?;
+        let raw: [u8; 32] = seal::open(
+            &self.keys.records(),
+            &format!("enrolment-code/{}", c.code_id),
+            &code.code_key,
+        )?
+        .try_into()
+        .map_err(|_| StationError::Internal("stored code key".into()))?;
         let code_key = CodeKey::from_raw(raw);
         if !req.proof_matches(&code_key) {
             return Err(wrong("the request does not prove the enrolment code"));
         }
         if !req.possession_proven() {
-            return Err(StationError::BadRequest("the request is not signed by the key it names (proof of possession)".into()).into());
+            return Err(StationError::BadRequest(
+                "the request is not signed by the key it names (proof of possession)".into(),
+            )
+            .into());
         }
-        if DateTime::parse_from_rfc3339(&code.expires_at).map(|t| t.with_timezone(&Utc) < Utc::now()).unwrap_or(true) {
+        if DateTime::parse_from_rfc3339(&code.expires_at)
+            .map(|t| t.with_timezone(&Utc) < Utc::now())
+            .unwrap_or(true)
+        {
             return Err(StationError::Forbidden("the enrolment code has expired".into()).into());
         }
         if code.used_by.as_deref().is_some_and(|u| u != device) {
-            return Err(StationError::Forbidden("the enrolment code was already used by another device".into()).into());
+            return Err(StationError::Forbidden(
+                "the enrolment code was already used by another device".into(),
+            )
+            .into());
         }
         let (certificate, certificate_signature) = match self.storage.device(&device)? {
             Some(d) if d.public_key != key.0 => {
-                return Err(StationError::Conflict("this device id is enrolled with another key".into()).into());
+                return Err(StationError::Conflict(
+                    "this device id is enrolled with another key".into(),
+                )
+                .into());
             }
             Some(d) => {
                 if d.revoked_at.is_some() {
                     if code.used_by.is_some() {
                         // The code this device used before its revocation does not lift it.
-                        return Err(StationError::Forbidden("device revoked; ask the duty officer for a new code".into()).into());
+                        return Err(StationError::Forbidden(
+                            "device revoked; ask the duty officer for a new code".into(),
+                        )
+                        .into());
                     }
                     let version = self.storage.next("registry_version")?;
                     self.storage.unrevoke_device(&device, version)?;
                 }
                 let stored = d.certificate.ok_or_else(|| StationError::Conflict("this device was enrolled before enrolment answers were kept; revoke it and enrol it anew".into()))?;
-                serde_json::from_str::<(DeviceCertificate, String)>(&stored).map_err(|e| StationError::Internal(e.to_string()))?
+                serde_json::from_str::<(DeviceCertificate, String)>(&stored)
+                    .map_err(|e| StationError::Internal(e.to_string()))?
             }
             None => {
                 let certificate = DeviceCertificate {
@@ -363,7 +470,10 @@ impl Station {
                     unit: code.unit.clone(),
                     enrolled_at: now_rfc(Utc::now()),
                 };
-                let sig = B64.encode(self.signer.sign(&qorgau_core::canonical::to_bytes(&certificate)?));
+                let sig = B64.encode(
+                    self.signer
+                        .sign(&qorgau_core::canonical::to_bytes(&certificate)?),
+                );
                 let version = self.storage.next("registry_version")?;
                 self.storage.put_device(&DeviceRow {
                     device_id: device.clone(),
@@ -374,7 +484,10 @@ impl Station {
                     enrolled_at: certificate.enrolled_at.clone(),
                     revoked_at: None,
                     version,
-                    certificate: Some(serde_json::to_string(&(&certificate, &sig)).map_err(|e| StationError::Internal(e.to_string()))?),
+                    certificate: Some(
+                        serde_json::to_string(&(&certificate, &sig))
+                            .map_err(|e| StationError::Internal(e.to_string()))?,
+                    ),
                 })?;
                 (certificate, sig)
             }
@@ -384,7 +497,11 @@ impl Station {
             certificate,
             certificate_signature,
             station_public_key: self.public_key().hex(),
-            ca_pem: self.ca_pem.read().unwrap_or_else(|p| p.into_inner()).clone(),
+            ca_pem: self
+                .ca_pem
+                .read()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone(),
         };
         Ok(EnrolResponse::seal(answer, &code_key)?)
     }
@@ -392,9 +509,13 @@ impl Station {
     /// Revokes a lost device: its later requests are refused and the revocation travels to the
     /// other devices with the registry.
     pub fn revoke(&self, device: &str) -> Result<bool> {
-        let id = uuid::Uuid::parse_str(device).map_err(|_| StationError::BadRequest("device id".into()))?.simple().to_string();
+        let id = uuid::Uuid::parse_str(device)
+            .map_err(|_| StationError::BadRequest("device id".into()))?
+            .simple()
+            .to_string();
         let version = self.storage.next("registry_version")?;
-        self.storage.revoke_device(&id, &now_rfc(Utc::now()), version)
+        self.storage
+            .revoke_device(&id, &now_rfc(Utc::now()), version)
     }
 
     // ---- authentication -------------------------------------------------------------------
@@ -403,49 +524,93 @@ impl Station {
     /// read or written for it; returns the device and the body digest the signature covers
     /// (the body, once read, must match it). `path` includes the query string. Every refusal
     /// is logged (bounded).
-    pub fn authenticate(&self, method: &str, path: &str, headers: &HashMap<String, String>) -> Result<(DeviceRow, String)> {
+    pub fn authenticate(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &HashMap<String, String>,
+    ) -> Result<(DeviceRow, String)> {
         let r = self.authenticate_inner(method, path, headers);
         if let Err(e) = &r {
             let known = matches!(e, StationError::Forbidden(_));
-            self.log(headers.get(protocol::H_DEVICE).map(String::as_str), method, path, e.status().as_u16(), Some(&e.to_string()), known);
+            self.log(
+                headers.get(protocol::H_DEVICE).map(String::as_str),
+                method,
+                path,
+                e.status().as_u16(),
+                Some(&e.to_string()),
+                known,
+            );
         }
         r
     }
 
-    fn authenticate_inner(&self, method: &str, path: &str, headers: &HashMap<String, String>) -> Result<(DeviceRow, String)> {
-        let h = |n: &str| headers.get(n).map(String::as_str).ok_or_else(|| StationError::Unauthenticated("unsigned request".into()));
+    fn authenticate_inner(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &HashMap<String, String>,
+    ) -> Result<(DeviceRow, String)> {
+        let h = |n: &str| {
+            headers
+                .get(n)
+                .map(String::as_str)
+                .ok_or_else(|| StationError::Unauthenticated("unsigned request".into()))
+        };
         let device = h(protocol::H_DEVICE)?;
-        let ts: i64 = h(protocol::H_TIMESTAMP)?.parse().map_err(|_| StationError::Unauthenticated("malformed timestamp".into()))?;
+        let ts: i64 = h(protocol::H_TIMESTAMP)?
+            .parse()
+            .map_err(|_| StationError::Unauthenticated("malformed timestamp".into()))?;
         let nonce = h(protocol::H_NONCE)?;
         let content = h(protocol::H_CONTENT)?.to_ascii_lowercase();
         let sig = h(protocol::H_SIGNATURE)?;
         if sig.len() > 128 {
             return Err(StationError::Unauthenticated("malformed signature".into()));
         }
-        let sig = B64.decode(sig).map_err(|_| StationError::Unauthenticated("malformed signature".into()))?;
+        let sig = B64
+            .decode(sig)
+            .map_err(|_| StationError::Unauthenticated("malformed signature".into()))?;
         if nonce.len() < 16 || nonce.len() > 64 || !nonce.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(StationError::Unauthenticated("malformed nonce".into()));
         }
         if Sha256::from_hex(&content).is_none() {
-            return Err(StationError::Unauthenticated("malformed content digest".into()));
+            return Err(StationError::Unauthenticated(
+                "malformed content digest".into(),
+            ));
         }
         if device.len() > 40 {
             return Err(StationError::Unauthenticated("malformed device id".into()));
         }
-        let id = uuid::Uuid::parse_str(device).map_err(|_| StationError::Unauthenticated("malformed device id".into()))?.simple().to_string();
+        let id = uuid::Uuid::parse_str(device)
+            .map_err(|_| StationError::Unauthenticated("malformed device id".into()))?
+            .simple()
+            .to_string();
         // Unknown device or bad signature: the same answer, so nothing is learnt about devices.
-        let refused = || StationError::Unauthenticated("device not enrolled, or bad request signature".into());
+        let refused = || {
+            StationError::Unauthenticated("device not enrolled, or bad request signature".into())
+        };
         let d = self.storage.device(&id)?.ok_or_else(refused)?;
         let text = protocol::signing_text(
             method,
             path,
             &content,
-            headers.get("upload-offset").map(String::as_str).unwrap_or(""),
-            headers.get("upload-checksum").map(String::as_str).unwrap_or(""),
+            headers
+                .get("upload-offset")
+                .map(String::as_str)
+                .unwrap_or(""),
+            headers
+                .get("upload-checksum")
+                .map(String::as_str)
+                .unwrap_or(""),
             ts,
             nonce,
         );
-        let key = PublicKey(d.public_key.clone().try_into().map_err(|_| StationError::Internal("stored key".into()))?);
+        let key = PublicKey(
+            d.public_key
+                .clone()
+                .try_into()
+                .map_err(|_| StationError::Internal("stored key".into()))?,
+        );
         if !key.verify(text.as_bytes(), &sig) {
             return Err(refused());
         }
@@ -454,10 +619,17 @@ impl Station {
         }
         let now = Utc::now().timestamp();
         if !within_skew(now, ts) {
-            return Err(StationError::Unauthenticated("stale request (timestamp more than 5 minutes off)".into()));
+            return Err(StationError::Unauthenticated(
+                "stale request (timestamp more than 5 minutes off)".into(),
+            ));
         }
-        if !self.storage.use_nonce(&id, nonce, now, now - 2 * protocol::MAX_SKEW_SECS)? {
-            return Err(StationError::Unauthenticated("replayed request (nonce already seen)".into()));
+        if !self
+            .storage
+            .use_nonce(&id, nonce, now, now - 2 * protocol::MAX_SKEW_SECS)?
+        {
+            return Err(StationError::Unauthenticated(
+                "replayed request (nonce already seen)".into(),
+            ));
         }
         Ok((d, content))
     }
@@ -465,12 +637,20 @@ impl Station {
     // ---- entries --------------------------------------------------------------------------
 
     fn seal_payload(&self, case: &str, seq: u64, bytes: &[u8]) -> Result<Vec<u8>> {
-        Ok(seal::seal(&self.keys.records(), &format!("entry/{case}/{seq}"), bytes)?)
+        Ok(seal::seal(
+            &self.keys.records(),
+            &format!("entry/{case}/{seq}"),
+            bytes,
+        )?)
     }
 
     fn open_payload(&self, e: &EntryRow) -> Result<Option<Vec<u8>>> {
         match &e.record {
-            Some(b) => Ok(Some(seal::open(&self.keys.records(), &format!("entry/{}/{}", e.case_id, e.seq), b)?)),
+            Some(b) => Ok(Some(seal::open(
+                &self.keys.records(),
+                &format!("entry/{}/{}", e.case_id, e.seq),
+                b,
+            )?)),
             None => Ok(None),
         }
     }
@@ -481,7 +661,13 @@ impl Station {
     /// not been uploaded and verified yet waits.
     pub fn push(&self, device: &DeviceRow, req: &PushRequest) -> Result<PushResponse> {
         let mut out = PushResponse::default();
-        let key = PublicKey(device.public_key.clone().try_into().map_err(|_| StationError::Internal("stored key".into()))?);
+        let key = PublicKey(
+            device
+                .public_key
+                .clone()
+                .try_into()
+                .map_err(|_| StationError::Internal("stored key".into()))?,
+        );
         // One transaction for the batch: acknowledged means committed to disk.
         self.storage.batch(&mut || {
             out = self.push_items(device, &key, req)?;
@@ -496,13 +682,33 @@ impl Station {
     fn keep_heads(&self, device: &DeviceRow, key: &PublicKey, req: &PushRequest) -> Result<()> {
         for h in &req.heads {
             let case = h.head.case.to_string();
-            let owned = self.storage.case_owner(&case)?.is_some_and(|o| o == device.device_id);
+            let owned = self
+                .storage
+                .case_owner(&case)?
+                .is_some_and(|o| o == device.device_id);
             let sig = B64.decode(&h.signature).unwrap_or_default();
             if !owned || !h.verifies(key) {
-                self.log(Some(&device.device_id), "POST", "/v1/entries", 200, Some(&format!("case head for {} ignored (not this device's, or not signed by it)", clip(&case, 40))), true);
+                self.log(
+                    Some(&device.device_id),
+                    "POST",
+                    "/v1/entries",
+                    200,
+                    Some(&format!(
+                        "case head for {} ignored (not this device's, or not signed by it)",
+                        clip(&case, 40)
+                    )),
+                    true,
+                );
                 continue;
             }
-            self.storage.put_head(&case, &device.device_id, h.head.seq, &h.head.entry_hash, &sig, &now_rfc(Utc::now()))?;
+            self.storage.put_head(
+                &case,
+                &device.device_id,
+                h.head.seq,
+                &h.head.entry_hash,
+                &sig,
+                &now_rfc(Utc::now()),
+            )?;
         }
         Ok(())
     }
@@ -514,9 +720,23 @@ impl Station {
     pub fn verify_case(&self, case: &str) -> Result<CaseCheck> {
         let entries = self.storage.entries_of(case)?;
         let owner = self.storage.case_owner(case)?;
-        let mut check = CaseCheck { case: case.to_string(), entries: entries.len() as u64, head: self.storage.head(case)?.map(|h| h.0), problem: None };
-        let key = match owner.as_deref().map(|o| self.storage.device(o)).transpose()?.flatten() {
-            Some(d) => PublicKey(d.public_key.try_into().map_err(|_| StationError::Internal("stored key".into()))?),
+        let mut check = CaseCheck {
+            case: case.to_string(),
+            entries: entries.len() as u64,
+            head: self.storage.head(case)?.map(|h| h.0),
+            problem: None,
+        };
+        let key = match owner
+            .as_deref()
+            .map(|o| self.storage.device(o))
+            .transpose()?
+            .flatten()
+        {
+            Some(d) => PublicKey(
+                d.public_key
+                    .try_into()
+                    .map_err(|_| StationError::Internal("stored key".into()))?,
+            ),
             None => {
                 check.problem = Some("no entries from the device that opened the case".into());
                 return Ok(check);
@@ -530,22 +750,39 @@ impl Station {
                 && Sha256::of(&e.entry).hex() == e.entry_hash
                 && parsed.is_some_and(|p| p.prev == prev);
             if !ok {
-                check.problem = Some(format!("entry {} does not verify or does not link to the one before", i + 1));
+                check.problem = Some(format!(
+                    "entry {} does not verify or does not link to the one before",
+                    i + 1
+                ));
                 return Ok(check);
             }
             prev = e.entry_hash.clone();
         }
         if let Some((seq, hash)) = self.storage.head(case)? {
             match entries.get(seq.saturating_sub(1) as usize) {
-                Some(e) if e.entry_hash != hash => check.problem = Some(format!("entry {seq} is not the one the device's signed head names")),
+                Some(e) if e.entry_hash != hash => {
+                    check.problem = Some(format!(
+                        "entry {seq} is not the one the device's signed head names"
+                    ))
+                }
                 Some(_) => {}
-                None => check.problem = Some(format!("the device's signed head is entry {seq}; the station holds {}", entries.len())),
+                None => {
+                    check.problem = Some(format!(
+                        "the device's signed head is entry {seq}; the station holds {}",
+                        entries.len()
+                    ))
+                }
             }
         }
         Ok(check)
     }
 
-    fn push_items(&self, device: &DeviceRow, key: &PublicKey, req: &PushRequest) -> Result<PushResponse> {
+    fn push_items(
+        &self,
+        device: &DeviceRow,
+        key: &PublicKey,
+        req: &PushRequest,
+    ) -> Result<PushResponse> {
         let mut out = PushResponse::default();
         let mut stopped: Vec<String> = Vec::new();
         for item in &req.items {
@@ -555,12 +792,26 @@ impl Station {
             match self.verify_item(device, key, item)? {
                 Verdict::Ack => out.acked.push((item.case.clone(), item.seq)),
                 Verdict::Reject(reason) => {
-                    self.storage.quarantine(&item.case, item.seq, &device.device_id, &reason, &now_rfc(Utc::now()))?;
-                    out.rejected.push(Rejected { case: item.case.clone(), seq: item.seq, reason });
+                    self.storage.quarantine(
+                        &item.case,
+                        item.seq,
+                        &device.device_id,
+                        &reason,
+                        &now_rfc(Utc::now()),
+                    )?;
+                    out.rejected.push(Rejected {
+                        case: item.case.clone(),
+                        seq: item.seq,
+                        reason,
+                    });
                     stopped.push(item.case.clone());
                 }
                 Verdict::NeedsBlob(sha256) => {
-                    out.missing_blobs.push(MissingBlob { case: item.case.clone(), seq: item.seq, sha256 });
+                    out.missing_blobs.push(MissingBlob {
+                        case: item.case.clone(),
+                        seq: item.seq,
+                        sha256,
+                    });
                     stopped.push(item.case.clone());
                 }
                 Verdict::Gap => stopped.push(item.case.clone()),
@@ -569,11 +820,22 @@ impl Station {
         Ok(out)
     }
 
-    fn verify_item(&self, device: &DeviceRow, key: &PublicKey, item: &protocol::PushItem) -> Result<Verdict> {
+    fn verify_item(
+        &self,
+        device: &DeviceRow,
+        key: &PublicKey,
+        item: &protocol::PushItem,
+    ) -> Result<Verdict> {
         let reject = |r: &str| Ok(Verdict::Reject(r.to_string()));
-        let Ok(bytes) = B64.decode(&item.entry) else { return reject("malformed entry encoding") };
-        let Ok(sig) = B64.decode(&item.signature) else { return reject("malformed signature encoding") };
-        let Ok(entry) = serde_json::from_slice::<SignedEntry>(&bytes) else { return reject("malformed entry") };
+        let Ok(bytes) = B64.decode(&item.entry) else {
+            return reject("malformed entry encoding");
+        };
+        let Ok(sig) = B64.decode(&item.signature) else {
+            return reject("malformed signature encoding");
+        };
+        let Ok(entry) = serde_json::from_slice::<SignedEntry>(&bytes) else {
+            return reject("malformed entry");
+        };
         if entry.case.to_string() != item.case || entry.seq != item.seq {
             return reject("entry does not match its case and sequence number");
         }
@@ -589,13 +851,21 @@ impl Station {
         let hash = Sha256::of(&bytes).hex();
         // A case belongs to the device that opened it; nobody else adds to it.
         match self.storage.case_owner(&item.case)? {
-            Some(owner) if owner != device.device_id => return reject("the case belongs to another device"),
+            Some(owner) if owner != device.device_id => {
+                return reject("the case belongs to another device")
+            }
             Some(_) => {}
-            None if item.seq == 1 && entry.kind != EventKind::CaseOpened => return reject("a case must begin with case_opened"),
+            None if item.seq == 1 && entry.kind != EventKind::CaseOpened => {
+                return reject("a case must begin with case_opened")
+            }
             None => {}
         }
         if let Some(existing) = self.storage.entry(&item.case, item.seq)? {
-            return if existing.entry_hash == hash { Ok(Verdict::Ack) } else { reject("conflicts with the entry the station already holds") };
+            return if existing.entry_hash == hash {
+                Ok(Verdict::Ack)
+            } else {
+                reject("conflicts with the entry the station already holds")
+            };
         }
         let (expected, prev) = match self.storage.last_entry(&item.case)? {
             Some((s, h)) => (s + 1, h),
@@ -656,14 +926,21 @@ impl Station {
     // ---- registry -------------------------------------------------------------------------
 
     fn subject(&self, iin: &str) -> String {
-        hex::encode(hmac::sign(&self.keys.lookup(), format!("iin:{iin}").as_bytes()))
+        hex::encode(hmac::sign(
+            &self.keys.lookup(),
+            format!("iin:{iin}").as_bytes(),
+        ))
     }
 
     fn registry_record(&self, subject: &str) -> Result<Option<(String, RegistryRecord)>> {
         match self.storage.registry_get(subject)? {
             Some(b) => {
-                let v: (String, RegistryRecord) = serde_json::from_slice(&seal::open(&self.keys.records(), &format!("registry/{subject}"), &b)?)
-                    .map_err(|e| StationError::Internal(e.to_string()))?;
+                let v: (String, RegistryRecord) = serde_json::from_slice(&seal::open(
+                    &self.keys.records(),
+                    &format!("registry/{subject}"),
+                    &b,
+                )?)
+                .map_err(|e| StationError::Internal(e.to_string()))?;
                 Ok(Some(v))
             }
             None => Ok(None),
@@ -671,9 +948,14 @@ impl Station {
     }
 
     fn put_registry(&self, subject: &str, iin: &str, rec: &RegistryRecord) -> Result<()> {
-        let body = serde_json::to_vec(&(iin, rec)).map_err(|e| StationError::Internal(e.to_string()))?;
+        let body =
+            serde_json::to_vec(&(iin, rec)).map_err(|e| StationError::Internal(e.to_string()))?;
         let version = self.storage.next("registry_version")?;
-        self.storage.registry_put(subject, &seal::seal(&self.keys.records(), &format!("registry/{subject}"), &body)?, version)
+        self.storage.registry_put(
+            subject,
+            &seal::seal(&self.keys.records(), &format!("registry/{subject}"), &body)?,
+            version,
+        )
     }
 
     /// The person record of `person_id` on `case`, from the entries the station holds.
@@ -694,17 +976,34 @@ impl Station {
         Ok(None)
     }
 
-    fn update_registry(&self, case: &str, kind: EventKind, payload: &[u8], device: &DeviceRow) -> Result<()> {
-        let empty = |name: &str| RegistryRecord { display_name: name.to_string(), birth_date: None, active_orders: vec![], past_violations: 0, earlier_cases: 0 };
+    fn update_registry(
+        &self,
+        case: &str,
+        kind: EventKind,
+        payload: &[u8],
+        device: &DeviceRow,
+    ) -> Result<()> {
+        let empty = |name: &str| RegistryRecord {
+            display_name: name.to_string(),
+            birth_date: None,
+            active_orders: vec![],
+            past_violations: 0,
+            earlier_cases: 0,
+        };
         match kind {
             EventKind::PersonAdded => {
-                let p: Person = serde_json::from_slice(payload).map_err(|e| StationError::Internal(e.to_string()))?;
+                let p: Person = serde_json::from_slice(payload)
+                    .map_err(|e| StationError::Internal(e.to_string()))?;
                 if let (PersonRole::AllegedAggressor, Some(iin)) = (p.role, &p.iin) {
                     let s = self.subject(iin.as_str());
-                    let mut rec = self.registry_record(&s)?.map(|(_, r)| r).unwrap_or_else(|| empty(&p.full_name));
+                    let mut rec = self
+                        .registry_record(&s)?
+                        .map(|(_, r)| r)
+                        .unwrap_or_else(|| empty(&p.full_name));
                     if rec.earlier_cases > 0 || rec.past_violations > 0 {
                         // A prior DV record when this case arrived: a repeat offence (for the figures).
-                        self.storage.registry_put(&format!("repeat:{case}"), b"prior record", 0)?;
+                        self.storage
+                            .registry_put(&format!("repeat:{case}"), b"prior record", 0)?;
                     }
                     rec.earlier_cases += 1;
                     rec.birth_date = p.date_of_birth;
@@ -712,11 +1011,17 @@ impl Station {
                 }
             }
             EventKind::OrderIssued => {
-                let o: ProtectionOrder = serde_json::from_slice(payload).map_err(|e| StationError::Internal(e.to_string()))?;
-                let Some(person) = self.person(case, o.restricted_person)? else { return Ok(()) };
+                let o: ProtectionOrder = serde_json::from_slice(payload)
+                    .map_err(|e| StationError::Internal(e.to_string()))?;
+                let Some(person) = self.person(case, o.restricted_person)? else {
+                    return Ok(());
+                };
                 let Some(iin) = person.iin else { return Ok(()) };
                 let s = self.subject(iin.as_str());
-                let mut rec = self.registry_record(&s)?.map(|(_, r)| r).unwrap_or_else(|| empty(&person.full_name));
+                let mut rec = self
+                    .registry_record(&s)?
+                    .map(|(_, r)| r)
+                    .unwrap_or_else(|| empty(&person.full_name));
                 rec.active_orders.push(RegistryOrder {
                     number: o.number.clone(),
                     valid_from: o.valid_from,
@@ -728,14 +1033,25 @@ impl Station {
                 self.index_order(&o.id.to_string(), &s, &o.number)?;
             }
             EventKind::OrderExtended | EventKind::OrderRevoked | EventKind::OrderViolated => {
-                let ev: OrderEvent = serde_json::from_slice(payload).map_err(|e| StationError::Internal(e.to_string()))?;
-                let Some((subject, number)) = self.order_index(&ev.order_id.to_string())? else { return Ok(()) };
-                let Some((iin, mut rec)) = self.registry_record(&subject)? else { return Ok(()) };
+                let ev: OrderEvent = serde_json::from_slice(payload)
+                    .map_err(|e| StationError::Internal(e.to_string()))?;
+                let Some((subject, number)) = self.order_index(&ev.order_id.to_string())? else {
+                    return Ok(());
+                };
+                let Some((iin, mut rec)) = self.registry_record(&subject)? else {
+                    return Ok(());
+                };
                 match ev.event {
-                    OrderEventKind::Extended { new_valid_until, .. } => {
-                        rec.active_orders.iter_mut().filter(|o| o.number == number).for_each(|o| o.valid_until = new_valid_until)
+                    OrderEventKind::Extended {
+                        new_valid_until, ..
+                    } => rec
+                        .active_orders
+                        .iter_mut()
+                        .filter(|o| o.number == number)
+                        .for_each(|o| o.valid_until = new_valid_until),
+                    OrderEventKind::Revoked { .. } => {
+                        rec.active_orders.retain(|o| o.number != number)
                     }
-                    OrderEventKind::Revoked { .. } => rec.active_orders.retain(|o| o.number != number),
                     OrderEventKind::Violated { .. } => rec.past_violations += 1,
                     OrderEventKind::Served { .. } => {}
                 }
@@ -747,15 +1063,22 @@ impl Station {
     }
 
     fn index_order(&self, order_id: &str, subject: &str, number: &str) -> Result<()> {
-        self.storage.registry_put(&format!("order:{order_id}"), format!("{subject}\n{number}").as_bytes(), 0)
+        self.storage.registry_put(
+            &format!("order:{order_id}"),
+            format!("{subject}\n{number}").as_bytes(),
+            0,
+        )
     }
 
     fn order_index(&self, order_id: &str) -> Result<Option<(String, String)>> {
-        Ok(self.storage.registry_get(&format!("order:{order_id}"))?.and_then(|b| {
-            let s = String::from_utf8(b).ok()?;
-            let (a, n) = s.split_once('\n')?;
-            Some((a.to_string(), n.to_string()))
-        }))
+        Ok(self
+            .storage
+            .registry_get(&format!("order:{order_id}"))?
+            .and_then(|b| {
+                let s = String::from_utf8(b).ok()?;
+                let (a, n) = s.split_once('\n')?;
+                Some((a.to_string(), n.to_string()))
+            }))
     }
 
     /// A signed registry file for a device that has `since`: a delta of what changed after it,
@@ -768,21 +1091,35 @@ impl Station {
                 continue;
             }
             if subject.starts_with("instrument:") {
-                lines.push(RegistryLine::Instrument { envelope: String::from_utf8(body).map_err(|e| StationError::Internal(e.to_string()))? });
+                lines.push(RegistryLine::Instrument {
+                    envelope: String::from_utf8(body)
+                        .map_err(|e| StationError::Internal(e.to_string()))?,
+                });
                 continue;
             }
             if let Some((iin, rec)) = self.registry_record(&subject)? {
-                lines.push(RegistryLine::Put { subject: Subject::Iin { iin }, record: rec });
+                lines.push(RegistryLine::Put {
+                    subject: Subject::Iin { iin },
+                    record: rec,
+                });
             }
         }
         for d in self.storage.devices()? {
             if since == 0 || d.version as u64 > since {
-                lines.push(RegistryLine::Device { device_id: d.device_id, public_key: hex::encode(&d.public_key), revoked: d.revoked_at.is_some() });
+                lines.push(RegistryLine::Device {
+                    device_id: d.device_id,
+                    public_key: hex::encode(&d.public_key),
+                    revoked: d.revoked_at.is_some(),
+                });
             }
         }
         let header = RegistryHeader {
             format: qorgau_core::registry::FORMAT.into(),
-            kind: if since == 0 { RegistryKind::Snapshot } else { RegistryKind::Delta },
+            kind: if since == 0 {
+                RegistryKind::Snapshot
+            } else {
+                RegistryKind::Delta
+            },
             sequence: current.max(since + 1),
             base_sequence: (since > 0).then_some(since),
             generated_at: Utc::now(),
@@ -800,7 +1137,11 @@ impl Station {
         let inst = qorgau_core::model::Instrument::from_json(json)?;
         let envelope = qorgau_core::store::sign_instrument(&inst, &self.signer)?;
         let version = self.storage.next("registry_version")?;
-        self.storage.registry_put(&format!("instrument:{}:{}", inst.id, inst.version), envelope.as_bytes(), version)?;
+        self.storage.registry_put(
+            &format!("instrument:{}:{}", inst.id, inst.version),
+            envelope.as_bytes(),
+            version,
+        )?;
         Ok(inst)
     }
 
@@ -811,7 +1152,11 @@ impl Station {
 
     /// The figures the department publishes, for entries the devices made in [from, to).
     pub fn figures(&self, from: &str, to: &str) -> Result<Figures> {
-        let mut f = Figures { from: from.into(), to: to.into(), ..Default::default() };
+        let mut f = Figures {
+            from: from.into(),
+            to: to.into(),
+            ..Default::default()
+        };
         let mut cases = std::collections::HashSet::new();
         let mut repeat_cases = std::collections::HashSet::new();
         for e in self.storage.entries_between(from, to)? {
@@ -844,7 +1189,6 @@ impl Station {
         f.repeat_offence_cases = repeat_cases.len() as u64;
         Ok(f)
     }
-
 }
 
 enum Verdict {
@@ -853,4 +1197,3 @@ enum Verdict {
     NeedsBlob(String),
     Gap,
 }
-

@@ -12,8 +12,11 @@ use crate::error::Result;
 
 /// The schema, one file per version (`PRAGMA user_version`); a station of any earlier version
 /// upgrades in place, step by step, each step in one transaction.
-const MIGRATIONS: &[&str] =
-    &[include_str!("../sql/0001_station.sql"), include_str!("../sql/0002_trust.sql"), include_str!("../sql/0003_heads.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../sql/0001_station.sql"),
+    include_str!("../sql/0002_trust.sql"),
+    include_str!("../sql/0003_heads.sql"),
+];
 /// The schema version this code writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -84,7 +87,16 @@ pub trait Storage: Send + Sync {
     fn batch(&self, f: &mut dyn FnMut() -> Result<()>) -> Result<()> {
         f()
     }
-    fn add_enrolment_code(&self, code_hash: &str, code_id: &str, code_key: &[u8], officer: &str, unit: &str, created_at: &str, expires_at: &str) -> Result<()>;
+    fn add_enrolment_code(
+        &self,
+        code_hash: &str,
+        code_id: &str,
+        code_key: &[u8],
+        officer: &str,
+        unit: &str,
+        created_at: &str,
+        expires_at: &str,
+    ) -> Result<()>;
     /// The code with this id (see `qorgau_core::sync::enrolment::CodeKey::code_id`).
     fn enrolment_code(&self, code_id: &str) -> Result<Option<CodeRow>>;
     /// Marks a code used by `device`.
@@ -98,7 +110,16 @@ pub trait Storage: Send + Sync {
     /// Records a nonce; false when it was already seen. Prunes nonces older than `prune_before`.
     fn use_nonce(&self, device: &str, nonce: &str, now: i64, prune_before: i64) -> Result<bool>;
     /// Appends to the request log and keeps only its newest `keep` rows.
-    fn log_request(&self, at: &str, device: Option<&str>, method: &str, path: &str, status: u16, reason: Option<&str>, keep: u64) -> Result<()>;
+    fn log_request(
+        &self,
+        at: &str,
+        device: Option<&str>,
+        method: &str,
+        path: &str,
+        status: u16,
+        reason: Option<&str>,
+        keep: u64,
+    ) -> Result<()>;
     /// The request log, oldest first: (at, device, method, path, status, reason).
     fn request_log(&self) -> Result<Vec<LogRow>>;
     fn last_entry(&self, case: &str) -> Result<Option<(u64, String)>>;
@@ -120,7 +141,15 @@ pub trait Storage: Send + Sync {
     fn case_owner(&self, case: &str) -> Result<Option<String>>;
     fn set_case_owner(&self, case: &str, device: &str) -> Result<()>;
     /// Keeps a case's signed head if it goes further than the one kept.
-    fn put_head(&self, case: &str, device: &str, seq: u64, entry_hash: &str, signature: &[u8], at: &str) -> Result<()>;
+    fn put_head(
+        &self,
+        case: &str,
+        device: &str,
+        seq: u64,
+        entry_hash: &str,
+        signature: &[u8],
+        at: &str,
+    ) -> Result<()>;
     /// The head kept for a case: (seq, entry hash).
     fn head(&self, case: &str) -> Result<Option<(u64, String)>>;
     /// Every entry of a case, in sequence.
@@ -169,12 +198,19 @@ impl SqliteStorage {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if v > SCHEMA_VERSION {
-            return Err(crate::StationError::Internal(format!("station database version {v} is newer than this station ({SCHEMA_VERSION})")));
+            return Err(crate::StationError::Internal(format!(
+                "station database version {v} is newer than this station ({SCHEMA_VERSION})"
+            )));
         }
         for (i, step) in MIGRATIONS.iter().enumerate().skip(v as usize) {
-            conn.execute_batch(&format!("BEGIN IMMEDIATE; {step} PRAGMA user_version = {}; COMMIT;", i + 1))?;
+            conn.execute_batch(&format!(
+                "BEGIN IMMEDIATE; {step} PRAGMA user_version = {}; COMMIT;",
+                i + 1
+            ))?;
         }
-        Ok(SqliteStorage { conn: ReentrantMutex::new(RefCell::new(conn)) })
+        Ok(SqliteStorage {
+            conn: ReentrantMutex::new(RefCell::new(conn)),
+        })
     }
 
     fn c(&self) -> Locked<'_> {
@@ -183,7 +219,10 @@ impl SqliteStorage {
         // (this thread's hold on the re-entrant lock) alive until after the borrow is dropped
         // (field order), so no other thread touches the RefCell while the borrow exists.
         let cell: &'_ RefCell<Connection> = unsafe { &*(&*guard as *const RefCell<Connection>) };
-        Locked { conn: cell.borrow_mut(), _guard: guard }
+        Locked {
+            conn: cell.borrow_mut(),
+            _guard: guard,
+        }
     }
 }
 
@@ -218,8 +257,10 @@ fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntryRow> {
 }
 
 const ENTRY_COLS: &str = "case_id, seq, device_id, kind, entry, signature, entry_hash, device_at, received_at, record_table, record";
-const DEVICE_COLS: &str = "device_id, public_key, officer, unit, label, enrolled_at, revoked_at, version, certificate";
-const UPLOAD_COLS: &str = "device_id, sha256, length, offset, segments, created_at, expires_at, completed";
+const DEVICE_COLS: &str =
+    "device_id, public_key, officer, unit, label, enrolled_at, revoked_at, version, certificate";
+const UPLOAD_COLS: &str =
+    "device_id, sha256, length, offset, segments, created_at, expires_at, completed";
 
 fn upload_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UploadRow> {
     Ok(UploadRow {
@@ -250,7 +291,16 @@ impl Storage for SqliteStorage {
         }
     }
 
-    fn add_enrolment_code(&self, code_hash: &str, code_id: &str, code_key: &[u8], officer: &str, unit: &str, created_at: &str, expires_at: &str) -> Result<()> {
+    fn add_enrolment_code(
+        &self,
+        code_hash: &str,
+        code_id: &str,
+        code_key: &[u8],
+        officer: &str,
+        unit: &str,
+        created_at: &str,
+        expires_at: &str,
+    ) -> Result<()> {
         self.c().execute(
             "INSERT INTO enrolment_codes (code_hash, code_id, code_key, officer, unit, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![code_hash, code_id, code_key, officer, unit, created_at, expires_at],
@@ -270,30 +320,57 @@ impl Storage for SqliteStorage {
     }
 
     fn use_enrolment_code(&self, code_id: &str, device: &str) -> Result<()> {
-        self.c().execute("UPDATE enrolment_codes SET used_by = ?1 WHERE code_id = ?2", params![device, code_id])?;
+        self.c().execute(
+            "UPDATE enrolment_codes SET used_by = ?1 WHERE code_id = ?2",
+            params![device, code_id],
+        )?;
         Ok(())
     }
 
     fn put_device(&self, d: &DeviceRow) -> Result<()> {
         self.c().execute(
-            &format!("INSERT INTO devices ({DEVICE_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
-            params![d.device_id, d.public_key, d.officer, d.unit, d.label, d.enrolled_at, d.revoked_at, d.version, d.certificate],
+            &format!(
+                "INSERT INTO devices ({DEVICE_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+            ),
+            params![
+                d.device_id,
+                d.public_key,
+                d.officer,
+                d.unit,
+                d.label,
+                d.enrolled_at,
+                d.revoked_at,
+                d.version,
+                d.certificate
+            ],
         )?;
         Ok(())
     }
 
     fn unrevoke_device(&self, id: &str, version: i64) -> Result<()> {
-        self.c().execute("UPDATE devices SET revoked_at = NULL, version = ?1 WHERE device_id = ?2", params![version, id])?;
+        self.c().execute(
+            "UPDATE devices SET revoked_at = NULL, version = ?1 WHERE device_id = ?2",
+            params![version, id],
+        )?;
         Ok(())
     }
 
     fn device(&self, id: &str) -> Result<Option<DeviceRow>> {
-        Ok(self.c().query_row(&format!("SELECT {DEVICE_COLS} FROM devices WHERE device_id = ?1"), [id], device_row).optional()?)
+        Ok(self
+            .c()
+            .query_row(
+                &format!("SELECT {DEVICE_COLS} FROM devices WHERE device_id = ?1"),
+                [id],
+                device_row,
+            )
+            .optional()?)
     }
 
     fn devices(&self) -> Result<Vec<DeviceRow>> {
         let c = self.c();
-        let mut stmt = c.prepare(&format!("SELECT {DEVICE_COLS} FROM devices ORDER BY enrolled_at"))?;
+        let mut stmt = c.prepare(&format!(
+            "SELECT {DEVICE_COLS} FROM devices ORDER BY enrolled_at"
+        ))?;
         let rows = stmt.query_map([], device_row)?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
@@ -308,10 +385,22 @@ impl Storage for SqliteStorage {
     fn use_nonce(&self, device: &str, nonce: &str, now: i64, prune_before: i64) -> Result<bool> {
         let c = self.c();
         c.execute("DELETE FROM nonces WHERE seen_at < ?1", [prune_before])?;
-        Ok(c.execute("INSERT OR IGNORE INTO nonces (device_id, nonce, seen_at) VALUES (?1, ?2, ?3)", params![device, nonce, now])? == 1)
+        Ok(c.execute(
+            "INSERT OR IGNORE INTO nonces (device_id, nonce, seen_at) VALUES (?1, ?2, ?3)",
+            params![device, nonce, now],
+        )? == 1)
     }
 
-    fn log_request(&self, at: &str, device: Option<&str>, method: &str, path: &str, status: u16, reason: Option<&str>, keep: u64) -> Result<()> {
+    fn log_request(
+        &self,
+        at: &str,
+        device: Option<&str>,
+        method: &str,
+        path: &str,
+        status: u16,
+        reason: Option<&str>,
+        keep: u64,
+    ) -> Result<()> {
         let c = self.c();
         c.execute(
             "INSERT INTO request_log (at, device_id, method, path, status, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -327,20 +416,42 @@ impl Storage for SqliteStorage {
 
     fn request_log(&self) -> Result<Vec<LogRow>> {
         let c = self.c();
-        let mut stmt = c.prepare("SELECT at, device_id, method, path, status, reason FROM request_log ORDER BY id")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?;
+        let mut stmt = c.prepare(
+            "SELECT at, device_id, method, path, status, reason FROM request_log ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
     fn last_entry(&self, case: &str) -> Result<Option<(u64, String)>> {
         Ok(self
             .c()
-            .query_row("SELECT seq, entry_hash FROM entries WHERE case_id = ?1 ORDER BY seq DESC LIMIT 1", [case], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row(
+                "SELECT seq, entry_hash FROM entries WHERE case_id = ?1 ORDER BY seq DESC LIMIT 1",
+                [case],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()?)
     }
 
     fn entry(&self, case: &str, seq: u64) -> Result<Option<EntryRow>> {
-        Ok(self.c().query_row(&format!("SELECT {ENTRY_COLS} FROM entries WHERE case_id = ?1 AND seq = ?2"), params![case, seq], entry_row).optional()?)
+        Ok(self
+            .c()
+            .query_row(
+                &format!("SELECT {ENTRY_COLS} FROM entries WHERE case_id = ?1 AND seq = ?2"),
+                params![case, seq],
+                entry_row,
+            )
+            .optional()?)
     }
 
     fn put_entry(&self, e: &EntryRow) -> Result<()> {
@@ -368,13 +479,24 @@ impl Storage for SqliteStorage {
 
     fn quarantined(&self) -> Result<Vec<(String, u64, String, String, String)>> {
         let c = self.c();
-        let mut stmt = c.prepare("SELECT case_id, seq, device_id, reason, received_at FROM quarantine ORDER BY id")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+        let mut stmt = c.prepare(
+            "SELECT case_id, seq, device_id, reason, received_at FROM quarantine ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
     fn upload(&self, device: &str, id: &str) -> Result<Option<UploadRow>> {
-        Ok(self.c().query_row(&format!("SELECT {UPLOAD_COLS} FROM uploads WHERE device_id = ?1 AND sha256 = ?2"), [device, id], upload_row).optional()?)
+        Ok(self
+            .c()
+            .query_row(
+                &format!("SELECT {UPLOAD_COLS} FROM uploads WHERE device_id = ?1 AND sha256 = ?2"),
+                [device, id],
+                upload_row,
+            )
+            .optional()?)
     }
 
     fn put_upload(&self, u: &UploadRow) -> Result<()> {
@@ -391,7 +513,10 @@ impl Storage for SqliteStorage {
     }
 
     fn delete_upload(&self, device: &str, id: &str) -> Result<()> {
-        self.c().execute("DELETE FROM uploads WHERE device_id = ?1 AND sha256 = ?2", [device, id])?;
+        self.c().execute(
+            "DELETE FROM uploads WHERE device_id = ?1 AND sha256 = ?2",
+            [device, id],
+        )?;
         Ok(())
     }
 
@@ -403,30 +528,61 @@ impl Storage for SqliteStorage {
 
     fn unfinished_uploads(&self) -> Result<Vec<UploadRow>> {
         let c = self.c();
-        let mut stmt = c.prepare(&format!("SELECT {UPLOAD_COLS} FROM uploads WHERE completed = 0"))?;
+        let mut stmt = c.prepare(&format!(
+            "SELECT {UPLOAD_COLS} FROM uploads WHERE completed = 0"
+        ))?;
         let rows = stmt.query_map([], upload_row)?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
     fn put_blob(&self, sha256: &str, length: u64, at: &str) -> Result<()> {
-        self.c().execute("INSERT OR IGNORE INTO blobs (sha256, length, stored_at) VALUES (?1, ?2, ?3)", params![sha256, length, at])?;
+        self.c().execute(
+            "INSERT OR IGNORE INTO blobs (sha256, length, stored_at) VALUES (?1, ?2, ?3)",
+            params![sha256, length, at],
+        )?;
         Ok(())
     }
 
     fn blob(&self, sha256: &str) -> Result<bool> {
-        Ok(self.c().query_row("SELECT 1 FROM blobs WHERE sha256 = ?1", [sha256], |_| Ok(())).optional()?.is_some())
+        Ok(self
+            .c()
+            .query_row(
+                "SELECT 1 FROM blobs WHERE sha256 = ?1",
+                [sha256],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
     }
 
     fn case_owner(&self, case: &str) -> Result<Option<String>> {
-        Ok(self.c().query_row("SELECT device_id FROM case_owners WHERE case_id = ?1", [case], |r| r.get(0)).optional()?)
+        Ok(self
+            .c()
+            .query_row(
+                "SELECT device_id FROM case_owners WHERE case_id = ?1",
+                [case],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 
     fn set_case_owner(&self, case: &str, device: &str) -> Result<()> {
-        self.c().execute("INSERT INTO case_owners (case_id, device_id) VALUES (?1, ?2)", [case, device])?;
+        self.c().execute(
+            "INSERT INTO case_owners (case_id, device_id) VALUES (?1, ?2)",
+            [case, device],
+        )?;
         Ok(())
     }
 
-    fn put_head(&self, case: &str, device: &str, seq: u64, entry_hash: &str, signature: &[u8], at: &str) -> Result<()> {
+    fn put_head(
+        &self,
+        case: &str,
+        device: &str,
+        seq: u64,
+        entry_hash: &str,
+        signature: &[u8],
+        at: &str,
+    ) -> Result<()> {
         self.c().execute(
             "INSERT INTO case_heads (case_id, device_id, seq, entry_hash, signature, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT(case_id) DO UPDATE SET seq = excluded.seq, entry_hash = excluded.entry_hash, signature = excluded.signature,
@@ -438,12 +594,21 @@ impl Storage for SqliteStorage {
     }
 
     fn head(&self, case: &str) -> Result<Option<(u64, String)>> {
-        Ok(self.c().query_row("SELECT seq, entry_hash FROM case_heads WHERE case_id = ?1", [case], |r| Ok((r.get(0)?, r.get(1)?))).optional()?)
+        Ok(self
+            .c()
+            .query_row(
+                "SELECT seq, entry_hash FROM case_heads WHERE case_id = ?1",
+                [case],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
     }
 
     fn entries_of(&self, case: &str) -> Result<Vec<EntryRow>> {
         let c = self.c();
-        let mut stmt = c.prepare(&format!("SELECT {ENTRY_COLS} FROM entries WHERE case_id = ?1 ORDER BY seq"))?;
+        let mut stmt = c.prepare(&format!(
+            "SELECT {ENTRY_COLS} FROM entries WHERE case_id = ?1 ORDER BY seq"
+        ))?;
         let rows = stmt.query_map([case], entry_row)?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
@@ -458,12 +623,21 @@ impl Storage for SqliteStorage {
     }
 
     fn registry_get(&self, subject: &str) -> Result<Option<Vec<u8>>> {
-        Ok(self.c().query_row("SELECT body FROM registry WHERE subject = ?1", [subject], |r| r.get(0)).optional()?)
+        Ok(self
+            .c()
+            .query_row(
+                "SELECT body FROM registry WHERE subject = ?1",
+                [subject],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 
     fn registry_since(&self, version: i64) -> Result<Vec<(String, Vec<u8>, i64)>> {
         let c = self.c();
-        let mut stmt = c.prepare("SELECT subject, body, version FROM registry WHERE version > ?1 ORDER BY subject")?;
+        let mut stmt = c.prepare(
+            "SELECT subject, body, version FROM registry WHERE version > ?1 ORDER BY subject",
+        )?;
         let rows = stmt.query_map([version], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
@@ -471,11 +645,23 @@ impl Storage for SqliteStorage {
     fn next(&self, counter: &str) -> Result<i64> {
         let c = self.c();
         c.execute("INSERT INTO counters (name, value) VALUES (?1, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1", [counter])?;
-        Ok(c.query_row("SELECT value FROM counters WHERE name = ?1", [counter], |r| r.get(0))?)
+        Ok(c.query_row(
+            "SELECT value FROM counters WHERE name = ?1",
+            [counter],
+            |r| r.get(0),
+        )?)
     }
 
     fn counter(&self, counter: &str) -> Result<i64> {
-        Ok(self.c().query_row("SELECT value FROM counters WHERE name = ?1", [counter], |r| r.get(0)).optional()?.unwrap_or(0))
+        Ok(self
+            .c()
+            .query_row(
+                "SELECT value FROM counters WHERE name = ?1",
+                [counter],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(0))
     }
 
     fn case_count(&self) -> Result<Vec<(String, u64, String)>> {

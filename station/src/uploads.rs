@@ -23,7 +23,9 @@ pub const MAX_OPEN_UPLOADS: u64 = 64;
 pub const MAX_OPEN_BYTES: u64 = 64 * 1024 * 1024 * 1024;
 
 fn expired(u: &UploadRow, now: DateTime<Utc>) -> bool {
-    DateTime::parse_from_rfc3339(&u.expires_at).map(|t| t.with_timezone(&Utc) < now).unwrap_or(true)
+    DateTime::parse_from_rfc3339(&u.expires_at)
+        .map(|t| t.with_timezone(&Utc) < now)
+        .unwrap_or(true)
 }
 
 fn is_sha(name: &str) -> bool {
@@ -36,7 +38,11 @@ fn segments(dir: &Path) -> Result<Vec<PathBuf>> {
         Ok(d) => d
             .flatten()
             .map(|e| e.path())
-            .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("seg-") && !n.ends_with(".part")))
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("seg-") && !n.ends_with(".part"))
+            })
             .collect(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
         Err(e) => return Err(e.into()),
@@ -60,7 +66,9 @@ impl Station {
     /// was declared with another length; refused past the device's quota.
     pub fn create_upload(&self, device: &str, id: &str, length: u64) -> Result<UploadRow> {
         if length > MAX_UPLOAD {
-            return Err(StationError::TooLarge(format!("more than {MAX_UPLOAD} bytes")));
+            return Err(StationError::TooLarge(format!(
+                "more than {MAX_UPLOAD} bytes"
+            )));
         }
         let now = Utc::now();
         if let Some(u) = self.storage().upload(device, id)? {
@@ -99,7 +107,10 @@ impl Station {
     /// The device's own upload `id` (another device's is not found): gone once expired, and
     /// completed now if its bytes are all here but a crash cut off its completion.
     pub fn own_upload(&self, device: &str, id: &str) -> Result<UploadRow> {
-        let u = self.storage().upload(device, id)?.ok_or_else(|| StationError::NotFound("upload".into()))?;
+        let u = self
+            .storage()
+            .upload(device, id)?
+            .ok_or_else(|| StationError::NotFound("upload".into()))?;
         if u.completed {
             return Ok(u);
         }
@@ -110,18 +121,29 @@ impl Station {
         if u.offset == u.length {
             let length = u.length;
             if !self.finish_upload(u, None)? {
-                return Err(StationError::NotFound("upload (its content did not match; start again)".into()));
+                return Err(StationError::NotFound(
+                    "upload (its content did not match; start again)".into(),
+                ));
             }
-            return self.storage().upload(device, id)?.filter(|u| u.length == length).ok_or_else(|| StationError::NotFound("upload".into()));
+            return self
+                .storage()
+                .upload(device, id)?
+                .filter(|u| u.length == length)
+                .ok_or_else(|| StationError::NotFound("upload".into()));
         }
         Ok(u)
     }
 
     /// Deletes a device's own unfinished upload (tus termination).
     pub fn delete_upload(&self, device: &str, id: &str) -> Result<()> {
-        let u = self.storage().upload(device, id)?.ok_or_else(|| StationError::NotFound("upload".into()))?;
+        let u = self
+            .storage()
+            .upload(device, id)?
+            .ok_or_else(|| StationError::NotFound("upload".into()))?;
         if u.completed {
-            return Err(StationError::Conflict("a verified upload is evidence and is not deleted".into()));
+            return Err(StationError::Conflict(
+                "a verified upload is evidence and is not deleted".into(),
+            ));
         }
         self.drop_upload(&u)
     }
@@ -133,8 +155,17 @@ impl Station {
 
     /// Keeps a PATCH's sealed segment (`part`, `n` bytes from `offset`, with digest `sha`) and
     /// returns the new offset; at the last byte the upload is completed.
-    pub fn commit_segment(&self, mut u: UploadRow, offset: u64, part: &Path, n: u64, sha: &Sha256) -> Result<u64> {
-        let seg = self.upload_dir(&u.device_id, &u.id).join(format!("seg-{offset:020}"));
+    pub fn commit_segment(
+        &self,
+        mut u: UploadRow,
+        offset: u64,
+        part: &Path,
+        n: u64,
+        sha: &Sha256,
+    ) -> Result<u64> {
+        let seg = self
+            .upload_dir(&u.device_id, &u.id)
+            .join(format!("seg-{offset:020}"));
         std::fs::rename(part, &seg)?;
         u.offset += n;
         u.segments += 1;
@@ -142,7 +173,9 @@ impl Station {
             // One PATCH carried the whole file: its digest is the whole file's (one write).
             let end = u.offset;
             if !self.finish_upload(u, Some(&sha.hex()))? {
-                return Err(StationError::ChecksumMismatch("the upload does not match its declared SHA-256; start again".into()));
+                return Err(StationError::ChecksumMismatch(
+                    "the upload does not match its declared SHA-256; start again".into(),
+                ));
             }
             return Ok(end);
         }
@@ -151,7 +184,9 @@ impl Station {
             crate::fault::point("upload-before-completion");
             let end = u.offset;
             if !self.finish_upload(u, None)? {
-                return Err(StationError::ChecksumMismatch("the whole upload does not match its declared SHA-256; start again".into()));
+                return Err(StationError::ChecksumMismatch(
+                    "the whole upload does not match its declared SHA-256; start again".into(),
+                ));
             }
             return Ok(end);
         }
@@ -165,17 +200,26 @@ impl Station {
     fn finish_upload(&self, mut u: UploadRow, actual: Option<&str>) -> Result<bool> {
         let dir = self.upload_dir(&u.device_id, &u.id);
         let blob = self.blob_dir(&u.id);
-        let source = if dir.exists() { dir.clone() } else { blob.clone() };
+        let source = if dir.exists() {
+            dir.clone()
+        } else {
+            blob.clone()
+        };
         let actual = match actual {
             Some(a) => a.to_string(),
             None => {
                 let mut h = Hasher::new();
                 for s in segments(&source)? {
                     let f = std::fs::File::open(&s)?;
-                    stream::open_stream(self.keys(), std::io::BufReader::new(f), "upload segment", |p| {
-                        h.update(p);
-                        Ok(())
-                    })?;
+                    stream::open_stream(
+                        self.keys(),
+                        std::io::BufReader::new(f),
+                        "upload segment",
+                        |p| {
+                            h.update(p);
+                            Ok(())
+                        },
+                    )?;
                 }
                 if h.len() != u.length {
                     String::new()
@@ -209,8 +253,16 @@ impl Station {
     pub fn recover_uploads(&self) -> Result<()> {
         let root = self.dir().join("uploads");
         for device in std::fs::read_dir(&root)?.flatten() {
-            for upload in std::fs::read_dir(device.path()).into_iter().flatten().flatten() {
-                for f in std::fs::read_dir(upload.path()).into_iter().flatten().flatten() {
+            for upload in std::fs::read_dir(device.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                for f in std::fs::read_dir(upload.path())
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                {
                     if f.file_name().to_str().is_some_and(|n| n.ends_with(".part")) {
                         let _ = std::fs::remove_file(f.path());
                     }
@@ -242,7 +294,9 @@ impl Station {
     pub(crate) fn migrate_upload_files(&self) -> Result<()> {
         let root = self.dir().join("uploads");
         for e in std::fs::read_dir(&root)?.flatten() {
-            let Some(name) = e.file_name().to_str().map(str::to_string) else { continue };
+            let Some(name) = e.file_name().to_str().map(str::to_string) else {
+                continue;
+            };
             if !is_sha(&name) {
                 continue;
             }

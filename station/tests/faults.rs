@@ -10,9 +10,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::StationProc;
 use qorgau_core::model::CaptureInfo;
 use qorgau_core::sync::client::SyncClient;
-use common::StationProc;
 use qorgau_core::{fixtures, FileKeyStore, NoProgress, Store, StoreOptions};
 
 /// A TCP proxy to `upstream` that lets connection number k carry `budgets[k]` bytes from the
@@ -25,7 +25,9 @@ fn cutting_proxy(upstream: SocketAddr, budgets: Vec<usize>) -> (SocketAddr, Arc<
     std::thread::spawn(move || {
         for (k, conn) in l.incoming().enumerate() {
             let Ok(client) = conn else { continue };
-            let Ok(server) = TcpStream::connect(upstream) else { continue };
+            let Ok(server) = TcpStream::connect(upstream) else {
+                continue;
+            };
             let budget = budgets.get(k).copied();
             let (mut c_r, mut s_w) = (client.try_clone().unwrap(), server.try_clone().unwrap());
             let (mut s_r, mut c_w) = (server, client);
@@ -63,17 +65,35 @@ fn cutting_proxy(upstream: SocketAddr, budgets: Vec<usize>) -> (SocketAddr, Arc<
 fn device_with_video(mib: usize) -> (Store, tempfile::TempDir, uuid::Uuid) {
     let dir = tempfile::tempdir().unwrap();
     let ks = FileKeyStore::open_or_create(&dir.path().join("k")).unwrap();
-    let store = Store::init(&dir.path().join("s"), &ks, fixtures::officer_profile(), StoreOptions::default()).unwrap();
-    let case = store.open_case(fixtures::neighbour_report_case()).unwrap().record.id;
+    let store = Store::init(
+        &dir.path().join("s"),
+        &ks,
+        fixtures::officer_profile(),
+        StoreOptions::default(),
+    )
+    .unwrap();
+    let case = store
+        .open_case(fixtures::neighbour_report_case())
+        .unwrap()
+        .record
+        .id;
     store.add_person(case, fixtures::survivor()).unwrap();
-    store.add_photo_bytes(case, &fixtures::photo_jpeg(800, 600, 5, 1), CaptureInfo::default()).unwrap();
+    store
+        .add_photo_bytes(
+            case,
+            &fixtures::photo_jpeg(800, 600, 5, 1),
+            CaptureInfo::default(),
+        )
+        .unwrap();
     let v = dir.path().join("v.mp4");
     let mut bytes = fixtures::isobmff(b"mp42", mib * 1024 * 1024);
     for (i, b) in bytes.iter_mut().enumerate().skip(100) {
         *b = (i.wrapping_mul(2_654_435_761) >> 13) as u8;
     }
     std::fs::write(&v, &bytes).unwrap();
-    store.add_evidence_file(case, &v, None, CaptureInfo::default(), &NoProgress).unwrap();
+    store
+        .add_evidence_file(case, &v, None, CaptureInfo::default(), &NoProgress)
+        .unwrap();
     (store, dir, case)
 }
 
@@ -85,11 +105,17 @@ fn connections_cut_after_n_bytes_for_many_n_still_deliver_everything_once() {
     let up: SocketAddr = st.url.trim_start_matches("http://").parse().unwrap();
     // Cut the first connections at many points: inside headers, inside JSON bodies, inside
     // the 8 MiB upload PATCHes.
-    let budgets = vec![10, 150, 700, 2_000, 40_000, 1_000_000, 5_000_000, 8_500_000, 300, 12_000_000, 90, 3_000_000];
+    let budgets = vec![
+        10, 150, 700, 2_000, 40_000, 1_000_000, 5_000_000, 8_500_000, 300, 12_000_000, 90,
+        3_000_000,
+    ];
     let (proxy, cuts) = cutting_proxy(up, budgets.clone());
     let c = SyncClient::new(&format!("http://{proxy}")).unwrap();
     // Enrol straight to the station, then sync through the proxy.
-    SyncClient::new(&st.url).unwrap().enrol(&store, &st.code("KZ-DEMO-0417")).unwrap();
+    SyncClient::new(&st.url)
+        .unwrap()
+        .enrol(&store, &st.code("KZ-DEMO-0417"))
+        .unwrap();
     let mut attempts = 0;
     let report = loop {
         attempts += 1;
@@ -99,11 +125,17 @@ fn connections_cut_after_n_bytes_for_many_n_still_deliver_everything_once() {
             other => panic!("sync never completed: {other:?}"),
         }
     };
-    assert!(cuts.load(Ordering::SeqCst) >= 5, "the proxy did cut connections");
+    assert!(
+        cuts.load(Ordering::SeqCst) >= 5,
+        "the proxy did cut connections"
+    );
     assert_eq!(report.pending_after, 0);
     assert_eq!(store.sync_status().unwrap().pending_records, 0);
     let listed = st.cases();
-    assert!(listed.contains(&format!("{case}  4 entries")), "each entry stored once: {listed}");
+    assert!(
+        listed.contains(&format!("{case}  4 entries")),
+        "each entry stored once: {listed}"
+    );
     assert!(store.verify(case).unwrap().ok);
     st.kill();
 }
@@ -125,7 +157,15 @@ fn a_station_killed_mid_upload_and_restarted_resumes_and_stores_once() {
     let uploads = data.path().join("uploads");
     let start = Instant::now();
     loop {
-        let written = std::fs::read_dir(&uploads).map(|d| d.flatten().any(|e| std::fs::read_dir(e.path()).map(|s| s.count() > 0).unwrap_or(false))).unwrap_or(false);
+        let written = std::fs::read_dir(&uploads)
+            .map(|d| {
+                d.flatten().any(|e| {
+                    std::fs::read_dir(e.path())
+                        .map(|s| s.count() > 0)
+                        .unwrap_or(false)
+                })
+            })
+            .unwrap_or(false);
         if written || start.elapsed() > Duration::from_secs(60) {
             break;
         }
@@ -133,8 +173,14 @@ fn a_station_killed_mid_upload_and_restarted_resumes_and_stores_once() {
     }
     st.kill();
     let first = syncing.join().unwrap();
-    assert!(first.is_err() || first.as_ref().unwrap().pending_after > 0, "the first sync cannot have finished: {first:?}");
-    assert!(store.sync_status().unwrap().pending_records > 0, "nothing acknowledged that was not stored");
+    assert!(
+        first.is_err() || first.as_ref().unwrap().pending_after > 0,
+        "the first sync cannot have finished: {first:?}"
+    );
+    assert!(
+        store.sync_status().unwrap().pending_records > 0,
+        "nothing acknowledged that was not stored"
+    );
     // Restart on the same address and data; sync again.
     let mut st2 = StationProc::start(data.path(), &listen, &["--plain-http"]);
     let mut attempts = 0;

@@ -26,7 +26,14 @@ impl Drop for Station {
 /// Starts the station and reads its address from its first line.
 pub fn station(data: &Path, listen: &str) -> Station {
     let mut child = Command::new(station_bin())
-        .args(["--data", data.to_str().unwrap(), "serve", "--listen", listen, "--plain-http"])
+        .args([
+            "--data",
+            data.to_str().unwrap(),
+            "serve",
+            "--listen",
+            listen,
+            "--plain-http",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -40,14 +47,29 @@ pub fn station(data: &Path, listen: &str) -> Station {
     std::thread::spawn(move || {
         let _ = std::io::copy(&mut out, &mut std::io::sink());
     });
-    let url = String::from_utf8(first).unwrap().split_whitespace().find(|w| w.starts_with("http://")).unwrap().to_string();
+    let url = String::from_utf8(first)
+        .unwrap()
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap()
+        .to_string();
     Station(child, url)
 }
 
 /// A one-time enrolment code from the duty officer's command.
 pub fn code(data: &Path) -> String {
     let o = Command::new(station_bin())
-        .args(["--data", data.to_str().unwrap(), "enrolment-code", "--officer", "KZ-DEMO-0417", "--unit", "t", "--print", "code"])
+        .args([
+            "--data",
+            data.to_str().unwrap(),
+            "enrolment-code",
+            "--officer",
+            "KZ-DEMO-0417",
+            "--unit",
+            "t",
+            "--print",
+            "code",
+        ])
         .output()
         .unwrap();
     assert!(o.status.success());

@@ -56,7 +56,10 @@ impl Default for Hasher {
 impl Hasher {
     /// A fresh hasher.
     pub fn new() -> Self {
-        Hasher { ctx: Context::new(&SHA256), len: 0 }
+        Hasher {
+            ctx: Context::new(&SHA256),
+            len: 0,
+        }
     }
 
     /// Adds bytes.

@@ -50,7 +50,8 @@ impl FileKeyStore {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let key: [u8; 32] = random_bytes()?;
                 if let Some(parent) = path.parent() {
-                    fs::create_dir_all(parent).map_err(|e| Error::io("create key store directory", e))?;
+                    fs::create_dir_all(parent)
+                        .map_err(|e| Error::io("create key store directory", e))?;
                 }
                 let mut opts = fs::OpenOptions::new();
                 opts.write(true).create_new(true);
@@ -59,17 +60,28 @@ impl FileKeyStore {
                     use std::os::unix::fs::OpenOptionsExt;
                     opts.mode(0o600);
                 }
-                let mut f = opts.open(path).map_err(|e| Error::io("create key file", e))?;
-                f.write_all(&key).and_then(|_| f.sync_all()).map_err(|e| Error::io("write key file", e))?;
+                let mut f = opts
+                    .open(path)
+                    .map_err(|e| Error::io("create key file", e))?;
+                f.write_all(&key)
+                    .and_then(|_| f.sync_all())
+                    .map_err(|e| Error::io("write key file", e))?;
                 key.to_vec()
             }
             Err(e) => return Err(Error::io("read key file", e)),
         };
         if bytes.len() != 32 {
-            return Err(Error::KeyStore("the key file does not hold a 32-byte key".into()));
+            return Err(Error::KeyStore(
+                "the key file does not hold a 32-byte key".into(),
+            ));
         }
-        let key = LessSafeKey::new(UnboundKey::new(&AES_256_GCM, &bytes).map_err(|_| Error::Crypto("key"))?);
-        Ok(FileKeyStore { path: path.to_path_buf(), key })
+        let key = LessSafeKey::new(
+            UnboundKey::new(&AES_256_GCM, &bytes).map_err(|_| Error::Crypto("key"))?,
+        );
+        Ok(FileKeyStore {
+            path: path.to_path_buf(),
+            key,
+        })
     }
 
     /// Where the key file lives.
@@ -83,7 +95,11 @@ impl KeyStore for FileKeyStore {
         let nonce: [u8; 12] = random_bytes()?;
         let mut buf = secret.to_vec();
         self.key
-            .seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::from(alias.as_bytes()), &mut buf)
+            .seal_in_place_append_tag(
+                Nonce::assume_unique_for_key(nonce),
+                Aad::from(alias.as_bytes()),
+                &mut buf,
+            )
             .map_err(|_| Error::Crypto("wrap"))?;
         let mut out = nonce.to_vec();
         out.extend_from_slice(&buf);
@@ -97,7 +113,10 @@ impl KeyStore for FileKeyStore {
         let (nonce, ct) = wrapped.split_at(12);
         let mut buf = ct.to_vec();
         let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| Error::WrongKey)?;
-        let plain = self.key.open_in_place(nonce, Aad::from(alias.as_bytes()), &mut buf).map_err(|_| Error::WrongKey)?;
+        let plain = self
+            .key
+            .open_in_place(nonce, Aad::from(alias.as_bytes()), &mut buf)
+            .map_err(|_| Error::WrongKey)?;
         Ok(plain.to_vec())
     }
 }
@@ -119,8 +138,12 @@ impl DeviceSecrets {
     /// Fresh random secrets for a new device.
     pub fn generate() -> Result<DeviceSecrets> {
         let rng = ring::rand::SystemRandom::new();
-        let pkcs8 = ring::signature::Ed25519KeyPair::generate_pkcs8(&rng).map_err(|_| Error::Crypto("keygen"))?;
-        Ok(DeviceSecrets { data_key: random_bytes()?, signing_pkcs8: pkcs8.as_ref().to_vec() })
+        let pkcs8 = ring::signature::Ed25519KeyPair::generate_pkcs8(&rng)
+            .map_err(|_| Error::Crypto("keygen"))?;
+        Ok(DeviceSecrets {
+            data_key: random_bytes()?,
+            signing_pkcs8: pkcs8.as_ref().to_vec(),
+        })
     }
 
     /// Serialises as `version(1) | data key(32) | pkcs8` for wrapping.
@@ -137,7 +160,10 @@ impl DeviceSecrets {
         if b.len() < 34 || b[0] != 1 {
             return Err(Error::WrongKey);
         }
-        Ok(DeviceSecrets { data_key: b[1..33].try_into().expect("32"), signing_pkcs8: b[33..].to_vec() })
+        Ok(DeviceSecrets {
+            data_key: b[1..33].try_into().expect("32"),
+            signing_pkcs8: b[33..].to_vec(),
+        })
     }
 }
 
@@ -170,14 +196,22 @@ impl DerivedKeys {
             Ok(out)
         };
         let records = LessSafeKey::new(
-            UnboundKey::new(&AES_256_GCM, &expand(b"records")?).map_err(|_| Error::Crypto("key"))?,
+            UnboundKey::new(&AES_256_GCM, &expand(b"records")?)
+                .map_err(|_| Error::Crypto("key"))?,
         );
         let blob_names = hmac::Key::new(hmac::HMAC_SHA256, &expand(b"blob-names")?);
         let lookup = hmac::Key::new(hmac::HMAC_SHA256, &expand(b"lookup")?);
         let rows = hmac::Key::new(hmac::HMAC_SHA256, &expand(b"rows")?);
         let pin_pepper = expand(b"pin-pepper")?;
         let blob_prk = hkdf::Prk::new_less_safe(HKDF_SHA256, &expand(b"blob")?);
-        Ok(DerivedKeys { records, blob_names, lookup, rows, pin_pepper, blob_prk })
+        Ok(DerivedKeys {
+            records,
+            blob_names,
+            lookup,
+            rows,
+            pin_pepper,
+            blob_prk,
+        })
     }
 
     /// The key sealing records (for a station that uses the same construction at rest).
@@ -197,7 +231,9 @@ impl DerivedKeys {
             .expand(&[b"blob-file", salt.as_slice()], Len(32))
             .and_then(|okm| okm.fill(&mut out))
             .map_err(|_| Error::Crypto("hkdf"))?;
-        Ok(LessSafeKey::new(UnboundKey::new(&aead::AES_256_GCM, &out).map_err(|_| Error::Crypto("key"))?))
+        Ok(LessSafeKey::new(
+            UnboundKey::new(&aead::AES_256_GCM, &out).map_err(|_| Error::Crypto("key"))?,
+        ))
     }
 }
 
@@ -213,7 +249,10 @@ mod tests {
         let wrapped = a.wrap("device", b"secret material").unwrap();
         assert_eq!(a.unwrap("device", &wrapped).unwrap(), b"secret material");
         assert!(matches!(b.unwrap("device", &wrapped), Err(Error::WrongKey)));
-        assert!(matches!(a.unwrap("other-alias", &wrapped), Err(Error::WrongKey)));
+        assert!(matches!(
+            a.unwrap("other-alias", &wrapped),
+            Err(Error::WrongKey)
+        ));
         // Reopening the same file gives the same key.
         let a2 = FileKeyStore::open_or_create(&dir.path().join("a.key")).unwrap();
         assert_eq!(a2.unwrap("device", &wrapped).unwrap(), b"secret material");

@@ -14,6 +14,8 @@ use crate::error::{Error, Result};
 /// Fills a fresh array with bytes from the operating system's CSPRNG.
 pub fn random_bytes<const N: usize>() -> Result<[u8; N]> {
     let mut b = [0u8; N];
-    SystemRandom::new().fill(&mut b).map_err(|_| Error::Crypto("system random source failed"))?;
+    SystemRandom::new()
+        .fill(&mut b)
+        .map_err(|_| Error::Crypto("system random source failed"))?;
     Ok(b)
 }

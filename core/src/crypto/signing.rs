@@ -13,23 +13,38 @@ pub struct DeviceSigner {
 /// A fresh Ed25519 key as a PKCS#8 document (a station's key, a test key).
 pub fn generate_pkcs8() -> Result<Vec<u8>> {
     let rng = ring::rand::SystemRandom::new();
-    Ok(Ed25519KeyPair::generate_pkcs8(&rng).map_err(|_| Error::Crypto("keygen"))?.as_ref().to_vec())
+    Ok(Ed25519KeyPair::generate_pkcs8(&rng)
+        .map_err(|_| Error::Crypto("keygen"))?
+        .as_ref()
+        .to_vec())
 }
 
 impl DeviceSigner {
     /// Loads a key from the PKCS#8 v2 document that ring generated.
     pub fn from_pkcs8(pkcs8: &[u8]) -> Result<DeviceSigner> {
-        Ok(DeviceSigner { pair: Ed25519KeyPair::from_pkcs8(pkcs8).map_err(|_| Error::WrongKey)? })
+        Ok(DeviceSigner {
+            pair: Ed25519KeyPair::from_pkcs8(pkcs8).map_err(|_| Error::WrongKey)?,
+        })
     }
 
     /// Signs `msg`, returning the 64-byte signature.
     pub fn sign(&self, msg: &[u8]) -> [u8; 64] {
-        self.pair.sign(msg).as_ref().try_into().expect("Ed25519 signatures are 64 bytes")
+        self.pair
+            .sign(msg)
+            .as_ref()
+            .try_into()
+            .expect("Ed25519 signatures are 64 bytes")
     }
 
     /// The raw 32-byte public key.
     pub fn public_key(&self) -> PublicKey {
-        PublicKey(self.pair.public_key().as_ref().try_into().expect("32 bytes"))
+        PublicKey(
+            self.pair
+                .public_key()
+                .as_ref()
+                .try_into()
+                .expect("32 bytes"),
+        )
     }
 }
 
@@ -39,12 +54,16 @@ pub struct PublicKey(pub [u8; 32]);
 
 /// DER prefix of a SubjectPublicKeyInfo for Ed25519 (RFC 8410): SEQUENCE { SEQUENCE { OID
 /// 1.3.101.112 }, BIT STRING (32 bytes) }.
-const ED25519_SPKI_PREFIX: [u8; 12] = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];
+const ED25519_SPKI_PREFIX: [u8; 12] = [
+    0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
+];
 
 impl PublicKey {
     /// Checks a signature over `msg`.
     pub fn verify(&self, msg: &[u8], sig: &[u8]) -> bool {
-        signature::UnparsedPublicKey::new(&signature::ED25519, &self.0).verify(msg, sig).is_ok()
+        signature::UnparsedPublicKey::new(&signature::ED25519, &self.0)
+            .verify(msg, sig)
+            .is_ok()
     }
 
     /// The key as a PEM "PUBLIC KEY" (SPKI), readable by `openssl pkeyutl -pubin`.

@@ -49,7 +49,8 @@ impl<W: Write> StreamSealer<W> {
         header[..4].copy_from_slice(MAGIC);
         header[4..8].copy_from_slice(&(CHUNK as u32).to_le_bytes());
         header[8..40].copy_from_slice(&salt);
-        out.write_all(&header).map_err(|e| Error::io("write blob header", e))?;
+        out.write_all(&header)
+            .map_err(|e| Error::io("write blob header", e))?;
         Ok(StreamSealer {
             out,
             key: keys.blob_key(&salt)?,
@@ -76,9 +77,15 @@ impl<W: Write> StreamSealer<W> {
 
     fn seal_chunk(&mut self, last: bool) -> Result<()> {
         self.key
-            .seal_in_place_append_tag(nonce(self.index, last), Aad::from(&self.header[..]), &mut self.buf)
+            .seal_in_place_append_tag(
+                nonce(self.index, last),
+                Aad::from(&self.header[..]),
+                &mut self.buf,
+            )
             .map_err(|_| Error::Crypto("seal chunk"))?;
-        self.out.write_all(&self.buf).map_err(|e| Error::io("write blob chunk", e))?;
+        self.out
+            .write_all(&self.buf)
+            .map_err(|e| Error::io("write blob chunk", e))?;
         self.written += self.buf.len() as u64;
         self.buf.clear();
         self.index += 1;
@@ -101,15 +108,19 @@ pub fn open_stream<R: Read>(
     what: &str,
     mut sink: impl FnMut(&[u8]) -> Result<()>,
 ) -> Result<u64> {
-    let bad = |detail: String| Error::Integrity { what: format!("{what}: {detail}") };
+    let bad = |detail: String| Error::Integrity {
+        what: format!("{what}: {detail}"),
+    };
     let mut header = [0u8; HEADER_LEN];
-    read_full(&mut input, &mut header).map_err(|e| Error::io("read blob", e)).and_then(|n| {
-        if n == HEADER_LEN {
-            Ok(())
-        } else {
-            Err(bad("header truncated".into()))
-        }
-    })?;
+    read_full(&mut input, &mut header)
+        .map_err(|e| Error::io("read blob", e))
+        .and_then(|n| {
+            if n == HEADER_LEN {
+                Ok(())
+            } else {
+                Err(bad("header truncated".into()))
+            }
+        })?;
     if &header[..4] != MAGIC || header[40..] != [0u8; 4] {
         return Err(bad("not a Qorgau blob header".into()));
     }
@@ -122,7 +133,8 @@ pub fn open_stream<R: Read>(
     let record = chunk + TAG;
     // One extra byte tells whether another chunk follows (then this one is not the last).
     let mut buf = vec![0u8; record + 1];
-    let mut have = read_full(&mut input, &mut buf[..record + 1]).map_err(|e| Error::io("read blob", e))?;
+    let mut have =
+        read_full(&mut input, &mut buf[..record + 1]).map_err(|e| Error::io("read blob", e))?;
     let mut index = 0u64;
     let mut total = 0u64;
     loop {
@@ -133,7 +145,11 @@ pub fn open_stream<R: Read>(
         }
         let plain = key
             .open_in_place(nonce(index, last), Aad::from(&header[..]), &mut buf[..len])
-            .map_err(|_| bad(format!("chunk {index} fails authentication (altered, reordered or truncated)")))?;
+            .map_err(|_| {
+                bad(format!(
+                    "chunk {index} fails authentication (altered, reordered or truncated)"
+                ))
+            })?;
         total += plain.len() as u64;
         sink(plain)?;
         if last {
@@ -141,7 +157,8 @@ pub fn open_stream<R: Read>(
         }
         // Move the look-ahead byte to the front and refill.
         buf[0] = buf[record];
-        have = 1 + read_full(&mut input, &mut buf[1..record + 1]).map_err(|e| Error::io("read blob", e))?;
+        have = 1 + read_full(&mut input, &mut buf[1..record + 1])
+            .map_err(|e| Error::io("read blob", e))?;
         index += 1;
     }
 }

@@ -137,7 +137,12 @@ fn local(t: DateTime<Utc>, offset_min: i32) -> String {
     let l = t + Duration::minutes(i64::from(offset_min));
     let sign = if offset_min < 0 { '-' } else { '+' };
     let o = offset_min.abs();
-    format!("{} (UTC{sign}{:02}:{:02})", l.format("%Y-%m-%d %H:%M"), o / 60, o % 60)
+    format!(
+        "{} (UTC{sign}{:02}:{:02})",
+        l.format("%Y-%m-%d %H:%M"),
+        o / 60,
+        o % 60
+    )
 }
 
 /// Splits text into lines of at most `max` characters at spaces.
@@ -171,7 +176,13 @@ impl Writer<'_> {
         // DejaVu Sans averages about 0.6 em per Cyrillic character.
         let max = ((180.0 / (size * 0.3528 * 0.62)) as usize).max(20);
         for line in wrap(s, max) {
-            self.layer.use_text(line, size, Mm(15.0), Mm(self.y), if bold { self.bold } else { self.font });
+            self.layer.use_text(
+                line,
+                size,
+                Mm(15.0),
+                Mm(self.y),
+                if bold { self.bold } else { self.font },
+            );
             self.y -= size * 0.3528 * 1.45;
         }
     }
@@ -185,9 +196,18 @@ pub fn render(view: &OrderView, rules: &OrderRules, languages: &[Language]) -> R
     if languages.is_empty() {
         return Err(Error::invalid("languages", "at least one language"));
     }
-    let (doc, first_page, first_layer) = PdfDocument::new(format!("Protection order {}", view.number), Mm(210.0), Mm(297.0), "text");
-    let font = doc.add_external_font(FONT).map_err(|e| Error::invalid("font", e.to_string()))?;
-    let bold = doc.add_external_font(FONT_BOLD).map_err(|e| Error::invalid("font", e.to_string()))?;
+    let (doc, first_page, first_layer) = PdfDocument::new(
+        format!("Protection order {}", view.number),
+        Mm(210.0),
+        Mm(297.0),
+        "text",
+    );
+    let font = doc
+        .add_external_font(FONT)
+        .map_err(|e| Error::invalid("font", e.to_string()))?;
+    let bold = doc
+        .add_external_font(FONT_BOLD)
+        .map_err(|e| Error::invalid("font", e.to_string()))?;
     let (qr_size, qr_dark) = super::qr::modules(&view.qr_text)?;
     for (i, lang) in languages.iter().enumerate() {
         let layer = if i == 0 {
@@ -197,18 +217,48 @@ pub fn render(view: &OrderView, rules: &OrderRules, languages: &[Language]) -> R
             doc.get_page(p).get_layer(l)
         };
         let l = labels(*lang);
-        let mut w = Writer { layer: layer.clone(), font: &font, bold: &bold, y: 280.0 };
+        let mut w = Writer {
+            layer: layer.clone(),
+            font: &font,
+            bold: &bold,
+            y: 280.0,
+        };
         w.text(&format!("{} № {}", l.title, view.number), 16.0, true);
-        w.text(if view.copy == OrderCopy::Served { l.copy_served } else { l.copy_file }, 9.0, false);
-        w.gap(3.0);
-        w.text(&format!("{}: {}", l.issued, local(view.issued_at, view.utc_offset_min)), 10.0, false);
         w.text(
-            &format!("{}: {} — {}", l.valid, local(view.valid_from, view.utc_offset_min), local(view.valid_until, view.utc_offset_min)),
+            if view.copy == OrderCopy::Served {
+                l.copy_served
+            } else {
+                l.copy_file
+            },
+            9.0,
+            false,
+        );
+        w.gap(3.0);
+        w.text(
+            &format!(
+                "{}: {}",
+                l.issued,
+                local(view.issued_at, view.utc_offset_min)
+            ),
+            10.0,
+            false,
+        );
+        w.text(
+            &format!(
+                "{}: {} — {}",
+                l.valid,
+                local(view.valid_from, view.utc_offset_min),
+                local(view.valid_until, view.utc_offset_min)
+            ),
             10.0,
             true,
         );
         w.gap(2.0);
-        w.text(&format!("{}: {}", l.restricted, view.restricted_name), 11.0, true);
+        w.text(
+            &format!("{}: {}", l.restricted, view.restricted_name),
+            11.0,
+            true,
+        );
         if let Some(b) = &view.restricted_birth {
             w.text(&format!("{}: {b}", l.born), 10.0, false);
         }
@@ -228,11 +278,19 @@ pub fn render(view: &OrderView, rules: &OrderRules, languages: &[Language]) -> R
         w.gap(2.0);
         w.text(l.prohibited, 11.0, true);
         for code in &view.prohibitions {
-            let text = rules.prohibition(code).map(|p| p.text.get(*lang).to_string()).unwrap_or_else(|| code.clone());
+            let text = rules
+                .prohibition(code)
+                .map(|p| p.text.get(*lang).to_string())
+                .unwrap_or_else(|| code.clone());
             w.text(&format!("• {text}"), 10.0, false);
         }
         w.gap(2.0);
-        w.text(&l.checks.replace("{n}", &rules.check_interval_days.to_string()), 9.5, false);
+        w.text(
+            &l.checks
+                .replace("{n}", &rules.check_interval_days.to_string()),
+            9.5,
+            false,
+        );
         w.text(rules.violation_consequence.get(*lang), 9.5, false);
         w.text(&format!("{}: {}", l.basis, rules.source), 8.0, false);
         w.gap(2.0);
@@ -265,5 +323,6 @@ pub fn render(view: &OrderView, rules: &OrderRules, languages: &[Language]) -> R
         }
         layer.use_text(l.qr, 7.0, Mm(15.0), Mm(14.0), &font);
     }
-    doc.save_to_bytes().map_err(|e| Error::invalid("pdf", e.to_string()))
+    doc.save_to_bytes()
+        .map_err(|e| Error::invalid("pdf", e.to_string()))
 }

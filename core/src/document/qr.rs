@@ -104,18 +104,27 @@ pub fn verify(text: &str, keys: &dyn KeyLookup, now: DateTime<Utc>) -> Result<Or
     if text.len() > MAX_LEN {
         return Err(reject(QrRejection::Malformed));
     }
-    let body = text.strip_prefix(PREFIX).ok_or(reject(QrRejection::Malformed))?;
+    let body = text
+        .strip_prefix(PREFIX)
+        .ok_or(reject(QrRejection::Malformed))?;
     let (json_b64, sig_b64) = body.split_once('.').ok_or(reject(QrRejection::Malformed))?;
-    let json = B64.decode(json_b64).map_err(|_| reject(QrRejection::Malformed))?;
-    let sig = B64.decode(sig_b64).map_err(|_| reject(QrRejection::Malformed))?;
+    let json = B64
+        .decode(json_b64)
+        .map_err(|_| reject(QrRejection::Malformed))?;
+    let sig = B64
+        .decode(sig_b64)
+        .map_err(|_| reject(QrRejection::Malformed))?;
     if sig.len() != 64 {
         return Err(reject(QrRejection::Malformed));
     }
-    let payload: OrderPayload = serde_json::from_slice(&json).map_err(|_| reject(QrRejection::Malformed))?;
+    let payload: OrderPayload =
+        serde_json::from_slice(&json).map_err(|_| reject(QrRejection::Malformed))?;
     if payload.v != 1 {
         return Err(reject(QrRejection::Malformed));
     }
-    let (key, revoked) = keys.device_key(&payload.d).ok_or(reject(QrRejection::UnknownSigner))?;
+    let (key, revoked) = keys
+        .device_key(&payload.d)
+        .ok_or(reject(QrRejection::UnknownSigner))?;
     let mut msg = DOMAIN.to_vec();
     msg.extend_from_slice(&json);
     if !key.verify(&msg, &sig) {
@@ -132,7 +141,10 @@ pub fn verify(text: &str, keys: &dyn KeyLookup, now: DateTime<Utc>) -> Result<Or
 
 /// Initials of a name ("Aigerim Testova" → "A.T."), for minimal identification.
 pub fn initials(name: &str) -> String {
-    name.split_whitespace().filter_map(|w| w.chars().next()).flat_map(|c| c.to_uppercase().chain(std::iter::once('.'))).collect()
+    name.split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .flat_map(|c| c.to_uppercase().chain(std::iter::once('.')))
+        .collect()
 }
 
 /// Renders QR text as a PNG (black on white, with a quiet zone), `scale` pixels per module.
@@ -153,7 +165,8 @@ pub fn png(text: &str, scale: u32) -> Result<Vec<u8>> {
         image::Luma([if dark { 0 } else { 255 }])
     });
     let mut out = Vec::new();
-    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png).map_err(|e| Error::invalid("qr", e.to_string()))?;
+    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .map_err(|e| Error::invalid("qr", e.to_string()))?;
     Ok(out)
 }
 
@@ -161,5 +174,11 @@ pub fn png(text: &str, scale: u32) -> Result<Vec<u8>> {
 pub fn modules(text: &str) -> Result<(usize, Vec<bool>)> {
     let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
         .map_err(|e| Error::invalid("qr", e.to_string()))?;
-    Ok((code.width(), code.to_colors().into_iter().map(|c| c == qrcode::Color::Dark).collect()))
+    Ok((
+        code.width(),
+        code.to_colors()
+            .into_iter()
+            .map(|c| c == qrcode::Color::Dark)
+            .collect(),
+    ))
 }

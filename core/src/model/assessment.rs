@@ -93,7 +93,8 @@ impl Instrument {
     /// Parses and checks a definition: items with unique ids, bands ascending from 0, answer
     /// options that suit the kind, a calendar only on weighted instruments.
     pub fn from_json(json: &str) -> Result<Instrument> {
-        let i: Instrument = serde_json::from_str(json).map_err(|e| Error::invalid("instrument", e.to_string()))?;
+        let i: Instrument =
+            serde_json::from_str(json).map_err(|e| Error::invalid("instrument", e.to_string()))?;
         i.check()?;
         Ok(i)
     }
@@ -109,13 +110,22 @@ impl Instrument {
         if ids.len() != self.items.len() {
             return bad("item ids must be unique");
         }
-        if self.bands.is_empty() || self.bands[0].min_score != 0 || self.bands.windows(2).any(|w| w[0].min_score >= w[1].min_score) {
+        if self.bands.is_empty()
+            || self.bands[0].min_score != 0
+            || self
+                .bands
+                .windows(2)
+                .any(|w| w[0].min_score >= w[1].min_score)
+        {
             return bad("bands must start at 0 and ascend");
         }
-        if !self.answer_options.contains(&Answer::Yes) || !self.answer_options.contains(&Answer::No) {
+        if !self.answer_options.contains(&Answer::Yes) || !self.answer_options.contains(&Answer::No)
+        {
             return bad("answers must include yes and no");
         }
-        if self.kind == InstrumentKind::Checklist && (self.calendar.is_some() || self.items.iter().any(|i| i.weight != 1)) {
+        if self.kind == InstrumentKind::Checklist
+            && (self.calendar.is_some() || self.items.iter().any(|i| i.weight != 1))
+        {
             return bad("a checklist counts yes answers: weight 1 and no calendar");
         }
         if let Some(c) = &self.calendar {
@@ -129,43 +139,77 @@ impl Instrument {
     /// Scores answers (and the calendar, for weighted instruments). A required item without an
     /// answer, an answer to an unknown item, an answer option the instrument does not offer, or
     /// a calendar severity out of range is refused.
-    pub fn score(&self, answers: &HashMap<String, Answer>, calendar: &[CalendarEntry]) -> Result<Score> {
+    pub fn score(
+        &self,
+        answers: &HashMap<String, Answer>,
+        calendar: &[CalendarEntry],
+    ) -> Result<Score> {
         for id in answers.keys() {
             if !self.items.iter().any(|i| &i.id == id) {
-                return Err(Error::invalid("answers", format!("unknown item {id:?} for {} {}", self.id, self.version)));
+                return Err(Error::invalid(
+                    "answers",
+                    format!("unknown item {id:?} for {} {}", self.id, self.version),
+                ));
             }
         }
         let mut score = 0u32;
         for item in &self.items {
             match answers.get(&item.id) {
-                None if item.required => return Err(Error::invalid("answers", format!("item {} needs an answer", item.id))),
+                None if item.required => {
+                    return Err(Error::invalid(
+                        "answers",
+                        format!("item {} needs an answer", item.id),
+                    ))
+                }
                 None => {}
                 Some(a) if !self.answer_options.contains(a) => {
-                    return Err(Error::invalid("answers", format!("{a:?} is not an answer option of {}", self.id)))
+                    return Err(Error::invalid(
+                        "answers",
+                        format!("{a:?} is not an answer option of {}", self.id),
+                    ))
                 }
                 Some(Answer::Yes) => score += item.weight,
                 Some(_) => {}
             }
         }
         match (&self.calendar, calendar.is_empty()) {
-            (None, false) => return Err(Error::invalid("calendar", "this instrument has no calendar")),
+            (None, false) => {
+                return Err(Error::invalid(
+                    "calendar",
+                    "this instrument has no calendar",
+                ))
+            }
             (Some(rule), _) => {
                 for e in calendar {
                     if e.severity == 0 || e.severity > rule.max_severity {
-                        return Err(Error::invalid("calendar", format!("severity must be 1 to {}", rule.max_severity)));
+                        return Err(Error::invalid(
+                            "calendar",
+                            format!("severity must be 1 to {}", rule.max_severity),
+                        ));
                     }
                     score += rule.points_by_severity[e.severity as usize - 1];
                 }
             }
             (None, true) => {}
         }
-        let rank = self.bands.iter().rposition(|b| score >= b.min_score).unwrap_or(0);
-        Ok(Score { score, level: self.bands[rank].level.clone(), level_rank: rank as u32 })
+        let rank = self
+            .bands
+            .iter()
+            .rposition(|b| score >= b.min_score)
+            .unwrap_or(0);
+        Ok(Score {
+            score,
+            level: self.bands[rank].level.clone(),
+            level_rank: rank as u32,
+        })
     }
 
     /// The rank of a level code.
     pub fn level_rank(&self, level: &str) -> Option<u32> {
-        self.bands.iter().position(|b| b.level == level).map(|r| r as u32)
+        self.bands
+            .iter()
+            .position(|b| b.level == level)
+            .map(|r| r as u32)
     }
 }
 
@@ -256,14 +300,37 @@ mod tests {
     }
 
     fn yes(inst: &Instrument, n: usize) -> HashMap<String, Answer> {
-        inst.items.iter().enumerate().map(|(i, it)| (it.id.clone(), if i < n { Answer::Yes } else if i % 2 == 0 { Answer::No } else { Answer::DontKnow })).collect()
+        inst.items
+            .iter()
+            .enumerate()
+            .map(|(i, it)| {
+                (
+                    it.id.clone(),
+                    if i < n {
+                        Answer::Yes
+                    } else if i % 2 == 0 {
+                        Answer::No
+                    } else {
+                        Answer::DontKnow
+                    },
+                )
+            })
+            .collect()
     }
 
     #[test]
     fn dash_style_levels_at_and_around_every_threshold() {
         let d = dash();
         assert_eq!(d.items.len(), 27);
-        for (n, level) in [(0, "standard"), (1, "standard"), (9, "standard"), (10, "medium"), (13, "medium"), (14, "high"), (27, "high")] {
+        for (n, level) in [
+            (0, "standard"),
+            (1, "standard"),
+            (9, "standard"),
+            (10, "medium"),
+            (13, "medium"),
+            (14, "high"),
+            (27, "high"),
+        ] {
             let s = d.score(&yes(&d, n), &[]).unwrap();
             assert_eq!((s.score, s.level.as_str()), (n as u32, level), "{n} yes");
         }
@@ -272,10 +339,20 @@ mod tests {
     #[test]
     fn dont_know_is_not_yes_and_missing_required_answers_are_refused() {
         let d = dash();
-        let mut a: HashMap<String, Answer> = d.items.iter().map(|i| (i.id.clone(), Answer::DontKnow)).collect();
+        let mut a: HashMap<String, Answer> = d
+            .items
+            .iter()
+            .map(|i| (i.id.clone(), Answer::DontKnow))
+            .collect();
         assert_eq!(d.score(&a, &[]).unwrap().score, 0);
         a.remove("q05");
-        assert!(matches!(d.score(&a, &[]), Err(Error::InvalidField { field: "answers", .. })));
+        assert!(matches!(
+            d.score(&a, &[]),
+            Err(Error::InvalidField {
+                field: "answers",
+                ..
+            })
+        ));
         a.insert("q05".into(), Answer::Yes);
         a.insert("q99".into(), Answer::Yes);
         assert!(d.score(&a, &[]).is_err(), "unknown item");
@@ -284,7 +361,8 @@ mod tests {
     #[test]
     fn weighted_example_with_calendar_at_and_around_every_threshold() {
         let e = example();
-        let none: HashMap<String, Answer> = e.items.iter().map(|i| (i.id.clone(), Answer::No)).collect();
+        let none: HashMap<String, Answer> =
+            e.items.iter().map(|i| (i.id.clone(), Answer::No)).collect();
         let with = |ids: &[&str]| {
             let mut a = none.clone();
             for id in ids {
@@ -293,7 +371,14 @@ mod tests {
             a
         };
         let day = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
-        let cal = |sev: &[u8]| sev.iter().map(|s| CalendarEntry { date: day, severity: *s }).collect::<Vec<_>>();
+        let cal = |sev: &[u8]| {
+            sev.iter()
+                .map(|s| CalendarEntry {
+                    date: day,
+                    severity: *s,
+                })
+                .collect::<Vec<_>>()
+        };
         // weights: q1 4, q2 5, q3 4, q4 3, q5 2, q6 2, q7 3, q8 2, q9 1, q10 2; calendar points 0,0,1,2,3.
         let cases: Vec<(HashMap<String, Answer>, Vec<CalendarEntry>, u32, &str)> = vec![
             (with(&[]), cal(&[]), 0, "low"),
@@ -311,14 +396,22 @@ mod tests {
         assert!(e.score(&none, &cal(&[6])).is_err(), "severity out of range");
         let mut dk = none.clone();
         dk.insert("q1".into(), Answer::DontKnow);
-        assert!(e.score(&dk, &[]).is_err(), "the example offers only yes and no");
-        assert!(dash().score(&yes(&dash(), 3), &cal(&[2])).is_err(), "a checklist has no calendar");
+        assert!(
+            e.score(&dk, &[]).is_err(),
+            "the example offers only yes and no"
+        );
+        assert!(
+            dash().score(&yes(&dash(), 3), &cal(&[2])).is_err(),
+            "a checklist has no calendar"
+        );
     }
 
     #[test]
     fn malformed_definitions_are_refused() {
         let src = include_str!("../../instruments/dash_style_kz.json");
-        assert!(Instrument::from_json(&src.replace("\"min_score\": 10", "\"min_score\": 20")).is_err());
+        assert!(
+            Instrument::from_json(&src.replace("\"min_score\": 10", "\"min_score\": 20")).is_err()
+        );
         assert!(Instrument::from_json(&src.replace("\"weight\": 1,", "\"weight\": 2,")).is_err());
         assert!(Instrument::from_json("{}").is_err());
     }

@@ -25,7 +25,10 @@ impl GeoPoint {
             return Err(Error::invalid("longitude", "must be between -180 and 180"));
         }
         if !(self.accuracy_m.is_finite() && self.accuracy_m >= 0.0) {
-            return Err(Error::invalid("accuracy", "must be a non-negative number of metres"));
+            return Err(Error::invalid(
+                "accuracy",
+                "must be a non-negative number of metres",
+            ));
         }
         Ok(())
     }
@@ -120,15 +123,27 @@ impl NewCase {
         if let Some(p) = &self.location.point {
             p.validate()?;
         }
-        if self.location.point.is_none() && self.location.address.as_deref().is_none_or(|a| a.trim().is_empty()) {
+        if self.location.point.is_none()
+            && self
+                .location
+                .address
+                .as_deref()
+                .is_none_or(|a| a.trim().is_empty())
+        {
             return Err(Error::invalid("location", "give a GPS fix or an address"));
         }
         if self.team.is_empty() {
-            return Err(Error::invalid("team", "at least one responding team member"));
+            return Err(Error::invalid(
+                "team",
+                "at least one responding team member",
+            ));
         }
         for m in &self.team {
             if m.badge.trim().is_empty() || m.name.trim().is_empty() {
-                return Err(Error::invalid("team", "every member needs a name and a badge number"));
+                return Err(Error::invalid(
+                    "team",
+                    "every member needs a name and a badge number",
+                ));
             }
         }
         self.categories.sort();

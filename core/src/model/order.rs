@@ -60,9 +60,17 @@ impl OrderRules {
 
     /// Rules from a JSON document (an updated table).
     pub fn from_json(json: &str) -> Result<OrderRules> {
-        let r: OrderRules = serde_json::from_str(json).map_err(|e| Error::invalid("rules", e.to_string()))?;
-        if r.term_days == 0 || r.check_interval_days == 0 || r.max_total_days < r.term_days || r.prohibitions.is_empty() {
-            return Err(Error::invalid("rules", "terms must be positive and prohibitions listed"));
+        let r: OrderRules =
+            serde_json::from_str(json).map_err(|e| Error::invalid("rules", e.to_string()))?;
+        if r.term_days == 0
+            || r.check_interval_days == 0
+            || r.max_total_days < r.term_days
+            || r.prohibitions.is_empty()
+        {
+            return Err(Error::invalid(
+                "rules",
+                "terms must be positive and prohibitions listed",
+            ));
         }
         Ok(r)
     }
@@ -128,10 +136,20 @@ pub enum Service {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderEventKind {
-    Served { service: Service },
-    Extended { new_valid_until: DateTime<Utc>, reason: String },
-    Revoked { reason: String },
-    Violated { description: String, occurred_at: DateTime<Utc> },
+    Served {
+        service: Service,
+    },
+    Extended {
+        new_valid_until: DateTime<Utc>,
+        reason: String,
+    },
+    Revoked {
+        reason: String,
+    },
+    Violated {
+        description: String,
+        occurred_at: DateTime<Utc>,
+    },
 }
 
 /// An order event as stored.
@@ -176,7 +194,9 @@ impl OrderStatus {
                     s.served_at = Some(e.at);
                     s.service = Some(service.clone());
                 }
-                OrderEventKind::Extended { new_valid_until, .. } => s.valid_until = *new_valid_until,
+                OrderEventKind::Extended {
+                    new_valid_until, ..
+                } => s.valid_until = *new_valid_until,
                 OrderEventKind::Revoked { .. } => s.revoked = true,
                 OrderEventKind::Violated { .. } => s.violations += 1,
             }
@@ -210,10 +230,21 @@ mod tests {
     #[test]
     fn shipped_rules_parse_with_todays_terms_and_a_source() {
         let r = OrderRules::builtin();
-        assert_eq!((r.term_days, r.check_interval_days, r.min_age_restricted), (30, 7, 16));
+        assert_eq!(
+            (r.term_days, r.check_interval_days, r.min_age_restricted),
+            (30, 7, 16)
+        );
         assert!(r.source.contains("245-VIII"));
-        assert!(r.prohibition("contact").unwrap().text.kk.contains("байланыс"));
+        assert!(r
+            .prohibition("contact")
+            .unwrap()
+            .text
+            .kk
+            .contains("байланыс"));
         assert!(OrderRules::from_json(DEFAULT_RULES).is_ok());
-        assert!(OrderRules::from_json(&DEFAULT_RULES.replace("\"term_days\": 30", "\"term_days\": 0")).is_err());
+        assert!(OrderRules::from_json(
+            &DEFAULT_RULES.replace("\"term_days\": 30", "\"term_days\": 0")
+        )
+        .is_err());
     }
 }

@@ -77,7 +77,10 @@ impl NewPerson {
         };
         let date_of_birth = match (&iin, self.date_of_birth) {
             (Some(i), Some(d)) if i.birth_date() != d => {
-                return Err(Error::invalid("date_of_birth", "does not match the birth date in the IIN"))
+                return Err(Error::invalid(
+                    "date_of_birth",
+                    "does not match the birth date in the IIN",
+                ))
             }
             (Some(i), None) => Some(i.birth_date()),
             (_, d) => d,
@@ -88,7 +91,10 @@ impl NewPerson {
             }
         }
         if self.identity_protected && self.role != PersonRole::Witness {
-            return Err(Error::invalid("identity_protected", "only a witness's identity can be protected"));
+            return Err(Error::invalid(
+                "identity_protected",
+                "only a witness's identity can be protected",
+            ));
         }
         let clean = |s: Option<String>| s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
         Ok(Person {
@@ -102,7 +108,8 @@ impl NewPerson {
             address: clean(self.address),
             iin,
             identity_protected: self.identity_protected,
-            address_confidential: self.address_confidential || self.role.address_always_confidential(),
+            address_confidential: self.address_confidential
+                || self.role.address_always_confidential(),
             added_at: at,
         })
     }

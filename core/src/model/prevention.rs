@@ -50,7 +50,10 @@ pub enum DueReason {
     /// The follow-up an earlier intervention set.
     InterventionFollowUp { intervention_id: Uuid },
     /// The weekly check of an active protection order.
-    OrderCheck { order_id: Uuid, order_number: String },
+    OrderCheck {
+        order_id: Uuid,
+        order_number: String,
+    },
 }
 
 /// A piece of preventive work due on a date.
@@ -120,7 +123,10 @@ pub struct Referral {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReferralChange {
-    Status { status: ReferralStatus, note: Option<String> },
+    Status {
+        status: ReferralStatus,
+        note: Option<String>,
+    },
     /// The survivor withdrew consent: the referral stops and no more data is shared.
     ConsentWithdrawn { reason: Option<String> },
 }
@@ -159,6 +165,11 @@ impl ReferralState {
                 }
             }
         }
-        ReferralState { referral, status, consent_active, updates }
+        ReferralState {
+            referral,
+            status,
+            consent_active,
+            updates,
+        }
     }
 }

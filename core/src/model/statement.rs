@@ -22,7 +22,9 @@ impl Language {
             "kk" => Ok(Language::Kk),
             "ru" => Ok(Language::Ru),
             "en" => Ok(Language::En),
-            _ => Err(Error::UnsupportedLanguage { code: code.chars().take(8).collect() }),
+            _ => Err(Error::UnsupportedLanguage {
+                code: code.chars().take(8).collect(),
+            }),
         }
     }
 

@@ -17,7 +17,8 @@ pub struct DeviceTime {
 impl DeviceTime {
     /// RFC 3339 UTC with second precision, as stored and signed.
     pub fn utc_rfc3339(&self) -> String {
-        self.utc.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+        self.utc
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
     }
 }
 
@@ -35,8 +36,13 @@ impl Clock for SystemClock {
         let local = Local::now();
         // Millisecond precision: the same instant is written in records and signed entries.
         let utc = local.with_timezone(&Utc);
-        let utc = utc.with_nanosecond(utc.nanosecond() / 1_000_000 * 1_000_000).unwrap_or(utc);
-        DeviceTime { utc, utc_offset_min: local.offset().fix().local_minus_utc() / 60 }
+        let utc = utc
+            .with_nanosecond(utc.nanosecond() / 1_000_000 * 1_000_000)
+            .unwrap_or(utc);
+        DeviceTime {
+            utc,
+            utc_offset_min: local.offset().fix().local_minus_utc() / 60,
+        }
     }
 }
 
@@ -49,7 +55,10 @@ pub struct SteppingClock {
 impl SteppingClock {
     /// Starts at `start` with the given offset.
     pub fn new(start: DateTime<Utc>, offset_min: i32) -> Self {
-        SteppingClock { next: std::sync::Mutex::new(start), offset_min }
+        SteppingClock {
+            next: std::sync::Mutex::new(start),
+            offset_min,
+        }
     }
 }
 
@@ -58,6 +67,9 @@ impl Clock for SteppingClock {
         let mut n = self.next.lock().unwrap_or_else(|p| p.into_inner());
         let t = *n;
         *n = t + chrono::Duration::seconds(1);
-        DeviceTime { utc: t, utc_offset_min: self.offset_min }
+        DeviceTime {
+            utc: t,
+            utc_offset_min: self.offset_min,
+        }
     }
 }

@@ -15,38 +15,63 @@ use crate::crypto::seal;
 use crate::crypto::signing::DeviceSigner;
 use crate::error::{Error, Result};
 use crate::model::{
-    AssessmentDetail, AssessmentSummary, ClinicalPart, Instrument, NewAssessment, PersonRole, TeamRole, TrendPoint,
+    AssessmentDetail, AssessmentSummary, ClinicalPart, Instrument, NewAssessment, PersonRole,
+    TeamRole, TrendPoint,
 };
 
-const BUILTIN: &[&str] = &[include_str!("../../instruments/dash_style_kz.json"), include_str!("../../instruments/example_weighted.json")];
+const BUILTIN: &[&str] = &[
+    include_str!("../../instruments/dash_style_kz.json"),
+    include_str!("../../instruments/example_weighted.json"),
+];
 const INSTRUMENT_DOMAIN: &[u8] = b"qorgau-instrument/1:";
 
 /// Signs an instrument definition as the station does: `{"instrument": …, "signature": …}`.
 pub fn sign_instrument(instrument: &Instrument, station: &DeviceSigner) -> Result<String> {
     let mut msg = INSTRUMENT_DOMAIN.to_vec();
     msg.extend_from_slice(&canonical::to_bytes(instrument)?);
-    Ok(serde_json::to_string(&serde_json::json!({ "instrument": instrument, "signature": B64.encode(station.sign(&msg)) }))?)
+    Ok(serde_json::to_string(
+        &serde_json::json!({ "instrument": instrument, "signature": B64.encode(station.sign(&msg)) }),
+    )?)
 }
 
 /// Checks a signed instrument file against the station's key; returns the definition and its
 /// JSON to store.
-pub(crate) fn verify_instrument(envelope: &str, station: &crate::crypto::signing::PublicKey) -> Result<(Instrument, String)> {
+pub(crate) fn verify_instrument(
+    envelope: &str,
+    station: &crate::crypto::signing::PublicKey,
+) -> Result<(Instrument, String)> {
     let bad = |r: &str| Error::invalid("instrument", r.to_string());
-    let v: serde_json::Value = serde_json::from_str(envelope).map_err(|_| bad("not a signed instrument file"))?;
-    let inst: Instrument = serde_json::from_value(v["instrument"].clone()).map_err(|e| bad(&e.to_string()))?;
-    let sig = v["signature"].as_str().and_then(|s| B64.decode(s).ok()).ok_or_else(|| bad("no signature"))?;
+    let v: serde_json::Value =
+        serde_json::from_str(envelope).map_err(|_| bad("not a signed instrument file"))?;
+    let inst: Instrument =
+        serde_json::from_value(v["instrument"].clone()).map_err(|e| bad(&e.to_string()))?;
+    let sig = v["signature"]
+        .as_str()
+        .and_then(|s| B64.decode(s).ok())
+        .ok_or_else(|| bad("no signature"))?;
     let mut msg = INSTRUMENT_DOMAIN.to_vec();
     msg.extend_from_slice(&canonical::to_bytes(&inst)?);
     if !station.verify(&msg, &sig) {
-        return Err(bad("bad signature: not signed by this device's station, or altered"));
+        return Err(bad(
+            "bad signature: not signed by this device's station, or altered",
+        ));
     }
     let json = serde_json::to_string(&inst)?;
     Ok((Instrument::from_json(&json)?, json))
 }
 
 /// Stores a verified instrument definition.
-pub(crate) fn store_instrument(conn: &rusqlite::Connection, keys: &crate::crypto::keys::DerivedKeys, inst: &Instrument, json: &str) -> Result<()> {
-    let mac = super::integrity::mac(keys, "instruments", &super::integrity::instrument_fields(&inst.id, &inst.version, json));
+pub(crate) fn store_instrument(
+    conn: &rusqlite::Connection,
+    keys: &crate::crypto::keys::DerivedKeys,
+    inst: &Instrument,
+    json: &str,
+) -> Result<()> {
+    let mac = super::integrity::mac(
+        keys,
+        "instruments",
+        &super::integrity::instrument_fields(&inst.id, &inst.version, json),
+    );
     conn.execute(
         "INSERT INTO instruments (id, version, definition, mac) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT(id, version) DO UPDATE SET definition = excluded.definition, mac = excluded.mac",
@@ -56,19 +81,38 @@ pub(crate) fn store_instrument(conn: &rusqlite::Connection, keys: &crate::crypto
 }
 
 fn clinical_cipher(key: &[u8; 32]) -> Result<LessSafeKey> {
-    Ok(LessSafeKey::new(UnboundKey::new(&AES_256_GCM, key).map_err(|_| Error::Crypto("key"))?))
+    Ok(LessSafeKey::new(
+        UnboundKey::new(&AES_256_GCM, key).map_err(|_| Error::Crypto("key"))?,
+    ))
 }
 
 impl Store {
     /// The instruments available: the shipped ones and those loaded from station-signed files.
     pub fn instruments(&self) -> Result<Vec<Instrument>> {
-        let mut all: Vec<Instrument> = BUILTIN.iter().map(|j| Instrument::from_json(j)).collect::<Result<_>>()?;
+        let mut all: Vec<Instrument> = BUILTIN
+            .iter()
+            .map(|j| Instrument::from_json(j))
+            .collect::<Result<_>>()?;
         let conn = self.conn();
-        let mut stmt = conn.prepare("SELECT id, version, definition, mac FROM instruments ORDER BY id, version")?;
-        for r in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<Vec<u8>>>(3)?)))? {
+        let mut stmt = conn
+            .prepare("SELECT id, version, definition, mac FROM instruments ORDER BY id, version")?;
+        for r in stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<Vec<u8>>>(3)?,
+            ))
+        })? {
             let (id, version, d, mac) = r?;
             // An instrument edited in the database would change how risk is scored: refused.
-            super::integrity::check(self.keys(), "instruments", &format!("{id} {version}"), &super::integrity::instrument_fields(&id, &version, &d), mac.as_deref())?;
+            super::integrity::check(
+                self.keys(),
+                "instruments",
+                &format!("{id} {version}"),
+                &super::integrity::instrument_fields(&id, &version, &d),
+                mac.as_deref(),
+            )?;
             all.push(Instrument::from_json(&d)?);
         }
         Ok(all)
@@ -79,14 +123,19 @@ impl Store {
         self.instruments()?
             .into_iter()
             .find(|i| i.id == id && i.version == version)
-            .ok_or_else(|| Error::NotFound { kind: "instrument version", id: format!("{id} {version}") })
+            .ok_or_else(|| Error::NotFound {
+                kind: "instrument version",
+                id: format!("{id} {version}"),
+            })
     }
 
     /// Loads an instrument from a station-signed file (the way an agency installs the
     /// instrument it is licensed to use). A bad signature is refused and nothing is stored.
     pub fn load_signed_instrument(&self, envelope: &str) -> Result<Instrument> {
         let station = self.station_key().map_err(|e| match e {
-            Error::InvalidRegistry { .. } => Error::invalid("instrument", "no station key is trusted yet"),
+            Error::InvalidRegistry { .. } => {
+                Error::invalid("instrument", "no station key is trusted yet")
+            }
             e => e,
         })?;
         let (inst, json) = verify_instrument(envelope, &station)?;
@@ -96,37 +145,90 @@ impl Store {
 
     /// Records an assessment. Only an unlocked psychologist profile may; the answers, calendar,
     /// override reason and notes are sealed under the clinical key.
-    pub fn record_assessment(&self, case: uuid::Uuid, new: NewAssessment) -> Result<Recorded<AssessmentSummary>> {
+    pub fn record_assessment(
+        &self,
+        case: uuid::Uuid,
+        new: NewAssessment,
+    ) -> Result<Recorded<AssessmentSummary>> {
         self.require_case(case)?;
         if self.current_role() != TeamRole::Psychologist {
             let role = super::profiles::role_str(self.current_role());
-            self.log_event(case, EventKind::AccessDenied, &serde_json::json!({ "wanted": "record_assessment", "role": role }))?;
-            return Err(Error::PermissionDenied { action: "record a risk assessment (psychologists only)".into() });
+            self.log_event(
+                case,
+                EventKind::AccessDenied,
+                &serde_json::json!({ "wanted": "record_assessment", "role": role }),
+            )?;
+            return Err(Error::PermissionDenied {
+                action: "record a risk assessment (psychologists only)".into(),
+            });
         }
-        let clinical_key = self.current_clinical_key().ok_or_else(|| Error::PermissionDenied { action: "use the clinical key".into() })?;
+        let clinical_key = self
+            .current_clinical_key()
+            .ok_or_else(|| Error::PermissionDenied {
+                action: "use the clinical key".into(),
+            })?;
         let survivor = self.person(new.survivor_id)?;
         if survivor.case_id != case {
-            return Err(Error::NotFound { kind: "person on this case", id: new.survivor_id.to_string() });
+            return Err(Error::NotFound {
+                kind: "person on this case",
+                id: new.survivor_id.to_string(),
+            });
         }
         if survivor.role != PersonRole::Survivor {
-            return Err(Error::invalid("survivor_id", "a risk assessment is made with the survivor"));
+            return Err(Error::invalid(
+                "survivor_id",
+                "a risk assessment is made with the survivor",
+            ));
         }
         let inst = self.instrument(&new.instrument_id, &new.instrument_version)?;
         let computed = inst.score(&new.answers, &new.calendar)?;
-        let (level, rank, overridden, reason) = match (&new.override_level, new.override_reason.as_deref().map(str::trim).filter(|r| !r.is_empty())) {
+        let (level, rank, overridden, reason) = match (
+            &new.override_level,
+            new.override_reason
+                .as_deref()
+                .map(str::trim)
+                .filter(|r| !r.is_empty()),
+        ) {
             (None, _) => (computed.level.clone(), computed.level_rank, false, None),
-            (Some(_), None) => return Err(Error::invalid("override_reason", "a professional override needs a written reason")),
+            (Some(_), None) => {
+                return Err(Error::invalid(
+                    "override_reason",
+                    "a professional override needs a written reason",
+                ))
+            }
             (Some(l), Some(r)) => {
-                let rank = inst.level_rank(l).ok_or_else(|| Error::invalid("override_level", format!("{l:?} is not a level of {}", inst.id)))?;
+                let rank = inst.level_rank(l).ok_or_else(|| {
+                    Error::invalid(
+                        "override_level",
+                        format!("{l:?} is not a level of {}", inst.id),
+                    )
+                })?;
                 if !inst.override_up_allowed || rank < computed.level_rank {
-                    return Err(Error::invalid("override_level", "judgement can raise the level, not lower it"));
+                    return Err(Error::invalid(
+                        "override_level",
+                        "judgement can raise the level, not lower it",
+                    ));
                 }
-                (l.clone(), rank, rank != computed.level_rank, Some(r.to_string()))
+                (
+                    l.clone(),
+                    rank,
+                    rank != computed.level_rank,
+                    Some(r.to_string()),
+                )
             }
         };
         let id = Uuid::new_v4();
-        let clinical = ClinicalPart { answers: new.answers, calendar: new.calendar, override_reason: reason, notes: new.clinical_notes };
-        let sealed_clinical = seal::seal(&clinical_cipher(&clinical_key)?, &format!("assessment-clinical/{id}"), &canonical::to_bytes(&clinical)?)?;
+        let clinical = ClinicalPart {
+            answers: new.answers,
+            calendar: new.calendar,
+            override_reason: reason,
+            notes: new.clinical_notes,
+        };
+        let sealed_clinical = seal::seal(
+            &clinical_cipher(&clinical_key)?,
+            &format!("assessment-clinical/{id}"),
+            &canonical::to_bytes(&clinical)?,
+        )?;
         let at = self.clock().now();
         let summary = AssessmentSummary {
             id,
@@ -151,22 +253,46 @@ impl Store {
             "INSERT INTO assessments (id, case_id, survivor_id, body, clinical) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![id.to_string(), case.to_string(), summary.survivor_id.to_string(), sealed.sealed, sealed_clinical],
         )?;
-        let seq = self.append_custody(&tx, case, EventKind::AssessmentRecorded, Some(id), None, sealed.sha256, at)?;
+        let seq = self.append_custody(
+            &tx,
+            case,
+            EventKind::AssessmentRecorded,
+            Some(id),
+            None,
+            sealed.sha256,
+            at,
+        )?;
         tx.commit()?;
-        Ok(Recorded { record: summary, sha256: sealed.sha256.hex(), seq })
+        Ok(Recorded {
+            record: summary,
+            sha256: sealed.sha256.hex(),
+            seq,
+        })
     }
 
     /// What every role sees: score, level and recommendations.
     pub fn assessment_summary(&self, id: Uuid) -> Result<AssessmentSummary> {
-        let body: Option<Vec<u8>> =
-            self.conn().query_row("SELECT body FROM assessments WHERE id = ?1", [id.to_string()], |r| r.get(0)).optional()?;
-        let body = body.ok_or(Error::NotFound { kind: "assessment", id: id.to_string() })?;
+        let body: Option<Vec<u8>> = self
+            .conn()
+            .query_row(
+                "SELECT body FROM assessments WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let body = body.ok_or(Error::NotFound {
+            kind: "assessment",
+            id: id.to_string(),
+        })?;
         self.open_record("assessments", &id.to_string(), &body)
     }
 
     /// The assessments on a case, in the order recorded.
     pub fn assessments_of_case(&self, case: Uuid) -> Result<Vec<AssessmentSummary>> {
-        self.bodies_of_case("assessments", case)?.into_iter().map(|(id, b)| self.open_record("assessments", &id, &b)).collect()
+        self.bodies_of_case("assessments", case)?
+            .into_iter()
+            .map(|(id, b)| self.open_record("assessments", &id, &b))
+            .collect()
     }
 
     /// The whole assessment, for an unlocked psychologist profile only. The read is logged in
@@ -182,12 +308,26 @@ impl Store {
                     EventKind::AccessDenied,
                     &serde_json::json!({ "assessment": id, "wanted": "clinical_content", "role": super::profiles::role_str(role) }),
                 )?;
-                return Err(Error::PermissionDenied { action: "read the answers and clinical notes (psychologists only)".into() });
+                return Err(Error::PermissionDenied {
+                    action: "read the answers and clinical notes (psychologists only)".into(),
+                });
             }
         };
-        let sealed: Vec<u8> = self.conn().query_row("SELECT clinical FROM assessments WHERE id = ?1", [id.to_string()], |r| r.get(0))?;
-        let clinical: ClinicalPart = serde_json::from_slice(&seal::open(&clinical_cipher(&key)?, &format!("assessment-clinical/{id}"), &sealed)?)?;
-        self.log_event(summary.case_id, EventKind::AssessmentViewed, &serde_json::json!({ "assessment": id, "read": "clinical_content" }))?;
+        let sealed: Vec<u8> = self.conn().query_row(
+            "SELECT clinical FROM assessments WHERE id = ?1",
+            [id.to_string()],
+            |r| r.get(0),
+        )?;
+        let clinical: ClinicalPart = serde_json::from_slice(&seal::open(
+            &clinical_cipher(&key)?,
+            &format!("assessment-clinical/{id}"),
+            &sealed,
+        )?)?;
+        self.log_event(
+            summary.case_id,
+            EventKind::AssessmentViewed,
+            &serde_json::json!({ "assessment": id, "read": "clinical_content" }),
+        )?;
         Ok(AssessmentDetail { summary, clinical })
     }
 
@@ -210,7 +350,8 @@ impl Store {
         for pid in ids {
             let rows: Vec<(String, Vec<u8>)> = {
                 let conn = self.conn();
-                let mut stmt = conn.prepare("SELECT id, body FROM assessments WHERE survivor_id = ?1")?;
+                let mut stmt =
+                    conn.prepare("SELECT id, body FROM assessments WHERE survivor_id = ?1")?;
                 let rows = stmt.query_map([&pid], |r| Ok((r.get(0)?, r.get(1)?)))?;
                 rows.collect::<std::result::Result<_, _>>()?
             };

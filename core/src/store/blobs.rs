@@ -38,7 +38,8 @@ fn sync_dir(dir: &Path) -> Result<()> {
     // Makes a rename durable; directories cannot be fsynced on every platform, so a failure to
     // open one is not an error, a failure to sync is.
     if let Ok(d) = File::open(dir) {
-        d.sync_all().map_err(|e| Error::io("sync blob directory", e))?;
+        d.sync_all()
+            .map_err(|e| Error::io("sync blob directory", e))?;
     }
     Ok(())
 }
@@ -48,7 +49,9 @@ impl BlobDir {
     pub fn open(root: &Path) -> Result<BlobDir> {
         crate::files::private_dir(root)?;
         crate::files::private_dir(&root.join("tmp"))?;
-        Ok(BlobDir { root: root.to_path_buf() })
+        Ok(BlobDir {
+            root: root.to_path_buf(),
+        })
     }
 
     /// The file name for content with this hash.
@@ -74,7 +77,11 @@ impl BlobDir {
     ) -> Result<PutBlob> {
         let tmp = self.root.join("tmp").join(uuid::Uuid::new_v4().to_string());
         let result = (|| {
-            let file = crate::files::private_options().write(true).create_new(true).open(&tmp).map_err(|e| Error::io("create blob file", e))?;
+            let file = crate::files::private_options()
+                .write(true)
+                .create_new(true)
+                .open(&tmp)
+                .map_err(|e| Error::io("create blob file", e))?;
             let mut sealer = StreamSealer::new(keys, BufWriter::with_capacity(READ_PIECE, file))?;
             let mut hasher = Hasher::new();
             hasher.update(first);
@@ -82,7 +89,8 @@ impl BlobDir {
             on_piece(hasher.len())?;
             let mut piece = vec![0u8; READ_PIECE];
             loop {
-                let n = stream::read_full(&mut input, &mut piece).map_err(|e| Error::io("read evidence input", e))?;
+                let n = stream::read_full(&mut input, &mut piece)
+                    .map_err(|e| Error::io("read evidence input", e))?;
                 if n == 0 {
                     break;
                 }
@@ -91,8 +99,11 @@ impl BlobDir {
                 on_piece(hasher.len())?;
             }
             let (writer, _) = sealer.finish()?;
-            let file = writer.into_inner().map_err(|e| Error::io("write blob file", e.into_error()))?;
-            file.sync_all().map_err(|e| Error::io("sync blob file", e))?;
+            let file = writer
+                .into_inner()
+                .map_err(|e| Error::io("write blob file", e.into_error()))?;
+            file.sync_all()
+                .map_err(|e| Error::io("sync blob file", e))?;
             let size = hasher.len();
             let sha256 = hasher.finish();
             let name = Self::name_for(keys, &sha256);
@@ -103,8 +114,12 @@ impl BlobDir {
                 // Same content already stored (the same photo added twice): keep the first copy
                 // and refresh its time so garbage collection sees it as in use.
                 fs::remove_file(&tmp).map_err(|e| Error::io("remove duplicate blob", e))?;
-                let f = File::options().append(true).open(&dest).map_err(|e| Error::io("open blob", e))?;
-                f.set_modified(SystemTime::now()).map_err(|e| Error::io("touch blob", e))?;
+                let f = File::options()
+                    .append(true)
+                    .open(&dest)
+                    .map_err(|e| Error::io("open blob", e))?;
+                f.set_modified(SystemTime::now())
+                    .map_err(|e| Error::io("touch blob", e))?;
             } else {
                 fs::rename(&tmp, &dest).map_err(|e| Error::io("move blob into place", e))?;
                 sync_dir(dir)?;
@@ -118,24 +133,48 @@ impl BlobDir {
     }
 
     /// Decrypts a blob, handing each plaintext piece to `sink`; returns the SHA-256 and size.
-    pub fn read(&self, keys: &DerivedKeys, name: &str, mut sink: impl FnMut(&[u8]) -> Result<()>) -> Result<(Sha256, u64)> {
+    pub fn read(
+        &self,
+        keys: &DerivedKeys,
+        name: &str,
+        mut sink: impl FnMut(&[u8]) -> Result<()>,
+    ) -> Result<(Sha256, u64)> {
         let path = self.path(name);
-        let file = File::open(&path).map_err(|e| Error::Integrity { what: format!("blob {name}: {e}") })?;
-        let mut hasher = Hasher::new();
-        let size = stream::open_stream(keys, std::io::BufReader::with_capacity(READ_PIECE, file), &format!("blob {name}"), |p| {
-            hasher.update(p);
-            sink(p)
+        let file = File::open(&path).map_err(|e| Error::Integrity {
+            what: format!("blob {name}: {e}"),
         })?;
+        let mut hasher = Hasher::new();
+        let size = stream::open_stream(
+            keys,
+            std::io::BufReader::with_capacity(READ_PIECE, file),
+            &format!("blob {name}"),
+            |p| {
+                hasher.update(p);
+                sink(p)
+            },
+        )?;
         Ok((hasher.finish(), size))
     }
 
     /// Decrypts a blob piece by piece into `sink` without hashing it (the sync client hashes
     /// each PATCH it sends, which for a single-PATCH blob is the whole file: hashing twice would
     /// cost a second pass over every original). Returns the plaintext size.
-    pub fn stream(&self, keys: &DerivedKeys, name: &str, sink: impl FnMut(&[u8]) -> Result<()>) -> Result<u64> {
+    pub fn stream(
+        &self,
+        keys: &DerivedKeys,
+        name: &str,
+        sink: impl FnMut(&[u8]) -> Result<()>,
+    ) -> Result<u64> {
         let path = self.path(name);
-        let file = File::open(&path).map_err(|e| Error::Integrity { what: format!("blob {name}: {e}") })?;
-        stream::open_stream(keys, std::io::BufReader::with_capacity(READ_PIECE, file), &format!("blob {name}"), sink)
+        let file = File::open(&path).map_err(|e| Error::Integrity {
+            what: format!("blob {name}: {e}"),
+        })?;
+        stream::open_stream(
+            keys,
+            std::io::BufReader::with_capacity(READ_PIECE, file),
+            &format!("blob {name}"),
+            sink,
+        )
     }
 
     /// Decrypts a whole blob into memory (for small blobs: signature images).
@@ -164,7 +203,10 @@ impl BlobDir {
                 continue;
             }
             let is_tmp = sub.file_name() == "tmp";
-            for f in fs::read_dir(&sub_path).map_err(|e| Error::io("list blob directory", e))?.flatten() {
+            for f in fs::read_dir(&sub_path)
+                .map_err(|e| Error::io("list blob directory", e))?
+                .flatten()
+            {
                 let name = f.file_name().to_string_lossy().to_string();
                 if (is_tmp || !referenced.contains(&name)) && stale(&f.path()) {
                     let _ = fs::remove_file(f.path());
@@ -175,7 +217,15 @@ impl BlobDir {
     }
 
     /// Writes a plaintext stream for a blob into `out` (used by export and viewing).
-    pub fn copy_to<W: Write + ?Sized>(&self, keys: &DerivedKeys, name: &str, out: &mut W) -> Result<(Sha256, u64)> {
-        self.read(keys, name, |p| out.write_all(p).map_err(|e| Error::io("write original copy", e)))
+    pub fn copy_to<W: Write + ?Sized>(
+        &self,
+        keys: &DerivedKeys,
+        name: &str,
+        out: &mut W,
+    ) -> Result<(Sha256, u64)> {
+        self.read(keys, name, |p| {
+            out.write_all(p)
+                .map_err(|e| Error::io("write original copy", e))
+        })
     }
 }

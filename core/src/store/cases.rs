@@ -49,24 +49,55 @@ impl Store {
         let sealed = self.seal_record("cases", &id, &case)?;
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute("INSERT INTO cases (id, opened_at, body) VALUES (?1, ?2, ?3)", params![id, at.utc_rfc3339(), sealed.sealed])?;
-        let seq = self.append_custody(&tx, case.id, EventKind::CaseOpened, Some(case.id), None, sealed.sha256, at)?;
+        tx.execute(
+            "INSERT INTO cases (id, opened_at, body) VALUES (?1, ?2, ?3)",
+            params![id, at.utc_rfc3339(), sealed.sealed],
+        )?;
+        let seq = self.append_custody(
+            &tx,
+            case.id,
+            EventKind::CaseOpened,
+            Some(case.id),
+            None,
+            sealed.sha256,
+            at,
+        )?;
         tx.commit()?;
-        Ok(Recorded { record: case, sha256: sealed.sha256.hex(), seq })
+        Ok(Recorded {
+            record: case,
+            sha256: sealed.sha256.hex(),
+            seq,
+        })
     }
 
     /// Fails with [`Error::NotFound`] unless the case exists.
     pub(crate) fn require_case(&self, id: Uuid) -> Result<()> {
-        let found: Option<i64> =
-            self.conn().query_row("SELECT 1 FROM cases WHERE id = ?1", [id.to_string()], |r| r.get(0)).optional()?;
-        found.map(|_| ()).ok_or(Error::NotFound { kind: "case", id: id.to_string() })
+        let found: Option<i64> = self
+            .conn()
+            .query_row("SELECT 1 FROM cases WHERE id = ?1", [id.to_string()], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        found.map(|_| ()).ok_or(Error::NotFound {
+            kind: "case",
+            id: id.to_string(),
+        })
     }
 
     /// The case as opened.
     pub fn case(&self, id: Uuid) -> Result<Case> {
-        let body: Option<Vec<u8>> =
-            self.conn().query_row("SELECT body FROM cases WHERE id = ?1", [id.to_string()], |r| r.get(0)).optional()?;
-        let body = body.ok_or(Error::NotFound { kind: "case", id: id.to_string() })?;
+        let body: Option<Vec<u8>> = self
+            .conn()
+            .query_row(
+                "SELECT body FROM cases WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let body = body.ok_or(Error::NotFound {
+            kind: "case",
+            id: id.to_string(),
+        })?;
         self.open_record("cases", &id.to_string(), &body)
     }
 
@@ -80,15 +111,33 @@ impl Store {
         };
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
-            let id = Uuid::parse_str(&id).map_err(|_| Error::Integrity { what: "case id".into() })?;
+            let id = Uuid::parse_str(&id).map_err(|_| Error::Integrity {
+                what: "case id".into(),
+            })?;
             let case = self.case(id)?;
             let conn = self.conn();
             let count = |table: &str| -> Result<u32> {
-                Ok(conn.query_row(&format!("SELECT count(*) FROM {table} WHERE case_id = ?1"), [id.to_string()], |r| r.get(0))?)
+                Ok(conn.query_row(
+                    &format!("SELECT count(*) FROM {table} WHERE case_id = ?1"),
+                    [id.to_string()],
+                    |r| r.get(0),
+                )?)
             };
-            let (people, evidence, statements) = (count("people")?, count("evidence")?, count("statements")?);
-            let custody_entries: u64 = conn.query_row("SELECT count(*) FROM custody WHERE case_id = ?1", [id.to_string()], |r| r.get(0))?;
-            out.push(CaseSummary { case, status: CaseStatus::Open, people, evidence, statements, custody_entries });
+            let (people, evidence, statements) =
+                (count("people")?, count("evidence")?, count("statements")?);
+            let custody_entries: u64 = conn.query_row(
+                "SELECT count(*) FROM custody WHERE case_id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )?;
+            out.push(CaseSummary {
+                case,
+                status: CaseStatus::Open,
+                people,
+                evidence,
+                statements,
+                custody_entries,
+            });
         }
         Ok(out)
     }
@@ -99,9 +148,19 @@ impl Store {
         let people = self.people(id)?;
         let evidence = self.evidence_list(id)?;
         let statements = self.statements(id)?;
-        let custody_entries: u64 =
-            self.conn().query_row("SELECT count(*) FROM custody WHERE case_id = ?1", [id.to_string()], |r| r.get(0))?;
-        Ok(CaseFile { case, status: CaseStatus::Open, people, evidence, statements, custody_entries })
+        let custody_entries: u64 = self.conn().query_row(
+            "SELECT count(*) FROM custody WHERE case_id = ?1",
+            [id.to_string()],
+            |r| r.get(0),
+        )?;
+        Ok(CaseFile {
+            case,
+            status: CaseStatus::Open,
+            people,
+            evidence,
+            statements,
+            custody_entries,
+        })
     }
 
     /// Reads the sealed bodies of `table` rows of a case, oldest (by custody order) first.

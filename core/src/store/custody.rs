@@ -37,8 +37,17 @@ pub enum EventKind {
 }
 
 /// Every table holding records that custody entries log.
-pub const RECORD_TABLES: &[&str] =
-    &["people", "evidence", "statements", "orders", "order_events", "interventions", "referrals", "referral_updates", "assessments"];
+pub const RECORD_TABLES: &[&str] = &[
+    "people",
+    "evidence",
+    "statements",
+    "orders",
+    "order_events",
+    "interventions",
+    "referrals",
+    "referral_updates",
+    "assessments",
+];
 
 impl EventKind {
     /// The snake_case name stored and signed.
@@ -78,9 +87,10 @@ impl EventKind {
             EventKind::EvidenceAdded => Some("evidence"),
             EventKind::StatementRecorded => Some("statements"),
             EventKind::OrderIssued => Some("orders"),
-            EventKind::OrderServed | EventKind::OrderExtended | EventKind::OrderRevoked | EventKind::OrderViolated => {
-                Some("order_events")
-            }
+            EventKind::OrderServed
+            | EventKind::OrderExtended
+            | EventKind::OrderRevoked
+            | EventKind::OrderViolated => Some("order_events"),
             EventKind::InterventionRecorded => Some("interventions"),
             EventKind::ReferralMade => Some("referrals"),
             EventKind::ReferralUpdated => Some("referral_updates"),
@@ -138,13 +148,20 @@ impl CustodyEntry {
     /// Checks this entry's own hash and signature against `key`; returns a description of the
     /// first problem.
     pub fn check_self(&self, key: &PublicKey) -> std::result::Result<(), (String, String, String)> {
-        let bytes = self.entry.bytes().map_err(|e| ("entry bytes".to_string(), String::new(), e.to_string()))?;
+        let bytes = self
+            .entry
+            .bytes()
+            .map_err(|e| ("entry bytes".to_string(), String::new(), e.to_string()))?;
         let h = Sha256::of(&bytes).hex();
         if h != self.entry_hash {
             return Err(("entry hash".into(), self.entry_hash.clone(), h));
         }
         if !key.verify(&bytes, &self.signature) {
-            return Err(("entry signature".into(), format!("valid Ed25519 signature by {}", key.fingerprint()), "invalid signature".into()));
+            return Err((
+                "entry signature".into(),
+                format!("valid Ed25519 signature by {}", key.fingerprint()),
+                "invalid signature".into(),
+            ));
         }
         Ok(())
     }
@@ -170,7 +187,13 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .map(Some)
-            .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
+            .or_else(|e| {
+                if e == rusqlite::Error::QueryReturnedNoRows {
+                    Ok(None)
+                } else {
+                    Err(e)
+                }
+            })?;
         let (seq, prev) = match last {
             Some((s, h)) => (s + 1, h),
             None => (1, Sha256::ZERO.hex()),
@@ -222,7 +245,14 @@ impl Store {
     }
 
     /// Names a blob the entry `seq` of `case` needs uploaded before its record (same transaction).
-    pub(crate) fn outbox_blob(&self, tx: &Transaction<'_>, case: Uuid, seq: u64, blob: &str, bytes: u64) -> Result<()> {
+    pub(crate) fn outbox_blob(
+        &self,
+        tx: &Transaction<'_>,
+        case: Uuid,
+        seq: u64,
+        blob: &str,
+        bytes: u64,
+    ) -> Result<()> {
         tx.execute(
             "UPDATE outbox SET blob_name = ?1, blob_bytes = ?2 WHERE case_id = ?3 AND seq = ?4",
             params![blob, bytes, case.to_string(), seq],
@@ -232,12 +262,25 @@ impl Store {
 
     /// Appends an event that creates no record (viewed, exported), with its detail, in its own
     /// transaction.
-    pub(crate) fn log_event(&self, case: Uuid, kind: EventKind, detail: &serde_json::Value) -> Result<u64> {
+    pub(crate) fn log_event(
+        &self,
+        case: Uuid,
+        kind: EventKind,
+        detail: &serde_json::Value,
+    ) -> Result<u64> {
         let detail = String::from_utf8(canonical::to_bytes(detail)?).expect("JSON is UTF-8");
         let at = self.clock().now();
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let seq = self.append_custody(&tx, case, kind, None, Some(&detail), Sha256::of(detail.as_bytes()), at)?;
+        let seq = self.append_custody(
+            &tx,
+            case,
+            kind,
+            None,
+            Some(&detail),
+            Sha256::of(detail.as_bytes()),
+            at,
+        )?;
         tx.commit()?;
         Ok(seq)
     }
@@ -269,8 +312,11 @@ impl Store {
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (seq, kind, record, detail, payload, prev, at, off, actor, device, hash, sig) = row?;
-            let bad = |what: &str| Error::Integrity { what: format!("custody entry {seq} of case {case}: {what}") };
+            let (seq, kind, record, detail, payload, prev, at, off, actor, device, hash, sig) =
+                row?;
+            let bad = |what: &str| Error::Integrity {
+                what: format!("custody entry {seq} of case {case}: {what}"),
+            };
             out.push(CustodyEntry {
                 entry: SignedEntry {
                     v: 1,
@@ -278,7 +324,10 @@ impl Store {
                     seq: u64::try_from(seq).map_err(|_| bad("sequence number"))?,
                     prev,
                     kind: EventKind::parse(&kind).ok_or_else(|| bad("unknown event kind"))?,
-                    record: record.map(|r| Uuid::parse_str(&r)).transpose().map_err(|_| bad("record id"))?,
+                    record: record
+                        .map(|r| Uuid::parse_str(&r))
+                        .transpose()
+                        .map_err(|_| bad("record id"))?,
                     payload,
                     at,
                     utc_offset_min: off,

@@ -21,7 +21,10 @@ impl Store {
             None => format!(
                 "{} {}",
                 qr::initials(&restricted.full_name),
-                restricted.date_of_birth.map(|d| d.format("%Y").to_string()).unwrap_or_default()
+                restricted
+                    .date_of_birth
+                    .map(|d| d.format("%Y").to_string())
+                    .unwrap_or_default()
             )
             .trim()
             .to_string(),
@@ -52,7 +55,12 @@ impl Store {
 
     /// Renders the printable order. The served copy never shows a protected person's address;
     /// no copy shows an address marked confidential.
-    pub fn order_pdf(&self, order_id: Uuid, copy: OrderCopy, languages: &[Language]) -> Result<Vec<u8>> {
+    pub fn order_pdf(
+        &self,
+        order_id: Uuid,
+        copy: OrderCopy,
+        languages: &[Language],
+    ) -> Result<Vec<u8>> {
         let status = self.order_status(order_id)?;
         let o = &status.order;
         let restricted = self.person(o.restricted_person)?;
@@ -76,11 +84,19 @@ impl Store {
             .into_iter()
             .find(|p| p.badge == o.issued_by)
             .map(|p| p.name)
-            .or_else(|| (self.device().profile.officer.badge == o.issued_by).then(|| self.device().profile.officer.name.clone()));
+            .or_else(|| {
+                (self.device().profile.officer.badge == o.issued_by)
+                    .then(|| self.device().profile.officer.name.clone())
+            });
         let served = status.served_at.map(|t| {
-            let when = (t.utc + chrono::Duration::minutes(i64::from(t.utc_offset_min))).format("%Y-%m-%d %H:%M").to_string();
+            let when = (t.utc + chrono::Duration::minutes(i64::from(t.utc_offset_min)))
+                .format("%Y-%m-%d %H:%M")
+                .to_string();
             match &status.service {
-                Some(Service::RefusedToSign { witnesses }) => format!("{when}; refused to sign / қол қоюдан бас тартты / от подписи отказался: {}", witnesses.join(", ")),
+                Some(Service::RefusedToSign { witnesses }) => format!(
+                    "{when}; refused to sign / қол қоюдан бас тартты / от подписи отказался: {}",
+                    witnesses.join(", ")
+                ),
                 _ => when,
             }
         });
@@ -112,7 +128,9 @@ impl Store {
             return Some((self.device().public_key, false));
         }
         // A key whose row was edited (a revocation lifted, a key swapped) is not trusted.
-        let row = super::integrity::trusted_key(&self.conn(), self.keys(), device_id).ok().flatten();
+        let row = super::integrity::trusted_key(&self.conn(), self.keys(), device_id)
+            .ok()
+            .flatten();
         row.and_then(|(k, revoked)| Some((PublicKey(k.try_into().ok()?), revoked)))
     }
 }

@@ -42,14 +42,25 @@ fn evidence_aad_thumb(id: &str) -> String {
 
 impl Store {
     /// Adds a photo given as bytes (the camera's buffer). See [`Store::add_evidence_file`].
-    pub fn add_photo_bytes(&self, case: Uuid, bytes: &[u8], capture: CaptureInfo) -> Result<Recorded<Evidence>> {
+    pub fn add_photo_bytes(
+        &self,
+        case: Uuid,
+        bytes: &[u8],
+        capture: CaptureInfo,
+    ) -> Result<Recorded<Evidence>> {
         self.require_case(case)?;
         if bytes.len() as u64 > media::MAX_PHOTO_BYTES {
-            return Err(Error::FileTooLarge { size: bytes.len() as u64, limit: media::MAX_PHOTO_BYTES });
+            return Err(Error::FileTooLarge {
+                size: bytes.len() as u64,
+                limit: media::MAX_PHOTO_BYTES,
+            });
         }
         let sniffed = media::sniff(&bytes[..bytes.len().min(SNIFF_LEN)])?;
         if sniffed.kind != MediaKind::Photo {
-            return Err(Error::WrongMediaKind { expected: "photo", found: sniffed.mime });
+            return Err(Error::WrongMediaKind {
+                expected: "photo",
+                found: sniffed.mime,
+            });
         }
         self.ingest_photo(case, bytes, &sniffed, capture)
     }
@@ -68,7 +79,10 @@ impl Store {
     ) -> Result<Recorded<Evidence>> {
         self.require_case(case)?;
         let mut file = File::open(path).map_err(|e| Error::io("open evidence file", e))?;
-        let total = file.metadata().map_err(|e| Error::io("read evidence file size", e))?.len();
+        let total = file
+            .metadata()
+            .map_err(|e| Error::io("read evidence file size", e))?
+            .len();
         let mut head = vec![0u8; SNIFF_LEN.min(total as usize)];
         let n = read_full(&mut file, &mut head).map_err(|e| Error::io("read evidence file", e))?;
         head.truncate(n);
@@ -76,24 +90,44 @@ impl Store {
         // An MPEG-4 container with a generic brand (isom, mp42: what Android's MediaRecorder
         // writes for AAC audio) sniffs as video; the container holds audio alone just as well,
         // so when the app declares audio, an MPEG-4/QuickTime/3GPP container is taken as audio.
-        if expected == Some(MediaKind::Audio) && matches!(sniffed.mime.as_str(), "video/mp4" | "video/quicktime" | "video/3gpp") {
-            sniffed = Sniffed { kind: MediaKind::Audio, mime: "audio/mp4".into(), extension: "m4a".into() };
+        if expected == Some(MediaKind::Audio)
+            && matches!(
+                sniffed.mime.as_str(),
+                "video/mp4" | "video/quicktime" | "video/3gpp"
+            )
+        {
+            sniffed = Sniffed {
+                kind: MediaKind::Audio,
+                mime: "audio/mp4".into(),
+                extension: "m4a".into(),
+            };
         }
         if let Some(want) = expected {
             if want != sniffed.kind {
-                return Err(Error::WrongMediaKind { expected: want.as_str(), found: sniffed.mime });
+                return Err(Error::WrongMediaKind {
+                    expected: want.as_str(),
+                    found: sniffed.mime,
+                });
             }
         }
         if sniffed.kind == MediaKind::Photo {
             if total > media::MAX_PHOTO_BYTES {
-                return Err(Error::FileTooLarge { size: total, limit: media::MAX_PHOTO_BYTES });
+                return Err(Error::FileTooLarge {
+                    size: total,
+                    limit: media::MAX_PHOTO_BYTES,
+                });
             }
             let mut bytes = head;
-            file.read_to_end(&mut bytes).map_err(|e| Error::io("read evidence file", e))?;
+            file.read_to_end(&mut bytes)
+                .map_err(|e| Error::io("read evidence file", e))?;
             progress.on_progress(bytes.len() as u64, bytes.len() as u64);
             return self.ingest_photo(case, &bytes, &sniffed, capture);
         }
-        let thumb = capture.platform_thumbnail.as_deref().map(media::platform_thumbnail).transpose()?;
+        let thumb = capture
+            .platform_thumbnail
+            .as_deref()
+            .map(media::platform_thumbnail)
+            .transpose()?;
         let put = self.blobs().put_stream(self.keys(), &head, file, |done| {
             if progress.is_cancelled() {
                 return Err(Error::Cancelled);
@@ -104,7 +138,11 @@ impl Store {
         let info = PhotoInfo {
             width: None,
             height: None,
-            preview: if thumb.is_some() { PreviewSource::Platform } else { PreviewSource::None },
+            preview: if thumb.is_some() {
+                PreviewSource::Platform
+            } else {
+                PreviewSource::None
+            },
             thumbnail_jpeg: thumb,
             exif_datetime_original: None,
             exif_orientation: None,
@@ -116,13 +154,25 @@ impl Store {
 
     /// Validates and previews a photo on one core while the other hashes, encrypts and writes
     /// the original.
-    fn ingest_photo(&self, case: Uuid, bytes: &[u8], sniffed: &Sniffed, capture: CaptureInfo) -> Result<Recorded<Evidence>> {
+    fn ingest_photo(
+        &self,
+        case: Uuid,
+        bytes: &[u8],
+        sniffed: &Sniffed,
+        capture: CaptureInfo,
+    ) -> Result<Recorded<Evidence>> {
         let platform = capture.platform_thumbnail.as_deref();
         let (info, put) = std::thread::scope(|s| {
-            let analysis = s.spawn(|| media::analyse_photo(bytes, sniffed, platform, capture.keep_damaged));
-            let put = self.blobs().put_stream(self.keys(), bytes, std::io::empty(), |_| Ok(()));
+            let analysis =
+                s.spawn(|| media::analyse_photo(bytes, sniffed, platform, capture.keep_damaged));
+            let put = self
+                .blobs()
+                .put_stream(self.keys(), bytes, std::io::empty(), |_| Ok(()));
             let info = analysis.join().unwrap_or_else(|_| {
-                Err(Error::CorruptImage { format: sniffed.extension.clone(), reason: "decoder failed".into() })
+                Err(Error::CorruptImage {
+                    format: sniffed.extension.clone(),
+                    reason: "decoder failed".into(),
+                })
             });
             (info, put)
         });
@@ -166,40 +216,78 @@ impl Store {
         };
         let id = evidence.id.to_string();
         let sealed = self.seal_record("evidence", &id, &evidence)?;
-        let thumb = info.thumbnail_jpeg.map(|t| seal::seal(&self.keys().records, &evidence_aad_thumb(&id), &t)).transpose()?;
+        let thumb = info
+            .thumbnail_jpeg
+            .map(|t| seal::seal(&self.keys().records, &evidence_aad_thumb(&id), &t))
+            .transpose()?;
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT INTO evidence (id, case_id, kind, blob_name, thumbnail, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![id, case.to_string(), evidence.kind.as_str(), put.name, thumb, sealed.sealed],
         )?;
-        let seq = self.append_custody(&tx, case, EventKind::EvidenceAdded, Some(evidence.id), None, sealed.sha256, at)?;
+        let seq = self.append_custody(
+            &tx,
+            case,
+            EventKind::EvidenceAdded,
+            Some(evidence.id),
+            None,
+            sealed.sha256,
+            at,
+        )?;
         self.outbox_blob(&tx, case, seq, &put.name, put.size)?;
         tx.commit()?;
-        Ok(Recorded { record: evidence, sha256: sealed.sha256.hex(), seq })
+        Ok(Recorded {
+            record: evidence,
+            sha256: sealed.sha256.hex(),
+            seq,
+        })
     }
 
     /// One piece of evidence.
     pub fn evidence(&self, id: Uuid) -> Result<Evidence> {
-        let body: Option<Vec<u8>> =
-            self.conn().query_row("SELECT body FROM evidence WHERE id = ?1", [id.to_string()], |r| r.get(0)).optional()?;
-        let body = body.ok_or(Error::NotFound { kind: "evidence", id: id.to_string() })?;
+        let body: Option<Vec<u8>> = self
+            .conn()
+            .query_row(
+                "SELECT body FROM evidence WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let body = body.ok_or(Error::NotFound {
+            kind: "evidence",
+            id: id.to_string(),
+        })?;
         self.open_record("evidence", &id.to_string(), &body)
     }
 
     /// The evidence on a case, in the order captured.
     pub fn evidence_list(&self, case: Uuid) -> Result<Vec<Evidence>> {
-        self.bodies_of_case("evidence", case)?.into_iter().map(|(id, b)| self.open_record("evidence", &id, &b)).collect()
+        self.bodies_of_case("evidence", case)?
+            .into_iter()
+            .map(|(id, b)| self.open_record("evidence", &id, &b))
+            .collect()
     }
 
     /// The preview JPEG of a piece of evidence, if it has one. Showing a thumbnail is not logged.
     pub fn thumbnail(&self, id: Uuid) -> Result<Option<Vec<u8>>> {
         let row: Option<Option<Vec<u8>>> = self
             .conn()
-            .query_row("SELECT thumbnail FROM evidence WHERE id = ?1", [id.to_string()], |r| r.get(0))
+            .query_row(
+                "SELECT thumbnail FROM evidence WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
             .optional()?;
-        match row.ok_or(Error::NotFound { kind: "evidence", id: id.to_string() })? {
-            Some(t) => Ok(Some(seal::open(&self.keys().records, &evidence_aad_thumb(&id.to_string()), &t)?)),
+        match row.ok_or(Error::NotFound {
+            kind: "evidence",
+            id: id.to_string(),
+        })? {
+            Some(t) => Ok(Some(seal::open(
+                &self.keys().records,
+                &evidence_aad_thumb(&id.to_string()),
+                &t,
+            )?)),
             None => Ok(None),
         }
     }
@@ -207,9 +295,16 @@ impl Store {
     pub(crate) fn evidence_blob_name(&self, id: Uuid) -> Result<String> {
         let name: Option<String> = self
             .conn()
-            .query_row("SELECT blob_name FROM evidence WHERE id = ?1", [id.to_string()], |r| r.get(0))
+            .query_row(
+                "SELECT blob_name FROM evidence WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
             .optional()?;
-        name.ok_or(Error::NotFound { kind: "evidence", id: id.to_string() })
+        name.ok_or(Error::NotFound {
+            kind: "evidence",
+            id: id.to_string(),
+        })
     }
 
     /// Decrypts the original into `out`, checking its hash on the way, and logs
@@ -217,15 +312,29 @@ impl Store {
     /// is refused because the log is kept in clear). Fails with [`Error::Integrity`] if the stored
     /// original no longer matches its recorded hash (what was written is then not to be used).
     pub fn view_original(&self, id: Uuid, purpose: &str, out: &mut dyn Write) -> Result<u64> {
-        if purpose.is_empty() || purpose.len() > 32 || !purpose.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
-            return Err(Error::invalid("purpose", "a short code of lowercase letters, e.g. review or court"));
+        if purpose.is_empty()
+            || purpose.len() > 32
+            || !purpose.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+        {
+            return Err(Error::invalid(
+                "purpose",
+                "a short code of lowercase letters, e.g. review or court",
+            ));
         }
         let ev = self.evidence(id)?;
-        let (sha, size) = self.blobs().copy_to(self.keys(), &self.evidence_blob_name(id)?, out)?;
+        let (sha, size) = self
+            .blobs()
+            .copy_to(self.keys(), &self.evidence_blob_name(id)?, out)?;
         if sha.hex() != ev.sha256 {
-            return Err(Error::Integrity { what: format!("evidence {id}: original does not match its recorded hash") });
+            return Err(Error::Integrity {
+                what: format!("evidence {id}: original does not match its recorded hash"),
+            });
         }
-        self.log_event(ev.case_id, EventKind::EvidenceViewed, &serde_json::json!({ "evidence": id, "purpose": purpose }))?;
+        self.log_event(
+            ev.case_id,
+            EventKind::EvidenceViewed,
+            &serde_json::json!({ "evidence": id, "purpose": purpose }),
+        )?;
         Ok(size)
     }
 }

@@ -39,13 +39,21 @@ pub(crate) fn mac(keys: &DerivedKeys, table: &str, fields: &[Value]) -> Vec<u8> 
 }
 
 /// Checks a row's MAC; a missing or wrong one is [`Error::Integrity`] naming the row.
-pub(crate) fn check(keys: &DerivedKeys, table: &str, key: &str, fields: &[Value], found: Option<&[u8]>) -> Result<()> {
+pub(crate) fn check(
+    keys: &DerivedKeys,
+    table: &str,
+    key: &str,
+    fields: &[Value],
+    found: Option<&[u8]>,
+) -> Result<()> {
     let mut msg = table.as_bytes().to_vec();
     msg.push(b'\n');
     msg.extend_from_slice(serde_json::to_string(fields).unwrap_or_default().as_bytes());
     match found {
         Some(m) if hmac::verify(&keys.rows, &msg, m).is_ok() => Ok(()),
-        _ => Err(Error::Integrity { what: format!("{table} row {key} was changed outside the app") }),
+        _ => Err(Error::Integrity {
+            what: format!("{table} row {key} was changed outside the app"),
+        }),
     }
 }
 
@@ -109,11 +117,23 @@ impl ProfileRow {
     }
 
     pub(crate) fn check(&self, keys: &DerivedKeys) -> Result<()> {
-        check(keys, "profiles", &self.id, &self.fields(), self.mac.as_deref())
+        check(
+            keys,
+            "profiles",
+            &self.id,
+            &self.fields(),
+            self.mac.as_deref(),
+        )
     }
 
     /// Writes the row (insert or replace) with a fresh MAC.
-    pub(crate) fn save(&mut self, conn: &Connection, keys: &DerivedKeys, info: Option<&[u8]>, created_at: Option<&str>) -> Result<()> {
+    pub(crate) fn save(
+        &mut self,
+        conn: &Connection,
+        keys: &DerivedKeys,
+        info: Option<&[u8]>,
+        created_at: Option<&str>,
+    ) -> Result<()> {
         self.mac = Some(mac(keys, "profiles", &self.fields()));
         match (info, created_at) {
             (Some(info), Some(at)) => {
@@ -155,8 +175,18 @@ pub(crate) fn trusted_key_fields(key_id: &str, public_key: &[u8], revoked: bool)
 }
 
 /// Writes a trusted key with its MAC.
-pub(crate) fn put_trusted_key(conn: &Connection, keys: &DerivedKeys, key_id: &str, public_key: &[u8], revoked: bool) -> Result<()> {
-    let m = mac(keys, "trusted_keys", &trusted_key_fields(key_id, public_key, revoked));
+pub(crate) fn put_trusted_key(
+    conn: &Connection,
+    keys: &DerivedKeys,
+    key_id: &str,
+    public_key: &[u8],
+    revoked: bool,
+) -> Result<()> {
+    let m = mac(
+        keys,
+        "trusted_keys",
+        &trusted_key_fields(key_id, public_key, revoked),
+    );
     conn.execute(
         "INSERT INTO trusted_keys (key_id, public_key, revoked, mac) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT(key_id) DO UPDATE SET public_key = excluded.public_key, revoked = excluded.revoked, mac = excluded.mac",
@@ -166,14 +196,28 @@ pub(crate) fn put_trusted_key(conn: &Connection, keys: &DerivedKeys, key_id: &st
 }
 
 /// A trusted key (public key, revoked), its MAC checked; `None` when there is none.
-pub(crate) fn trusted_key(conn: &Connection, keys: &DerivedKeys, key_id: &str) -> Result<Option<(Vec<u8>, bool)>> {
+pub(crate) fn trusted_key(
+    conn: &Connection,
+    keys: &DerivedKeys,
+    key_id: &str,
+) -> Result<Option<(Vec<u8>, bool)>> {
     let row: Option<(Vec<u8>, i64, Option<Vec<u8>>)> = conn
-        .query_row("SELECT public_key, revoked, mac FROM trusted_keys WHERE key_id = ?1", [key_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_row(
+            "SELECT public_key, revoked, mac FROM trusted_keys WHERE key_id = ?1",
+            [key_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
         .optional()?;
     match row {
         None => Ok(None),
         Some((k, revoked, m)) => {
-            check(keys, "trusted_keys", key_id, &trusted_key_fields(key_id, &k, revoked != 0), m.as_deref())?;
+            check(
+                keys,
+                "trusted_keys",
+                key_id,
+                &trusted_key_fields(key_id, &k, revoked != 0),
+                m.as_deref(),
+            )?;
             Ok(Some((k, revoked != 0)))
         }
     }
@@ -183,30 +227,71 @@ pub(crate) fn instrument_fields(id: &str, version: &str, definition: &str) -> Ve
     vec![json!(id), json!(version), json!(definition)]
 }
 
-pub(crate) fn outbox_fields(case: &str, seq: i64, blob_name: Option<&str>, blob_bytes: i64, acked_at: Option<&str>) -> Vec<Value> {
-    vec![json!(case), json!(seq), json!(blob_name), json!(blob_bytes), json!(acked_at)]
+pub(crate) fn outbox_fields(
+    case: &str,
+    seq: i64,
+    blob_name: Option<&str>,
+    blob_bytes: i64,
+    acked_at: Option<&str>,
+) -> Vec<Value> {
+    vec![
+        json!(case),
+        json!(seq),
+        json!(blob_name),
+        json!(blob_bytes),
+        json!(acked_at),
+    ]
 }
 
 /// Recomputes an outbox row's MAC from what it holds now (after a write by this code).
-pub(crate) fn reseal_outbox(conn: &Connection, keys: &DerivedKeys, case: &str, seq: i64) -> Result<()> {
+pub(crate) fn reseal_outbox(
+    conn: &Connection,
+    keys: &DerivedKeys,
+    case: &str,
+    seq: i64,
+) -> Result<()> {
     let (blob_name, blob_bytes, acked_at): (Option<String>, i64, Option<String>) = conn.query_row(
         "SELECT blob_name, blob_bytes, acked_at FROM outbox WHERE case_id = ?1 AND seq = ?2",
         params![case, seq],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
-    let m = mac(keys, "outbox", &outbox_fields(case, seq, blob_name.as_deref(), blob_bytes, acked_at.as_deref()));
-    conn.execute("UPDATE outbox SET mac = ?1 WHERE case_id = ?2 AND seq = ?3", params![m, case, seq])?;
+    let m = mac(
+        keys,
+        "outbox",
+        &outbox_fields(
+            case,
+            seq,
+            blob_name.as_deref(),
+            blob_bytes,
+            acked_at.as_deref(),
+        ),
+    );
+    conn.execute(
+        "UPDATE outbox SET mac = ?1 WHERE case_id = ?2 AND seq = ?3",
+        params![m, case, seq],
+    )?;
     Ok(())
 }
 
 /// Increments a named counter (an order number) whose value carries a MAC: a counter set back
 /// with SQL (to reuse numbers) is refused.
 pub(crate) fn next_counter(conn: &Connection, keys: &DerivedKeys, name: &str) -> Result<i64> {
-    let row: Option<(i64, Option<Vec<u8>>)> =
-        conn.query_row("SELECT value, mac FROM counters WHERE name = ?1", [name], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+    let row: Option<(i64, Option<Vec<u8>>)> = conn
+        .query_row(
+            "SELECT value, mac FROM counters WHERE name = ?1",
+            [name],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
     let value = match row {
         Some((v, m)) => {
-            check(keys, "counters", name, &[json!(name), json!(v)], m.as_deref())?;
+            check(
+                keys,
+                "counters",
+                name,
+                &[json!(name), json!(v)],
+                m.as_deref(),
+            )?;
             v + 1
         }
         None => 1,
@@ -224,8 +309,20 @@ fn upload_fields(blob: &str, url: &str, offset: i64, length: i64) -> Vec<Value> 
 }
 
 /// Remembers where a resumable upload stands (the station's URL and confirmed offset).
-pub(crate) fn put_upload(conn: &Connection, keys: &DerivedKeys, blob: &str, url: &str, offset: u64, length: u64, at: &str) -> Result<()> {
-    let m = mac(keys, "uploads", &upload_fields(blob, url, offset as i64, length as i64));
+pub(crate) fn put_upload(
+    conn: &Connection,
+    keys: &DerivedKeys,
+    blob: &str,
+    url: &str,
+    offset: u64,
+    length: u64,
+    at: &str,
+) -> Result<()> {
+    let m = mac(
+        keys,
+        "uploads",
+        &upload_fields(blob, url, offset as i64, length as i64),
+    );
     conn.execute(
         "INSERT INTO uploads (blob_name, url, offset, length, updated_at, mac) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT(blob_name) DO UPDATE SET url = excluded.url, offset = excluded.offset, length = excluded.length,
@@ -237,12 +334,28 @@ pub(crate) fn put_upload(conn: &Connection, keys: &DerivedKeys, blob: &str, url:
 
 /// Where a resumable upload stands, if the row is as this code wrote it (an edited row is not
 /// acted on: the upload starts from what the station says).
-pub(crate) fn saved_upload(conn: &Connection, keys: &DerivedKeys, blob: &str) -> Result<Option<(String, u64)>> {
+pub(crate) fn saved_upload(
+    conn: &Connection,
+    keys: &DerivedKeys,
+    blob: &str,
+) -> Result<Option<(String, u64)>> {
     let row: Option<(String, i64, i64, Option<Vec<u8>>)> = conn
-        .query_row("SELECT url, offset, length, mac FROM uploads WHERE blob_name = ?1", [blob], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .query_row(
+            "SELECT url, offset, length, mac FROM uploads WHERE blob_name = ?1",
+            [blob],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
         .optional()?;
     Ok(row.and_then(|(url, offset, length, m)| {
-        check(keys, "uploads", blob, &upload_fields(blob, &url, offset, length), m.as_deref()).ok().map(|_| (url, offset.max(0) as u64))
+        check(
+            keys,
+            "uploads",
+            blob,
+            &upload_fields(blob, &url, offset, length),
+            m.as_deref(),
+        )
+        .ok()
+        .map(|_| (url, offset.max(0) as u64))
     }))
 }
 
@@ -272,7 +385,10 @@ pub(crate) fn fill_macs(conn: &Connection, keys: &DerivedKeys) -> Result<()> {
     };
     for (id, v, d) in instruments {
         let m = mac(keys, "instruments", &instrument_fields(&id, &v, &d));
-        conn.execute("UPDATE instruments SET mac = ?1 WHERE id = ?2 AND version = ?3", params![m, id, v])?;
+        conn.execute(
+            "UPDATE instruments SET mac = ?1 WHERE id = ?2 AND version = ?3",
+            params![m, id, v],
+        )?;
     }
     let outbox: Vec<(String, i64)> = {
         let mut stmt = conn.prepare("SELECT case_id, seq FROM outbox")?;
@@ -289,7 +405,10 @@ pub(crate) fn fill_macs(conn: &Connection, keys: &DerivedKeys) -> Result<()> {
     };
     for (b, u, o, l) in uploads {
         let m = mac(keys, "uploads", &upload_fields(&b, &u, o, l));
-        conn.execute("UPDATE uploads SET mac = ?1 WHERE blob_name = ?2", params![m, b])?;
+        conn.execute(
+            "UPDATE uploads SET mac = ?1 WHERE blob_name = ?2",
+            params![m, b],
+        )?;
     }
     let counters: Vec<(String, i64)> = {
         let mut stmt = conn.prepare("SELECT name, value FROM counters")?;
@@ -298,13 +417,19 @@ pub(crate) fn fill_macs(conn: &Connection, keys: &DerivedKeys) -> Result<()> {
     };
     for (n, v) in counters {
         let m = mac(keys, "counters", &[json!(n), json!(v)]);
-        conn.execute("UPDATE counters SET mac = ?1 WHERE name = ?2", params![m, n])?;
+        conn.execute(
+            "UPDATE counters SET mac = ?1 WHERE name = ?2",
+            params![m, n],
+        )?;
     }
     Ok(())
 }
 
 /// Signs the head of every case that has entries (the upgrade to schema version 5).
-pub(crate) fn sign_existing_heads(conn: &Connection, signer: &crate::crypto::signing::DeviceSigner) -> Result<()> {
+pub(crate) fn sign_existing_heads(
+    conn: &Connection,
+    signer: &crate::crypto::signing::DeviceSigner,
+) -> Result<()> {
     let lasts: Vec<(String, i64, String)> = {
         let mut stmt = conn.prepare(
             "SELECT c.case_id, c.seq, c.entry_hash FROM custody c
@@ -314,14 +439,27 @@ pub(crate) fn sign_existing_heads(conn: &Connection, signer: &crate::crypto::sig
         rows.collect::<std::result::Result<_, _>>()?
     };
     for (case, seq, hash) in lasts {
-        let id = Uuid::parse_str(&case).map_err(|_| Error::Integrity { what: "case id".into() })?;
+        let id = Uuid::parse_str(&case).map_err(|_| Error::Integrity {
+            what: "case id".into(),
+        })?;
         write_head(conn, signer, id, seq.max(0) as u64, &hash)?;
     }
     Ok(())
 }
 
-fn write_head(conn: &Connection, signer: &crate::crypto::signing::DeviceSigner, case: Uuid, seq: u64, entry_hash: &str) -> Result<()> {
-    let head = CaseHead { v: HEAD_FORMAT.into(), case, seq, entry_hash: entry_hash.to_string() };
+fn write_head(
+    conn: &Connection,
+    signer: &crate::crypto::signing::DeviceSigner,
+    case: Uuid,
+    seq: u64,
+    entry_hash: &str,
+) -> Result<()> {
+    let head = CaseHead {
+        v: HEAD_FORMAT.into(),
+        case,
+        seq,
+        entry_hash: entry_hash.to_string(),
+    };
     let sig = signer.sign(&head.bytes()?);
     conn.execute(
         "INSERT INTO case_heads (case_id, seq, entry_hash, signature) VALUES (?1, ?2, ?3, ?4)
@@ -364,14 +502,22 @@ pub struct SignedHead {
 impl SignedHead {
     /// True when the signature is the device's over the head.
     pub fn verifies(&self, key: &PublicKey) -> bool {
-        let (Ok(bytes), Ok(sig)) = (self.head.bytes(), B64.decode(&self.signature)) else { return false };
+        let (Ok(bytes), Ok(sig)) = (self.head.bytes(), B64.decode(&self.signature)) else {
+            return false;
+        };
         self.head.v == HEAD_FORMAT && key.verify(&bytes, &sig)
     }
 }
 
 impl Store {
     /// Moves the head of `case` to (`seq`, `entry_hash`), signed (same transaction as the entry).
-    pub(crate) fn put_head(&self, conn: &Connection, case: Uuid, seq: u64, entry_hash: &str) -> Result<()> {
+    pub(crate) fn put_head(
+        &self,
+        conn: &Connection,
+        case: Uuid,
+        seq: u64,
+        entry_hash: &str,
+    ) -> Result<()> {
         write_head(conn, &self.signer, case, seq, entry_hash)
     }
 
@@ -379,12 +525,19 @@ impl Store {
     pub fn case_head(&self, case: Uuid) -> Result<Option<SignedHead>> {
         let row: Option<(i64, String, Vec<u8>)> = self
             .conn()
-            .query_row("SELECT seq, entry_hash, signature FROM case_heads WHERE case_id = ?1", [case.to_string()], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
+            .query_row(
+                "SELECT seq, entry_hash, signature FROM case_heads WHERE case_id = ?1",
+                [case.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
             .optional()?;
         Ok(row.map(|(seq, entry_hash, sig)| SignedHead {
-            head: CaseHead { v: HEAD_FORMAT.into(), case, seq: seq.max(0) as u64, entry_hash },
+            head: CaseHead {
+                v: HEAD_FORMAT.into(),
+                case,
+                seq: seq.max(0) as u64,
+                entry_hash,
+            },
             signature: B64.encode(sig),
         }))
     }
@@ -395,7 +548,8 @@ impl Store {
         let keys = self.keys();
         let mut out = Vec::new();
         let profiles: Vec<ProfileRow> = {
-            let mut stmt = conn.prepare(&format!("SELECT {PROFILE_COLS} FROM profiles ORDER BY id"))?;
+            let mut stmt =
+                conn.prepare(&format!("SELECT {PROFILE_COLS} FROM profiles ORDER BY id"))?;
             let rows = stmt.query_map([], ProfileRow::read)?;
             rows.collect::<std::result::Result<_, _>>()?
         };
@@ -404,49 +558,136 @@ impl Store {
                 out.push(("profiles".into(), p.id));
             }
         }
-        let mut stmt = conn.prepare("SELECT key_id, public_key, revoked, mac FROM trusted_keys ORDER BY key_id")?;
-        for r in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?, r.get::<_, i64>(2)?, r.get::<_, Option<Vec<u8>>>(3)?)))? {
+        let mut stmt = conn
+            .prepare("SELECT key_id, public_key, revoked, mac FROM trusted_keys ORDER BY key_id")?;
+        for r in stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, Option<Vec<u8>>>(3)?,
+            ))
+        })? {
             let (id, k, revoked, m) = r?;
-            if check(keys, "trusted_keys", &id, &trusted_key_fields(&id, &k, revoked != 0), m.as_deref()).is_err() {
+            if check(
+                keys,
+                "trusted_keys",
+                &id,
+                &trusted_key_fields(&id, &k, revoked != 0),
+                m.as_deref(),
+            )
+            .is_err()
+            {
                 out.push(("trusted_keys".into(), id));
             }
         }
-        let mut stmt = conn.prepare("SELECT id, version, definition, mac FROM instruments ORDER BY id, version")?;
-        for r in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<Vec<u8>>>(3)?)))? {
+        let mut stmt = conn
+            .prepare("SELECT id, version, definition, mac FROM instruments ORDER BY id, version")?;
+        for r in stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<Vec<u8>>>(3)?,
+            ))
+        })? {
             let (id, v, d, m) = r?;
-            if check(keys, "instruments", &id, &instrument_fields(&id, &v, &d), m.as_deref()).is_err() {
+            if check(
+                keys,
+                "instruments",
+                &id,
+                &instrument_fields(&id, &v, &d),
+                m.as_deref(),
+            )
+            .is_err()
+            {
                 out.push(("instruments".into(), format!("{id} {v}")));
             }
         }
         let mut stmt = conn.prepare("SELECT case_id, seq, blob_name, blob_bytes, acked_at, mac FROM outbox ORDER BY case_id, seq")?;
         for r in stmt.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, i64>(3)?, r.get::<_, Option<String>>(4)?, r.get::<_, Option<Vec<u8>>>(5)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<Vec<u8>>>(5)?,
+            ))
         })? {
             let (c, s, b, n, a, m) = r?;
-            if check(keys, "outbox", &c, &outbox_fields(&c, s, b.as_deref(), n, a.as_deref()), m.as_deref()).is_err() {
+            if check(
+                keys,
+                "outbox",
+                &c,
+                &outbox_fields(&c, s, b.as_deref(), n, a.as_deref()),
+                m.as_deref(),
+            )
+            .is_err()
+            {
                 out.push(("outbox".into(), format!("{c}/{s}")));
             }
         }
-        let mut stmt = conn.prepare("SELECT blob_name, url, offset, length, mac FROM uploads ORDER BY blob_name")?;
-        for r in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?, r.get::<_, Option<Vec<u8>>>(4)?)))? {
+        let mut stmt = conn.prepare(
+            "SELECT blob_name, url, offset, length, mac FROM uploads ORDER BY blob_name",
+        )?;
+        for r in stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, Option<Vec<u8>>>(4)?,
+            ))
+        })? {
             let (b, u, o, l, m) = r?;
-            if check(keys, "uploads", &b, &upload_fields(&b, &u, o, l), m.as_deref()).is_err() {
+            if check(
+                keys,
+                "uploads",
+                &b,
+                &upload_fields(&b, &u, o, l),
+                m.as_deref(),
+            )
+            .is_err()
+            {
                 out.push(("uploads".into(), b));
             }
         }
         let mut stmt = conn.prepare("SELECT name, value, mac FROM counters ORDER BY name")?;
-        for r in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, Option<Vec<u8>>>(2)?)))? {
+        for r in stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, Option<Vec<u8>>>(2)?,
+            ))
+        })? {
             let (n, v, m) = r?;
             if check(keys, "counters", &n, &[json!(n), json!(v)], m.as_deref()).is_err() {
                 out.push(("counters".into(), n));
             }
         }
-        let mut stmt = conn.prepare("SELECT id, at, actor, action, detail, mac FROM audit ORDER BY id")?;
+        let mut stmt =
+            conn.prepare("SELECT id, at, actor, action, detail, mac FROM audit ORDER BY id")?;
         for r in stmt.query_map([], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?, r.get::<_, Vec<u8>>(5)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Vec<u8>>(5)?,
+            ))
         })? {
             let (id, at, actor, action, detail, m) = r?;
-            if check(keys, "audit", &id.to_string(), &[json!(at), json!(actor), json!(action), json!(detail)], Some(&m)).is_err() {
+            if check(
+                keys,
+                "audit",
+                &id.to_string(),
+                &[json!(at), json!(actor), json!(action), json!(detail)],
+                Some(&m),
+            )
+            .is_err()
+            {
                 out.push(("audit".into(), id.to_string()));
             }
         }
@@ -457,8 +698,15 @@ impl Store {
     pub(crate) fn audit(&self, conn: &Connection, action: &str, detail: &str) -> Result<()> {
         let at = self.clock().now().utc_rfc3339();
         let actor = self.actor();
-        let m = mac(self.keys(), "audit", &[json!(at), json!(actor), json!(action), json!(detail)]);
-        conn.execute("INSERT INTO audit (at, actor, action, detail, mac) VALUES (?1, ?2, ?3, ?4, ?5)", params![at, actor, action, detail, m])?;
+        let m = mac(
+            self.keys(),
+            "audit",
+            &[json!(at), json!(actor), json!(action), json!(detail)],
+        );
+        conn.execute(
+            "INSERT INTO audit (at, actor, action, detail, mac) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![at, actor, action, detail, m],
+        )?;
         Ok(())
     }
 

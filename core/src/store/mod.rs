@@ -12,6 +12,7 @@ mod assessments;
 mod blobs;
 pub mod cases;
 mod custody;
+mod documents;
 mod evidence;
 mod integrity;
 mod orders;
@@ -19,9 +20,8 @@ mod outbox;
 mod people;
 mod prevention;
 mod profiles;
-mod registry;
-mod documents;
 mod records;
+mod registry;
 pub mod schema;
 mod session;
 mod statements;
@@ -33,16 +33,16 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub use assessments::sign_instrument;
 pub use blobs::BlobDir;
 pub use custody::{CustodyEntry, EventKind, SignedEntry, RECORD_TABLES};
 pub use evidence::{NoProgress, Progress};
 pub use integrity::{CaseHead, SignedHead, HEAD_FORMAT};
-pub use assessments::sign_instrument;
 pub use orders::ServeOrder;
 pub use outbox::{OutboxItem, SyncStatus};
 pub use profiles::{Profile, MAX_FAILED, PIN_ITERATIONS};
-pub use session::{LockReason, SessionState, DEFAULT_IDLE_LIMIT_SECS};
 pub use registry::{ActiveOrder, MatchKind, OrderSource, PersonCheck, PersonQuery, RegistryImport};
+pub use session::{LockReason, SessionState, DEFAULT_IDLE_LIMIT_SECS};
 
 use crate::crypto::keys::{DerivedKeys, DeviceSecrets, KeyStore};
 use crate::crypto::seal;
@@ -109,7 +109,10 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("dir", &self.dir).field("device_id", &self.device.device_id).finish()
+        f.debug_struct("Store")
+            .field("dir", &self.dir)
+            .field("device_id", &self.device.device_id)
+            .finish()
     }
 }
 
@@ -124,9 +127,12 @@ fn db_error(path: &Path, e: rusqlite::Error) -> Error {
 
 fn configure(conn: &Connection, path: &Path) -> Result<()> {
     // Read something first: a file that is not a database fails here, before any write.
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map_err(|e| db_error(path, e))?;
+    conn.pragma_update(None, "journal_mode", "WAL")
         .map_err(|e| db_error(path, e))?;
-    conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| db_error(path, e))?;
     // FULL: a capture the officer saw acknowledged survives a power cut.
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -137,7 +143,12 @@ fn configure(conn: &Connection, path: &Path) -> Result<()> {
 impl Store {
     /// Creates a new store in `dir` (created if absent) with fresh device keys wrapped by
     /// `keystore`. Fails with [`Error::AlreadyInitialised`] if the directory has a store.
-    pub fn init(dir: &Path, keystore: &dyn KeyStore, profile: DeviceProfile, opts: StoreOptions) -> Result<Store> {
+    pub fn init(
+        dir: &Path,
+        keystore: &dyn KeyStore,
+        profile: DeviceProfile,
+        opts: StoreOptions,
+    ) -> Result<Store> {
         if profile.officer.badge.trim().is_empty() || profile.officer.name.trim().is_empty() {
             return Err(Error::invalid("officer", "needs a name and a badge number"));
         }
@@ -157,7 +168,11 @@ impl Store {
         let mut conn = Connection::open(&path).map_err(|e| db_error(&path, e))?;
         configure(&conn, &path)?;
         schema::migrate(&mut conn, &|_, _| Ok(()))?;
-        let profile_sealed = seal::seal(&keys.records, "device/profile", &serde_json::to_vec(&profile)?)?;
+        let profile_sealed = seal::seal(
+            &keys.records,
+            "device/profile",
+            &serde_json::to_vec(&profile)?,
+        )?;
         let check = seal::seal(&keys.records, "device/check", KEY_CHECK)?;
         conn.execute(
             "INSERT INTO device (singleton, device_id, public_key, key_alias, wrapped_keys, key_check, profile, created_at)
@@ -173,9 +188,24 @@ impl Store {
             ],
         )?;
         let blobs = BlobDir::open(&dir.join("blobs"))?;
-        let device = DeviceInfo { device_id, public_key: signer.public_key(), profile };
+        let device = DeviceInfo {
+            device_id,
+            public_key: signer.public_key(),
+            profile,
+        };
         let rules = opts.order_rules.unwrap_or_else(OrderRules::builtin);
-        Ok(Store { dir: dir.to_path_buf(), conn: Mutex::new(conn), keys, signer, device, clock, blobs, rules, current: Mutex::new(None), session: Mutex::default() })
+        Ok(Store {
+            dir: dir.to_path_buf(),
+            conn: Mutex::new(conn),
+            keys,
+            signer,
+            device,
+            clock,
+            blobs,
+            rules,
+            current: Mutex::new(None),
+            session: Mutex::default(),
+        })
     }
 
     /// Opens an existing store and unlocks it with `keystore`. A wrong key gives
@@ -195,8 +225,11 @@ impl Store {
                 crate::files::private_file(&p)?;
             }
         }
-        let mut conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .map_err(|e| db_error(&path, e))?;
+        let mut conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| db_error(&path, e))?;
         configure(&conn, &path)?;
         let version = schema::check_supported(&conn)?;
         if version == 0 {
@@ -216,15 +249,24 @@ impl Store {
         let secrets = DeviceSecrets::from_bytes(&keystore.unwrap(&alias, &wrapped)?)?;
         let keys = DerivedKeys::derive(&secrets.data_key)?;
         // A key store that returns the wrong bytes without failing is caught here.
-        if seal::open(&keys.records, "device/check", &check).ok().as_deref() != Some(KEY_CHECK) {
+        if seal::open(&keys.records, "device/check", &check)
+            .ok()
+            .as_deref()
+            != Some(KEY_CHECK)
+        {
             return Err(Error::WrongKey);
         }
         let signer = DeviceSigner::from_pkcs8(&secrets.signing_pkcs8)?;
         if signer.public_key().0.as_slice() != public_key.as_slice() {
-            return Err(Error::Integrity { what: "device public key does not match the signing key".into() });
+            return Err(Error::Integrity {
+                what: "device public key does not match the signing key".into(),
+            });
         }
-        let profile: DeviceProfile = serde_json::from_slice(&seal::open(&keys.records, "device/profile", &profile)?)?;
-        let device_id = Uuid::parse_str(&device_id).map_err(|_| Error::Integrity { what: "device id".into() })?;
+        let profile: DeviceProfile =
+            serde_json::from_slice(&seal::open(&keys.records, "device/profile", &profile)?)?;
+        let device_id = Uuid::parse_str(&device_id).map_err(|_| Error::Integrity {
+            what: "device id".into(),
+        })?;
         schema::migrate(&mut conn, &|tx, version| {
             if version == 5 {
                 integrity::fill_macs(tx, &keys)?;
@@ -233,7 +275,11 @@ impl Store {
             Ok(())
         })?;
         let blobs = BlobDir::open(&dir.join("blobs"))?;
-        let device = DeviceInfo { device_id, public_key: signer.public_key(), profile };
+        let device = DeviceInfo {
+            device_id,
+            public_key: signer.public_key(),
+            profile,
+        };
         let store = Store {
             dir: dir.to_path_buf(),
             conn: Mutex::new(conn),
@@ -280,7 +326,9 @@ impl Store {
     /// The badge number of the acting team member: the unlocked profile's, else the device
     /// officer's.
     pub(crate) fn actor(&self) -> String {
-        self.current_profile().map(|p| p.badge).unwrap_or_else(|| self.device.profile.officer.badge.clone())
+        self.current_profile()
+            .map(|p| p.badge)
+            .unwrap_or_else(|| self.device.profile.officer.badge.clone())
     }
 
     /// Removes stale temporary files of interrupted ingests and blobs no record refers to
@@ -299,15 +347,16 @@ impl Store {
             }
             names
         };
-        self.blobs.collect_garbage(&referenced, std::time::Duration::from_secs(3600))
+        self.blobs
+            .collect_garbage(&referenced, std::time::Duration::from_secs(3600))
     }
 }
 
 #[cfg(test)]
 pub(crate) mod tests;
 #[cfg(test)]
-mod tests_orders;
-#[cfg(test)]
 mod tests_assessments;
 #[cfg(test)]
 mod tests_at_rest;
+#[cfg(test)]
+mod tests_orders;

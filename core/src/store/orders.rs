@@ -9,7 +9,8 @@ use crate::crypto::hash::Sha256;
 use crate::error::{Error, Result};
 use crate::media;
 use crate::model::{
-    MediaKind, NewOrder, OrderEvent, OrderEventKind, OrderRules, OrderStatus, Person, PersonRole, ProtectionOrder, Service,
+    MediaKind, NewOrder, OrderEvent, OrderEventKind, OrderRules, OrderStatus, Person, PersonRole,
+    ProtectionOrder, Service,
 };
 
 /// How the order was served, as the officer enters it.
@@ -47,18 +48,31 @@ impl Store {
         let at = self.clock().now();
         let restricted = self.person_on_case(case, new.restricted_person, "restricted person")?;
         if restricted.role == PersonRole::Survivor || restricted.role == PersonRole::Child {
-            return Err(Error::invalid("restricted_person", "a survivor or child cannot be the restricted person"));
+            return Err(Error::invalid(
+                "restricted_person",
+                "a survivor or child cannot be the restricted person",
+            ));
         }
         let valid_from = new.valid_from.unwrap_or(at.utc);
-        let dob = restricted
-            .date_of_birth
-            .ok_or_else(|| Error::invalid("restricted_person", "date of birth (or IIN) needed to check the minimum age"))?;
-        let local_start = (valid_from + Duration::minutes(i64::from(at.utc_offset_min))).date_naive();
+        let dob = restricted.date_of_birth.ok_or_else(|| {
+            Error::invalid(
+                "restricted_person",
+                "date of birth (or IIN) needed to check the minimum age",
+            )
+        })?;
+        let local_start =
+            (valid_from + Duration::minutes(i64::from(at.utc_offset_min))).date_naive();
         if age_on(dob, local_start) < rules.min_age_restricted as i32 {
-            return Err(Error::invalid("restricted_person", format!("must be aged {} or more", rules.min_age_restricted)));
+            return Err(Error::invalid(
+                "restricted_person",
+                format!("must be aged {} or more", rules.min_age_restricted),
+            ));
         }
         if new.protected_persons.is_empty() {
-            return Err(Error::invalid("protected_persons", "at least one protected person (the survivor)"));
+            return Err(Error::invalid(
+                "protected_persons",
+                "at least one protected person (the survivor)",
+            ));
         }
         let mut protected: Vec<Uuid> = Vec::new();
         for p in &new.protected_persons {
@@ -68,28 +82,48 @@ impl Store {
         }
         for p in &protected {
             if *p == restricted.id {
-                return Err(Error::invalid("protected_persons", "the restricted person cannot also be protected"));
+                return Err(Error::invalid(
+                    "protected_persons",
+                    "the restricted person cannot also be protected",
+                ));
             }
             self.person_on_case(case, *p, "protected person")?;
         }
         if new.prohibitions.is_empty() {
-            return Err(Error::invalid("prohibitions", "choose at least one prohibition"));
+            return Err(Error::invalid(
+                "prohibitions",
+                "choose at least one prohibition",
+            ));
         }
         let mut prohibitions = Vec::new();
         for code in &new.prohibitions {
             if rules.prohibition(code).is_none() {
-                return Err(Error::invalid("prohibitions", format!("unknown prohibition code {code:?}")));
+                return Err(Error::invalid(
+                    "prohibitions",
+                    format!("unknown prohibition code {code:?}"),
+                ));
             }
             if !prohibitions.contains(code) {
                 prohibitions.push(code.clone());
             }
         }
-        let valid_until = new.valid_until.unwrap_or(valid_from + Duration::days(i64::from(rules.term_days)));
+        let valid_until = new
+            .valid_until
+            .unwrap_or(valid_from + Duration::days(i64::from(rules.term_days)));
         if valid_until <= valid_from {
-            return Err(Error::invalid("valid_until", "the order must end after it starts"));
+            return Err(Error::invalid(
+                "valid_until",
+                "the order must end after it starts",
+            ));
         }
         if valid_until - valid_from > Duration::days(i64::from(rules.max_total_days)) {
-            return Err(Error::invalid("valid_until", format!("longer than the {} days the rules allow", rules.max_total_days)));
+            return Err(Error::invalid(
+                "valid_until",
+                format!(
+                    "longer than the {} days the rules allow",
+                    rules.max_total_days
+                ),
+            ));
         }
         if let Some(n) = &new.number {
             if n.trim().is_empty() || n.len() > 64 {
@@ -135,27 +169,54 @@ impl Store {
             Some(rusqlite::ErrorCode::ConstraintViolation) => Error::Conflict("that order number is already used".into()),
             _ => e.into(),
         })?;
-        let seq = self.append_custody(&tx, case, EventKind::OrderIssued, Some(order.id), None, sealed.sha256, at)?;
+        let seq = self.append_custody(
+            &tx,
+            case,
+            EventKind::OrderIssued,
+            Some(order.id),
+            None,
+            sealed.sha256,
+            at,
+        )?;
         tx.commit()?;
-        Ok(Recorded { record: order, sha256: sealed.sha256.hex(), seq })
+        Ok(Recorded {
+            record: order,
+            sha256: sealed.sha256.hex(),
+            seq,
+        })
     }
 
     fn person_on_case(&self, case: Uuid, id: Uuid, what: &'static str) -> Result<Person> {
         let p = self.person(id).map_err(|e| match e {
-            Error::NotFound { .. } => Error::NotFound { kind: what, id: id.to_string() },
+            Error::NotFound { .. } => Error::NotFound {
+                kind: what,
+                id: id.to_string(),
+            },
             e => e,
         })?;
         if p.case_id != case {
-            return Err(Error::NotFound { kind: what, id: id.to_string() });
+            return Err(Error::NotFound {
+                kind: what,
+                id: id.to_string(),
+            });
         }
         Ok(p)
     }
 
     /// One order.
     pub fn order(&self, id: Uuid) -> Result<ProtectionOrder> {
-        let body: Option<Vec<u8>> =
-            self.conn().query_row("SELECT body FROM orders WHERE id = ?1", [id.to_string()], |r| r.get(0)).optional()?;
-        let body = body.ok_or(Error::NotFound { kind: "order", id: id.to_string() })?;
+        let body: Option<Vec<u8>> = self
+            .conn()
+            .query_row(
+                "SELECT body FROM orders WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let body = body.ok_or(Error::NotFound {
+            kind: "order",
+            id: id.to_string(),
+        })?;
         self.open_record("orders", &id.to_string(), &body)
     }
 
@@ -172,13 +233,23 @@ impl Store {
             let rows = stmt.query_map([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?;
             rows.collect::<std::result::Result<_, _>>()?
         };
-        let events = rows.into_iter().map(|(eid, b)| self.open_record("order_events", &eid, &b)).collect::<Result<Vec<OrderEvent>>>()?;
+        let events = rows
+            .into_iter()
+            .map(|(eid, b)| self.open_record("order_events", &eid, &b))
+            .collect::<Result<Vec<OrderEvent>>>()?;
         Ok(OrderStatus::derive(order, events))
     }
 
     /// The orders issued on a case, oldest first.
     pub fn orders_of_case(&self, case: Uuid) -> Result<Vec<OrderStatus>> {
-        self.bodies_of_case("orders", case)?.into_iter().map(|(id, _)| self.order_status(Uuid::parse_str(&id).map_err(|_| Error::Integrity { what: "order id".into() })?)).collect()
+        self.bodies_of_case("orders", case)?
+            .into_iter()
+            .map(|(id, _)| {
+                self.order_status(Uuid::parse_str(&id).map_err(|_| Error::Integrity {
+                    what: "order id".into(),
+                })?)
+            })
+            .collect()
     }
 
     /// Every order on this device, oldest first.
@@ -189,7 +260,13 @@ impl Store {
             let rows = stmt.query_map([], |r| r.get(0))?;
             rows.collect::<std::result::Result<_, _>>()?
         };
-        ids.into_iter().map(|id| self.order_status(Uuid::parse_str(&id).map_err(|_| Error::Integrity { what: "order id".into() })?)).collect()
+        ids.into_iter()
+            .map(|id| {
+                self.order_status(Uuid::parse_str(&id).map_err(|_| Error::Integrity {
+                    what: "order id".into(),
+                })?)
+            })
+            .collect()
     }
 
     /// Records how the order was served. Serving twice, or serving a revoked order, is refused.
@@ -206,41 +283,77 @@ impl Store {
             ServeOrder::Signed { signature_image } => {
                 let sniffed = media::sniff(&signature_image)?;
                 if sniffed.kind != MediaKind::Photo {
-                    return Err(Error::WrongMediaKind { expected: "an image", found: sniffed.mime });
+                    return Err(Error::WrongMediaKind {
+                        expected: "an image",
+                        found: sniffed.mime,
+                    });
                 }
                 media::platform_thumbnail(&signature_image)?;
-                let put = self.blobs().put_stream(self.keys(), &signature_image, std::io::empty(), |_| Ok(()))?;
+                let put = self.blobs().put_stream(
+                    self.keys(),
+                    &signature_image,
+                    std::io::empty(),
+                    |_| Ok(()),
+                )?;
                 blob = Some((put.name, put.size));
-                Service::Signed { signature_sha256: put.sha256.hex() }
+                Service::Signed {
+                    signature_sha256: put.sha256.hex(),
+                }
             }
             ServeOrder::RefusedToSign { witnesses } => {
-                let witnesses: Vec<String> = witnesses.into_iter().map(|w| w.trim().to_string()).filter(|w| !w.is_empty()).collect();
+                let witnesses: Vec<String> = witnesses
+                    .into_iter()
+                    .map(|w| w.trim().to_string())
+                    .filter(|w| !w.is_empty())
+                    .collect();
                 if witnesses.is_empty() {
-                    return Err(Error::invalid("witnesses", "a refusal to sign needs at least one witness present"));
+                    return Err(Error::invalid(
+                        "witnesses",
+                        "a refusal to sign needs at least one witness present",
+                    ));
                 }
                 Service::RefusedToSign { witnesses }
             }
         };
-        self.order_event(&status, EventKind::OrderServed, OrderEventKind::Served { service }, blob)
+        self.order_event(
+            &status,
+            EventKind::OrderServed,
+            OrderEventKind::Served { service },
+            blob,
+        )
     }
 
     /// Extends an order to `new_valid_until` (later than now's end, within the longest term).
-    pub fn extend_order(&self, order_id: Uuid, new_valid_until: DateTime<Utc>, reason: &str) -> Result<Recorded<OrderEvent>> {
+    pub fn extend_order(
+        &self,
+        order_id: Uuid,
+        new_valid_until: DateTime<Utc>,
+        reason: &str,
+    ) -> Result<Recorded<OrderEvent>> {
         let status = self.order_status(order_id)?;
         if status.revoked {
             return Err(Error::Conflict("the order is revoked".into()));
         }
         if new_valid_until <= status.valid_until {
-            return Err(Error::invalid("valid_until", "an extension must end later than the order does now"));
+            return Err(Error::invalid(
+                "valid_until",
+                "an extension must end later than the order does now",
+            ));
         }
         let max = Duration::days(i64::from(self.order_rules().max_total_days));
         if new_valid_until - status.order.valid_from > max {
-            return Err(Error::invalid("valid_until", format!("longer than the {} days the rules allow", max.num_days())));
+            return Err(Error::invalid(
+                "valid_until",
+                format!("longer than the {} days the rules allow", max.num_days()),
+            ));
         }
         if reason.trim().is_empty() {
             return Err(Error::invalid("reason", "say why the order is extended"));
         }
-        let ev = OrderEventKind::Extended { new_valid_until, reason: reason.trim().to_string() };
+        let ev = OrderEventKind::Extended {
+            new_valid_until,
+            reason: reason.trim().to_string(),
+        };
         self.order_event(&status, EventKind::OrderExtended, ev, None)
     }
 
@@ -253,29 +366,60 @@ impl Store {
         if reason.trim().is_empty() {
             return Err(Error::invalid("reason", "say why the order is revoked"));
         }
-        self.order_event(&status, EventKind::OrderRevoked, OrderEventKind::Revoked { reason: reason.trim().to_string() }, None)
+        self.order_event(
+            &status,
+            EventKind::OrderRevoked,
+            OrderEventKind::Revoked {
+                reason: reason.trim().to_string(),
+            },
+            None,
+        )
     }
 
     /// Records a violation of an order; the restricted person becomes a repeat offender.
-    pub fn record_violation(&self, order_id: Uuid, description: &str, occurred_at: DateTime<Utc>) -> Result<Recorded<OrderEvent>> {
+    pub fn record_violation(
+        &self,
+        order_id: Uuid,
+        description: &str,
+        occurred_at: DateTime<Utc>,
+    ) -> Result<Recorded<OrderEvent>> {
         let status = self.order_status(order_id)?;
         if description.trim().is_empty() {
             return Err(Error::invalid("description", "describe the violation"));
         }
         if occurred_at < status.order.valid_from || occurred_at >= status.valid_until {
-            return Err(Error::invalid("occurred_at", "outside the order's validity"));
+            return Err(Error::invalid(
+                "occurred_at",
+                "outside the order's validity",
+            ));
         }
-        let ev = OrderEventKind::Violated { description: description.trim().to_string(), occurred_at };
+        let ev = OrderEventKind::Violated {
+            description: description.trim().to_string(),
+            occurred_at,
+        };
         self.order_event(&status, EventKind::OrderViolated, ev, None)
     }
 
-    fn order_event(&self, status: &OrderStatus, kind: EventKind, event: OrderEventKind, blob: Option<(String, u64)>) -> Result<Recorded<OrderEvent>> {
+    fn order_event(
+        &self,
+        status: &OrderStatus,
+        kind: EventKind,
+        event: OrderEventKind,
+        blob: Option<(String, u64)>,
+    ) -> Result<Recorded<OrderEvent>> {
         let (blob, blob_bytes) = match blob {
             Some((n, b)) => (Some(n), Some(b)),
             None => (None, None),
         };
         let at = self.clock().now();
-        let ev = OrderEvent { id: Uuid::new_v4(), order_id: status.order.id, case_id: status.order.case_id, at, by: self.actor().to_string(), event };
+        let ev = OrderEvent {
+            id: Uuid::new_v4(),
+            order_id: status.order.id,
+            case_id: status.order.case_id,
+            at,
+            by: self.actor().to_string(),
+            event,
+        };
         let id = ev.id.to_string();
         let sealed = self.seal_record("order_events", &id, &ev)?;
         let mut conn = self.conn();
@@ -284,20 +428,30 @@ impl Store {
             "INSERT INTO order_events (id, order_id, case_id, blob_name, body) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![id, ev.order_id.to_string(), ev.case_id.to_string(), blob, sealed.sealed],
         )?;
-        let seq = self.append_custody(&tx, ev.case_id, kind, Some(ev.id), None, sealed.sha256, at)?;
+        let seq =
+            self.append_custody(&tx, ev.case_id, kind, Some(ev.id), None, sealed.sha256, at)?;
         if let Some((name, bytes)) = blob.as_ref().zip(blob_bytes) {
             self.outbox_blob(&tx, ev.case_id, seq, name, bytes)?;
         }
         tx.commit()?;
-        Ok(Recorded { record: ev, sha256: sealed.sha256.hex(), seq })
+        Ok(Recorded {
+            record: ev,
+            sha256: sealed.sha256.hex(),
+            seq,
+        })
     }
 
     /// The signature image of a served order, if it was signed.
     pub fn order_signature(&self, order_id: Uuid) -> Result<Option<Vec<u8>>> {
         match self.order_status(order_id)?.service {
             Some(Service::Signed { signature_sha256 }) => {
-                let sha = Sha256::from_hex(&signature_sha256).ok_or(Error::Integrity { what: "signature hash".into() })?;
-                Ok(Some(self.blobs().read_all(self.keys(), &super::BlobDir::name_for(self.keys(), &sha))?))
+                let sha = Sha256::from_hex(&signature_sha256).ok_or(Error::Integrity {
+                    what: "signature hash".into(),
+                })?;
+                Ok(Some(self.blobs().read_all(
+                    self.keys(),
+                    &super::BlobDir::name_for(self.keys(), &sha),
+                )?))
             }
             _ => Ok(None),
         }

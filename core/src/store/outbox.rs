@@ -50,7 +50,14 @@ impl Store {
             })
             .optional()?;
         let (last_success_at, last_error, last_error_at) = state.unwrap_or((None, None, None));
-        Ok(SyncStatus { pending_records, pending_bytes, oldest_pending_at: oldest, last_success_at, last_error, last_error_at })
+        Ok(SyncStatus {
+            pending_records,
+            pending_bytes,
+            oldest_pending_at: oldest,
+            last_success_at,
+            last_error,
+            last_error_at,
+        })
     }
 
     /// Queues every custody entry that has no outbox row, with the original its record needs:
@@ -67,25 +74,41 @@ impl Store {
                  WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.case_id = c.case_id AND o.seq = c.seq)
                  ORDER BY c.case_id, c.seq",
             )?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+            let rows = stmt.query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?;
             rows.collect::<std::result::Result<_, _>>()?
         };
         for (case, seq, kind, record, at) in &missing {
-            tx.execute("INSERT INTO outbox (case_id, seq, enqueued_at) VALUES (?1, ?2, ?3)", params![case, seq, at])?;
+            tx.execute(
+                "INSERT INTO outbox (case_id, seq, enqueued_at) VALUES (?1, ?2, ?3)",
+                params![case, seq, at],
+            )?;
             let blob_sql = match super::EventKind::parse(kind) {
-                Some(super::EventKind::EvidenceAdded) => Some("SELECT blob_name FROM evidence WHERE id = ?1"),
-                Some(super::EventKind::StatementRecorded) => Some("SELECT signature_blob FROM statements WHERE id = ?1"),
-                Some(k) if k.record_table() == Some("order_events") => Some("SELECT blob_name FROM order_events WHERE id = ?1"),
+                Some(super::EventKind::EvidenceAdded) => {
+                    Some("SELECT blob_name FROM evidence WHERE id = ?1")
+                }
+                Some(super::EventKind::StatementRecorded) => {
+                    Some("SELECT signature_blob FROM statements WHERE id = ?1")
+                }
+                Some(k) if k.record_table() == Some("order_events") => {
+                    Some("SELECT blob_name FROM order_events WHERE id = ?1")
+                }
                 _ => None,
             };
             let blob: Option<String> = match (blob_sql, record) {
-                (Some(sql), Some(id)) => tx.query_row(sql, [id], |r| r.get(0)).optional()?.flatten(),
+                (Some(sql), Some(id)) => {
+                    tx.query_row(sql, [id], |r| r.get(0)).optional()?.flatten()
+                }
                 _ => None,
             };
             if let Some(name) = blob {
                 // The upload's length is the original's plaintext size: count it. A blob that
                 // cannot be read is still named, so the sync reports it instead of skipping it.
-                let bytes = self.blobs.stream(self.keys(), &name, |_| Ok(())).unwrap_or(0);
+                let bytes = self
+                    .blobs
+                    .stream(self.keys(), &name, |_| Ok(()))
+                    .unwrap_or(0);
                 tx.execute(
                     "UPDATE outbox SET blob_name = ?1, blob_bytes = ?2 WHERE case_id = ?3 AND seq = ?4",
                     params![name, bytes as i64, case, seq],
@@ -108,13 +131,17 @@ impl Store {
                    ON c.case_id = o.case_id
                  WHERE o.acked_at IS NULL ORDER BY c.first, o.case_id, o.seq LIMIT ?1",
             )?;
-            let rows = stmt.query_map([limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+            let rows = stmt.query_map([limit], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?;
             rows.collect::<std::result::Result<_, _>>()?
         };
         let mut out = Vec::with_capacity(keys.len());
         let mut logs: std::collections::HashMap<String, Vec<CustodyEntry>> = Default::default();
         for (case, seq, blob, bytes, attempts) in keys {
-            let case_id = Uuid::parse_str(&case).map_err(|_| Error::Integrity { what: "case id".into() })?;
+            let case_id = Uuid::parse_str(&case).map_err(|_| Error::Integrity {
+                what: "case id".into(),
+            })?;
             if !logs.contains_key(&case) {
                 logs.insert(case.clone(), self.custody_log(case_id)?);
             }
@@ -122,16 +149,30 @@ impl Store {
                 .iter()
                 .find(|e| e.entry.seq == seq)
                 .cloned()
-                .ok_or_else(|| Error::Integrity { what: format!("outbox names custody entry {seq} of case {case}, which is missing") })?;
+                .ok_or_else(|| Error::Integrity {
+                    what: format!(
+                        "outbox names custody entry {seq} of case {case}, which is missing"
+                    ),
+                })?;
             let table = entry.entry.kind.record_table();
             let record = match (table, entry.entry.record) {
                 (Some(t), Some(id)) => {
-                    let body: Vec<u8> = self.conn().query_row(&format!("SELECT body FROM {t} WHERE id = ?1"), [id.to_string()], |r| r.get(0))?;
+                    let body: Vec<u8> = self.conn().query_row(
+                        &format!("SELECT body FROM {t} WHERE id = ?1"),
+                        [id.to_string()],
+                        |r| r.get(0),
+                    )?;
                     Some(self.open_record_bytes(t, &id.to_string(), &body)?)
                 }
                 _ => None,
             };
-            out.push(OutboxItem { entry, record, table, blob: blob.map(|b| (b, bytes)), attempts });
+            out.push(OutboxItem {
+                entry,
+                record,
+                table,
+                blob: blob.map(|b| (b, bytes)),
+                attempts,
+            });
         }
         Ok(out)
     }
@@ -173,11 +214,23 @@ impl Store {
 
     /// Records a finished enrolment in one transaction: the station's key (trusted for
     /// registries and instruments), its address and the TLS root the phone trusts from now on.
-    pub fn record_enrolment(&self, station_key: crate::crypto::signing::PublicKey, url: &str, ca_pem: Option<&[u8]>) -> Result<()> {
+    pub fn record_enrolment(
+        &self,
+        station_key: crate::crypto::signing::PublicKey,
+        url: &str,
+        ca_pem: Option<&[u8]>,
+    ) -> Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         super::registry::trust_station_key_in(&tx, self.keys(), station_key)?;
-        self.audit(&tx, "enrolled", &format!("station {url}, key fingerprint {}", station_key.fingerprint()))?;
+        self.audit(
+            &tx,
+            "enrolled",
+            &format!(
+                "station {url}, key fingerprint {}",
+                station_key.fingerprint()
+            ),
+        )?;
         tx.execute(
             "INSERT INTO sync_state (singleton, station_url, station_ca) VALUES (1, ?1, ?2)
              ON CONFLICT(singleton) DO UPDATE SET station_url = excluded.station_url, station_ca = excluded.station_ca",
@@ -209,12 +262,28 @@ impl Store {
 
     /// The station's CA certificate, if one was given at enrolment.
     pub fn station_ca(&self) -> Result<Option<Vec<u8>>> {
-        Ok(self.conn().query_row("SELECT station_ca FROM sync_state WHERE singleton = 1", [], |r| r.get(0)).optional()?.flatten())
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT station_ca FROM sync_state WHERE singleton = 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten())
     }
 
     /// The station this device is enrolled with, if any.
     pub fn station(&self) -> Result<Option<String>> {
-        Ok(self.conn().query_row("SELECT station_url FROM sync_state WHERE singleton = 1", [], |r| r.get(0)).optional()?.flatten())
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT station_url FROM sync_state WHERE singleton = 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten())
     }
 
     /// Where a resumable upload of `blob` stands, as the sync client left it (an edited row is
@@ -224,8 +293,22 @@ impl Store {
     }
 
     /// Remembers where a resumable upload stands.
-    pub(crate) fn remember_upload(&self, blob: &str, url: &str, offset: u64, length: u64) -> Result<()> {
-        super::integrity::put_upload(&self.conn(), self.keys(), blob, url, offset, length, &self.clock().now().utc_rfc3339())
+    pub(crate) fn remember_upload(
+        &self,
+        blob: &str,
+        url: &str,
+        offset: u64,
+        length: u64,
+    ) -> Result<()> {
+        super::integrity::put_upload(
+            &self.conn(),
+            self.keys(),
+            blob,
+            url,
+            offset,
+            length,
+            &self.clock().now().utc_rfc3339(),
+        )
     }
 
     /// Records the end of a sync run that reached the station: the last success is now, and the

@@ -7,24 +7,34 @@ use uuid::Uuid;
 use super::{EventKind, Recorded, Store};
 use crate::error::{Error, Result};
 use crate::model::{
-    DueItem, DueReason, Intervention, NewIntervention, NewReferral, Referral, ReferralChange, ReferralState,
-    ReferralStatus, ReferralUpdate,
+    DueItem, DueReason, Intervention, NewIntervention, NewReferral, Referral, ReferralChange,
+    ReferralState, ReferralStatus, ReferralUpdate,
 };
 
 impl Store {
     /// Records a preventive intervention with a person on the case.
-    pub fn record_intervention(&self, case: Uuid, new: NewIntervention) -> Result<Recorded<Intervention>> {
+    pub fn record_intervention(
+        &self,
+        case: Uuid,
+        new: NewIntervention,
+    ) -> Result<Recorded<Intervention>> {
         self.require_case(case)?;
         let person = self.person(new.person_id)?;
         if person.case_id != case {
-            return Err(Error::NotFound { kind: "person on this case", id: new.person_id.to_string() });
+            return Err(Error::NotFound {
+                kind: "person on this case",
+                id: new.person_id.to_string(),
+            });
         }
         if new.outcome.trim().is_empty() {
             return Err(Error::invalid("outcome", "say what came of it"));
         }
         if let Some(n) = new.next_check {
             if n <= new.date {
-                return Err(Error::invalid("next_check", "must be after the intervention date"));
+                return Err(Error::invalid(
+                    "next_check",
+                    "must be after the intervention date",
+                ));
             }
         }
         let at = self.clock().now();
@@ -47,14 +57,29 @@ impl Store {
             "INSERT INTO interventions (id, case_id, person_id, next_check, body) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![id, case.to_string(), rec.person_id.to_string(), rec.next_check.map(|d| d.to_string()), sealed.sealed],
         )?;
-        let seq = self.append_custody(&tx, case, EventKind::InterventionRecorded, Some(rec.id), None, sealed.sha256, at)?;
+        let seq = self.append_custody(
+            &tx,
+            case,
+            EventKind::InterventionRecorded,
+            Some(rec.id),
+            None,
+            sealed.sha256,
+            at,
+        )?;
         tx.commit()?;
-        Ok(Recorded { record: rec, sha256: sealed.sha256.hex(), seq })
+        Ok(Recorded {
+            record: rec,
+            sha256: sealed.sha256.hex(),
+            seq,
+        })
     }
 
     /// The interventions on a case, in the order recorded.
     pub fn interventions(&self, case: Uuid) -> Result<Vec<Intervention>> {
-        self.bodies_of_case("interventions", case)?.into_iter().map(|(id, b)| self.open_record("interventions", &id, &b)).collect()
+        self.bodies_of_case("interventions", case)?
+            .into_iter()
+            .map(|(id, b)| self.open_record("interventions", &id, &b))
+            .collect()
     }
 
     /// What is due in the week starting `from` (7 days), plus anything overdue: follow-ups that
@@ -71,7 +96,9 @@ impl Store {
                 let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
                 rows.collect::<std::result::Result<_, _>>()?
             };
-            rows.into_iter().map(|(id, b)| self.open_record("interventions", &id, &b)).collect::<Result<_>>()?
+            rows.into_iter()
+                .map(|(id, b)| self.open_record("interventions", &id, &b))
+                .collect::<Result<_>>()?
         };
         let done_since = |person: Uuid, date: NaiveDate, order_check_only: bool| {
             all.iter().any(|i| {
@@ -82,12 +109,18 @@ impl Store {
         };
         for i in &all {
             if let Some(due) = i.next_check {
-                if due < until && !all.iter().any(|j| j.id != i.id && j.person_id == i.person_id && j.date >= due) {
+                if due < until
+                    && !all
+                        .iter()
+                        .any(|j| j.id != i.id && j.person_id == i.person_id && j.date >= due)
+                {
                     out.push(DueItem {
                         due,
                         case_id: i.case_id,
                         person_id: i.person_id,
-                        reason: DueReason::InterventionFollowUp { intervention_id: i.id },
+                        reason: DueReason::InterventionFollowUp {
+                            intervention_id: i.id,
+                        },
                         overdue: due < from,
                     });
                 }
@@ -100,14 +133,22 @@ impl Store {
             }
             let offset = Duration::minutes(i64::from(status.order.issued_at.utc_offset_min));
             // The most recent check date that has come before the end of the window.
-            let due = status.check_dates().into_iter().map(|t| (t + offset).date_naive()).filter(|d| *d < until).last();
+            let due = status
+                .check_dates()
+                .into_iter()
+                .map(|t| (t + offset).date_naive())
+                .filter(|d| *d < until)
+                .last();
             if let Some(due) = due {
                 if !done_since(status.order.restricted_person, due, true) {
                     out.push(DueItem {
                         due,
                         case_id: status.order.case_id,
                         person_id: status.order.restricted_person,
-                        reason: DueReason::OrderCheck { order_id: status.order.id, order_number: status.order.number.clone() },
+                        reason: DueReason::OrderCheck {
+                            order_id: status.order.id,
+                            order_number: status.order.number.clone(),
+                        },
                         overdue: due < from,
                     });
                 }
@@ -123,16 +164,28 @@ impl Store {
         self.require_case(case)?;
         let person = self.person(new.person_id)?;
         if person.case_id != case {
-            return Err(Error::NotFound { kind: "person on this case", id: new.person_id.to_string() });
+            return Err(Error::NotFound {
+                kind: "person on this case",
+                id: new.person_id.to_string(),
+            });
         }
         if !new.consent_given {
-            return Err(Error::invalid("consent", "a referral needs the person's consent, recorded first"));
+            return Err(Error::invalid(
+                "consent",
+                "a referral needs the person's consent, recorded first",
+            ));
         }
         if new.organisation.trim().is_empty() {
             return Err(Error::invalid("organisation", "name the organisation"));
         }
-        if new.children_placed > 0 && new.kind != crate::model::ReferralKind::Shelter && new.kind != crate::model::ReferralKind::CrisisCentre {
-            return Err(Error::invalid("children_placed", "children are placed only with a shelter or crisis centre referral"));
+        if new.children_placed > 0
+            && new.kind != crate::model::ReferralKind::Shelter
+            && new.kind != crate::model::ReferralKind::CrisisCentre
+        {
+            return Err(Error::invalid(
+                "children_placed",
+                "children are placed only with a shelter or crisis centre referral",
+            ));
         }
         let at = self.clock().now();
         let rec = Referral {
@@ -153,18 +206,44 @@ impl Store {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT INTO referrals (id, case_id, person_id, body) VALUES (?1, ?2, ?3, ?4)",
-            params![id, case.to_string(), rec.person_id.to_string(), sealed.sealed],
+            params![
+                id,
+                case.to_string(),
+                rec.person_id.to_string(),
+                sealed.sealed
+            ],
         )?;
-        let seq = self.append_custody(&tx, case, EventKind::ReferralMade, Some(rec.id), None, sealed.sha256, at)?;
+        let seq = self.append_custody(
+            &tx,
+            case,
+            EventKind::ReferralMade,
+            Some(rec.id),
+            None,
+            sealed.sha256,
+            at,
+        )?;
         tx.commit()?;
-        Ok(Recorded { record: rec, sha256: sealed.sha256.hex(), seq })
+        Ok(Recorded {
+            record: rec,
+            sha256: sealed.sha256.hex(),
+            seq,
+        })
     }
 
     /// A referral with its current status.
     pub fn referral(&self, id: Uuid) -> Result<ReferralState> {
-        let body: Option<Vec<u8>> =
-            self.conn().query_row("SELECT body FROM referrals WHERE id = ?1", [id.to_string()], |r| r.get(0)).optional()?;
-        let body = body.ok_or(Error::NotFound { kind: "referral", id: id.to_string() })?;
+        let body: Option<Vec<u8>> = self
+            .conn()
+            .query_row(
+                "SELECT body FROM referrals WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let body = body.ok_or(Error::NotFound {
+            kind: "referral",
+            id: id.to_string(),
+        })?;
         let referral: Referral = self.open_record("referrals", &id.to_string(), &body)?;
         let rows: Vec<(String, Vec<u8>)> = {
             let conn = self.conn();
@@ -176,7 +255,10 @@ impl Store {
             let rows = stmt.query_map([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?;
             rows.collect::<std::result::Result<_, _>>()?
         };
-        let updates = rows.into_iter().map(|(uid, b)| self.open_record("referral_updates", &uid, &b)).collect::<Result<Vec<_>>>()?;
+        let updates = rows
+            .into_iter()
+            .map(|(uid, b)| self.open_record("referral_updates", &uid, &b))
+            .collect::<Result<Vec<_>>>()?;
         Ok(ReferralState::derive(referral, updates))
     }
 
@@ -184,26 +266,53 @@ impl Store {
     pub fn referrals(&self, case: Uuid) -> Result<Vec<ReferralState>> {
         self.bodies_of_case("referrals", case)?
             .into_iter()
-            .map(|(id, _)| self.referral(Uuid::parse_str(&id).map_err(|_| Error::Integrity { what: "referral id".into() })?))
+            .map(|(id, _)| {
+                self.referral(Uuid::parse_str(&id).map_err(|_| Error::Integrity {
+                    what: "referral id".into(),
+                })?)
+            })
             .collect()
     }
 
     /// Updates a referral's status, or records that consent was withdrawn (which cancels it).
     /// A referral whose consent was withdrawn, or that is completed, declined or cancelled, takes
     /// no further status changes.
-    pub fn update_referral(&self, id: Uuid, change: ReferralChange) -> Result<Recorded<ReferralUpdate>> {
+    pub fn update_referral(
+        &self,
+        id: Uuid,
+        change: ReferralChange,
+    ) -> Result<Recorded<ReferralUpdate>> {
         let state = self.referral(id)?;
         if !state.consent_active {
-            return Err(Error::Conflict("consent was withdrawn; the referral is closed".into()));
+            return Err(Error::Conflict(
+                "consent was withdrawn; the referral is closed".into(),
+            ));
         }
-        if matches!(state.status, ReferralStatus::Completed | ReferralStatus::Declined | ReferralStatus::Cancelled) {
+        if matches!(
+            state.status,
+            ReferralStatus::Completed | ReferralStatus::Declined | ReferralStatus::Cancelled
+        ) {
             return Err(Error::Conflict("the referral is closed".into()));
         }
-        if let ReferralChange::Status { status: ReferralStatus::Proposed, .. } = change {
-            return Err(Error::invalid("status", "a referral cannot go back to proposed"));
+        if let ReferralChange::Status {
+            status: ReferralStatus::Proposed,
+            ..
+        } = change
+        {
+            return Err(Error::invalid(
+                "status",
+                "a referral cannot go back to proposed",
+            ));
         }
         let at = self.clock().now();
-        let rec = ReferralUpdate { id: Uuid::new_v4(), referral_id: id, case_id: state.referral.case_id, at, by: self.actor().to_string(), change };
+        let rec = ReferralUpdate {
+            id: Uuid::new_v4(),
+            referral_id: id,
+            case_id: state.referral.case_id,
+            at,
+            by: self.actor().to_string(),
+            change,
+        };
         let uid = rec.id.to_string();
         let sealed = self.seal_record("referral_updates", &uid, &rec)?;
         let mut conn = self.conn();
@@ -212,8 +321,20 @@ impl Store {
             "INSERT INTO referral_updates (id, referral_id, case_id, body) VALUES (?1, ?2, ?3, ?4)",
             params![uid, id.to_string(), rec.case_id.to_string(), sealed.sealed],
         )?;
-        let seq = self.append_custody(&tx, rec.case_id, EventKind::ReferralUpdated, Some(rec.id), None, sealed.sha256, at)?;
+        let seq = self.append_custody(
+            &tx,
+            rec.case_id,
+            EventKind::ReferralUpdated,
+            Some(rec.id),
+            None,
+            sealed.sha256,
+            at,
+        )?;
         tx.commit()?;
-        Ok(Recorded { record: rec, sha256: sealed.sha256.hex(), seq })
+        Ok(Recorded {
+            record: rec,
+            sha256: sealed.sha256.hex(),
+            seq,
+        })
     }
 }

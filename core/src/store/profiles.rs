@@ -72,12 +72,22 @@ fn parse_role(s: &str) -> Result<TeamRole> {
         "psychologist" => TeamRole::Psychologist,
         "social_worker" => TeamRole::SocialWorker,
         "supervisor" => TeamRole::Supervisor,
-        _ => return Err(Error::Integrity { what: "profile role".into() }),
+        _ => {
+            return Err(Error::Integrity {
+                what: "profile role".into(),
+            })
+        }
     })
 }
 
 /// The PIN-derived key: PBKDF2 of the PIN, then (scheme 2) HKDF-SHA256 with the pepper.
-pub(crate) fn pin_key(pin: &str, salt: &[u8], iterations: u32, scheme: u32, pepper: &[u8; 32]) -> Result<LessSafeKey> {
+pub(crate) fn pin_key(
+    pin: &str,
+    salt: &[u8],
+    iterations: u32,
+    scheme: u32,
+    pepper: &[u8; 32],
+) -> Result<LessSafeKey> {
     let mut k = [0u8; 32];
     let n = NonZeroU32::new(iterations).ok_or(Error::Crypto("iterations"))?;
     pbkdf2::derive(pbkdf2::PBKDF2_HMAC_SHA256, n, salt, pin.as_bytes(), &mut k);
@@ -89,17 +99,29 @@ pub(crate) fn pin_key(pin: &str, salt: &[u8], iterations: u32, scheme: u32, pepp
                 .and_then(|okm| okm.fill(&mut k))
                 .map_err(|_| Error::Crypto("hkdf"))?;
         }
-        _ => return Err(Error::Integrity { what: "profile PIN scheme".into() }),
+        _ => {
+            return Err(Error::Integrity {
+                what: "profile PIN scheme".into(),
+            })
+        }
     }
-    Ok(LessSafeKey::new(UnboundKey::new(&AES_256_GCM, &k).map_err(|_| Error::Crypto("key"))?))
+    Ok(LessSafeKey::new(
+        UnboundKey::new(&AES_256_GCM, &k).map_err(|_| Error::Crypto("key"))?,
+    ))
 }
 
 fn check_pin_format(pin: &str) -> Result<()> {
     if !(6..=12).contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Error::invalid("pin", "6 to 12 digits"));
     }
-    if pin.bytes().all(|b| b == pin.as_bytes()[0]) || "01234567890123".contains(pin) || "98765432109876".contains(pin) {
-        return Err(Error::invalid("pin", "too easy to guess (all the same digit, or a run)"));
+    if pin.bytes().all(|b| b == pin.as_bytes()[0])
+        || "01234567890123".contains(pin)
+        || "98765432109876".contains(pin)
+    {
+        return Err(Error::invalid(
+            "pin",
+            "too easy to guess (all the same digit, or a run)",
+        ));
     }
     Ok(())
 }
@@ -117,7 +139,13 @@ impl Store {
     /// here if the acting profile holds it, otherwise later through
     /// [`Store::grant_clinical_access`] (the profile is listed with `clinical_access: false`
     /// until then). The key never exists outside a psychologist's PIN.
-    pub fn create_profile(&self, role: TeamRole, name: &str, badge: &str, pin: &str) -> Result<Profile> {
+    pub fn create_profile(
+        &self,
+        role: TeamRole,
+        name: &str,
+        badge: &str,
+        pin: &str,
+    ) -> Result<Profile> {
         // Roles are read from rows whose MAC checks out: an edited role is an error, not a fact.
         let rows = self.profile_rows()?;
         let supervisors = rows.iter().filter(|p| p.role == "supervisor").count();
@@ -135,7 +163,9 @@ impl Store {
                 });
             }
         } else if acting != TeamRole::Supervisor {
-            return Err(Error::PermissionDenied { action: "create a profile (a supervisor must be signed in)".into() });
+            return Err(Error::PermissionDenied {
+                action: "create a profile (a supervisor must be signed in)".into(),
+            });
         }
         check_pin_format(pin)?;
         if name.trim().is_empty() || badge.trim().is_empty() {
@@ -143,18 +173,33 @@ impl Store {
         }
         let id = Uuid::new_v4();
         let salt: [u8; 16] = random_bytes()?;
-        let key = pin_key(pin, &salt, PIN_ITERATIONS, PIN_SCHEME, &self.keys().pin_pepper)?;
+        let key = pin_key(
+            pin,
+            &salt,
+            PIN_ITERATIONS,
+            PIN_SCHEME,
+            &self.keys().pin_pepper,
+        )?;
         let check = seal::seal(&key, &format!("profile-check/{id}"), PIN_CHECK)?;
         let wrapped = if role == TeamRole::Psychologist {
-            let clinical = match (rows.iter().any(|r| r.wrapped_clinical.is_some()), self.current_clinical_key()) {
+            let clinical = match (
+                rows.iter().any(|r| r.wrapped_clinical.is_some()),
+                self.current_clinical_key(),
+            ) {
                 (false, _) => Some(random_bytes::<32>()?),
                 (true, held) => held,
             };
-            clinical.map(|c| seal::seal(&key, &format!("profile-clinical/{id}"), &c)).transpose()?
+            clinical
+                .map(|c| seal::seal(&key, &format!("profile-clinical/{id}"), &c))
+                .transpose()?
         } else {
             None
         };
-        let info = seal::seal(&self.keys().records, &format!("profiles/{id}"), &serde_json::to_vec(&serde_json::json!({ "name": name.trim() }))?)?;
+        let info = seal::seal(
+            &self.keys().records,
+            &format!("profiles/{id}"),
+            &serde_json::to_vec(&serde_json::json!({ "name": name.trim() }))?,
+        )?;
         let mut row = ProfileRow {
             id: id.to_string(),
             role: role_str(role).to_string(),
@@ -170,13 +215,25 @@ impl Store {
         };
         let conn = self.conn();
         let tx = conn.unchecked_transaction()?;
-        row.save(&tx, self.keys(), Some(&info), Some(&self.clock().now().utc_rfc3339())).map_err(|e| match e {
-            Error::Database(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
+        row.save(
+            &tx,
+            self.keys(),
+            Some(&info),
+            Some(&self.clock().now().utc_rfc3339()),
+        )
+        .map_err(|e| match e {
+            Error::Database(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) =>
+            {
                 Error::Conflict("a profile with that badge exists".into())
             }
             e => e,
         })?;
-        self.audit(&tx, "profile created", &format!("{} {}", role_str(role), row.badge))?;
+        self.audit(
+            &tx,
+            "profile created",
+            &format!("{} {}", role_str(role), row.badge),
+        )?;
         tx.commit()?;
         drop(conn);
         self.profile(id)
@@ -186,22 +243,39 @@ impl Store {
     /// profile must hold it (a psychologist signed in); the new colleague types her own PIN on
     /// the same phone, which wraps the key for her. A wrong PIN counts towards her lock-out.
     pub fn grant_clinical_access(&self, profile: Uuid, pin: &str) -> Result<Profile> {
-        let clinical = self.current_clinical_key().ok_or_else(|| Error::PermissionDenied {
-            action: "hand over the clinical key (a psychologist who holds it must be signed in)".into(),
-        })?;
+        let clinical = self
+            .current_clinical_key()
+            .ok_or_else(|| Error::PermissionDenied {
+                action:
+                    "hand over the clinical key (a psychologist who holds it must be signed in)"
+                        .into(),
+            })?;
         let row = self.profile_row(profile)?;
         if row.role != "psychologist" {
-            return Err(Error::invalid("profile", "only a psychologist's profile can hold the clinical key"));
+            return Err(Error::invalid(
+                "profile",
+                "only a psychologist's profile can hold the clinical key",
+            ));
         }
         if row.wrapped_clinical.is_some() {
-            return Err(Error::Conflict("this profile already holds the clinical key".into()));
+            return Err(Error::Conflict(
+                "this profile already holds the clinical key".into(),
+            ));
         }
         let (mut row, key, _) = self.open_with_pin(profile, pin)?;
-        row.wrapped_clinical = Some(seal::seal(&key, &format!("profile-clinical/{profile}"), &clinical)?);
+        row.wrapped_clinical = Some(seal::seal(
+            &key,
+            &format!("profile-clinical/{profile}"),
+            &clinical,
+        )?);
         let conn = self.conn();
         let tx = conn.unchecked_transaction()?;
         row.save(&tx, self.keys(), None, None)?;
-        self.audit(&tx, "clinical key handed over", &format!("to {}", row.badge))?;
+        self.audit(
+            &tx,
+            "clinical key handed over",
+            &format!("to {}", row.badge),
+        )?;
         tx.commit()?;
         drop(conn);
         self.profile(profile)
@@ -210,15 +284,26 @@ impl Store {
     /// One profile.
     pub fn profile(&self, id: Uuid) -> Result<Profile> {
         let row = self.profile_row(id)?;
-        let info: Vec<u8> = self.conn().query_row("SELECT info FROM profiles WHERE id = ?1", [id.to_string()], |r| r.get(0))?;
-        let info: serde_json::Value = serde_json::from_slice(&seal::open(&self.keys().records, &format!("profiles/{id}"), &info)?)?;
+        let info: Vec<u8> = self.conn().query_row(
+            "SELECT info FROM profiles WHERE id = ?1",
+            [id.to_string()],
+            |r| r.get(0),
+        )?;
+        let info: serde_json::Value = serde_json::from_slice(&seal::open(
+            &self.keys().records,
+            &format!("profiles/{id}"),
+            &info,
+        )?)?;
         Ok(Profile {
             id,
             role: parse_role(&row.role)?,
             name: info["name"].as_str().unwrap_or_default().to_string(),
             badge: row.badge,
             failed_attempts: row.failed_attempts,
-            locked_until: row.locked_until.and_then(|l| DateTime::parse_from_rfc3339(&l).ok()).map(|t| t.with_timezone(&Utc)),
+            locked_until: row
+                .locked_until
+                .and_then(|l| DateTime::parse_from_rfc3339(&l).ok())
+                .map(|t| t.with_timezone(&Utc)),
             clinical_access: row.wrapped_clinical.is_some(),
         })
     }
@@ -227,9 +312,16 @@ impl Store {
     fn profile_row(&self, id: Uuid) -> Result<ProfileRow> {
         let row = self
             .conn()
-            .query_row(&format!("SELECT {PROFILE_COLS} FROM profiles WHERE id = ?1"), [id.to_string()], ProfileRow::read)
+            .query_row(
+                &format!("SELECT {PROFILE_COLS} FROM profiles WHERE id = ?1"),
+                [id.to_string()],
+                ProfileRow::read,
+            )
             .optional()?
-            .ok_or(Error::NotFound { kind: "profile", id: id.to_string() })?;
+            .ok_or(Error::NotFound {
+                kind: "profile",
+                id: id.to_string(),
+            })?;
         row.check(self.keys())?;
         Ok(row)
     }
@@ -238,7 +330,9 @@ impl Store {
     fn profile_rows(&self) -> Result<Vec<ProfileRow>> {
         let rows: Vec<ProfileRow> = {
             let conn = self.conn();
-            let mut stmt = conn.prepare(&format!("SELECT {PROFILE_COLS} FROM profiles ORDER BY created_at, id"))?;
+            let mut stmt = conn.prepare(&format!(
+                "SELECT {PROFILE_COLS} FROM profiles ORDER BY created_at, id"
+            ))?;
             let rows = stmt.query_map([], ProfileRow::read)?;
             rows.collect::<std::result::Result<_, _>>()?
         };
@@ -256,7 +350,13 @@ impl Store {
             let rows = stmt.query_map([], |r| r.get(0))?;
             rows.collect::<std::result::Result<_, _>>()?
         };
-        ids.iter().map(|i| self.profile(Uuid::parse_str(i).map_err(|_| Error::Integrity { what: "profile id".into() })?)).collect()
+        ids.iter()
+            .map(|i| {
+                self.profile(Uuid::parse_str(i).map_err(|_| Error::Integrity {
+                    what: "profile id".into(),
+                })?)
+            })
+            .collect()
     }
 
     /// Unlocks a profile with its PIN and makes it the acting profile. A locked profile is
@@ -264,7 +364,10 @@ impl Store {
     pub fn unlock_profile(&self, id: Uuid, pin: &str) -> Result<Profile> {
         let (_, _, clinical_key) = self.open_with_pin(id, pin)?;
         let profile = self.profile(id)?;
-        *self.current.lock().unwrap_or_else(|p| p.into_inner()) = Some(ActiveProfile { profile: profile.clone(), clinical_key });
+        *self.current.lock().unwrap_or_else(|p| p.into_inner()) = Some(ActiveProfile {
+            profile: profile.clone(),
+            clinical_key,
+        });
         self.session_started();
         Ok(profile)
     }
@@ -272,33 +375,62 @@ impl Store {
     /// Checks a profile's PIN (lock-out first; a wrong PIN counted and stored), clears the
     /// failures, upgrades an old PIN scheme, and returns the row as saved, the PIN key and the
     /// clinical key it unwraps.
-    fn open_with_pin(&self, id: Uuid, pin: &str) -> Result<(ProfileRow, LessSafeKey, Option<[u8; 32]>)> {
+    fn open_with_pin(
+        &self,
+        id: Uuid,
+        pin: &str,
+    ) -> Result<(ProfileRow, LessSafeKey, Option<[u8; 32]>)> {
         // An edited row (a lifted lock-out, a changed role) fails its MAC here: refused.
         let mut row = self.profile_row(id)?;
         let now = self.clock().now().utc;
-        if let Some(until) = row.locked_until.as_deref().and_then(|l| DateTime::parse_from_rfc3339(l).ok()).map(|t| t.with_timezone(&Utc)) {
+        if let Some(until) = row
+            .locked_until
+            .as_deref()
+            .and_then(|l| DateTime::parse_from_rfc3339(l).ok())
+            .map(|t| t.with_timezone(&Utc))
+        {
             if now < until {
-                return Err(Error::ProfileLocked { until: until.to_rfc3339() });
+                return Err(Error::ProfileLocked {
+                    until: until.to_rfc3339(),
+                });
             }
         }
         let pepper = &self.keys().pin_pepper;
-        let mut key = pin_key(pin, &row.pin_salt, row.pin_iterations, row.pin_scheme, pepper)?;
-        if seal::open(&key, &format!("profile-check/{id}"), &row.pin_check).ok().as_deref() != Some(PIN_CHECK) {
+        let mut key = pin_key(
+            pin,
+            &row.pin_salt,
+            row.pin_iterations,
+            row.pin_scheme,
+            pepper,
+        )?;
+        if seal::open(&key, &format!("profile-check/{id}"), &row.pin_check)
+            .ok()
+            .as_deref()
+            != Some(PIN_CHECK)
+        {
             row.failed_attempts += 1;
             let failed = row.failed_attempts;
-            let locked_until = (failed >= MAX_FAILED).then(|| now + Duration::minutes(FIRST_LOCKOUT_MIN << (failed - MAX_FAILED).min(10)));
+            let locked_until = (failed >= MAX_FAILED).then(|| {
+                now + Duration::minutes(FIRST_LOCKOUT_MIN << (failed - MAX_FAILED).min(10))
+            });
             row.locked_until = locked_until.map(|t| t.to_rfc3339());
             row.save(&self.conn(), self.keys(), None, None)?;
             return Err(match locked_until {
-                Some(t) => Error::ProfileLocked { until: t.to_rfc3339() },
-                None => Error::WrongPin { attempts_left: MAX_FAILED - failed },
+                Some(t) => Error::ProfileLocked {
+                    until: t.to_rfc3339(),
+                },
+                None => Error::WrongPin {
+                    attempts_left: MAX_FAILED - failed,
+                },
             });
         }
         let clinical_key: Option<[u8; 32]> = match &row.wrapped_clinical {
             Some(w) => Some(
                 seal::open(&key, &format!("profile-clinical/{id}"), w)?
                     .try_into()
-                    .map_err(|_| Error::Integrity { what: "clinical key".into() })?,
+                    .map_err(|_| Error::Integrity {
+                        what: "clinical key".into(),
+                    })?,
             ),
             None => None,
         };
@@ -306,7 +438,9 @@ impl Store {
             // A profile from before the key store's pepper: wrap its secrets again, now.
             key = pin_key(pin, &row.pin_salt, row.pin_iterations, PIN_SCHEME, pepper)?;
             row.pin_check = seal::seal(&key, &format!("profile-check/{id}"), PIN_CHECK)?;
-            row.wrapped_clinical = clinical_key.map(|c| seal::seal(&key, &format!("profile-clinical/{id}"), &c)).transpose()?;
+            row.wrapped_clinical = clinical_key
+                .map(|c| seal::seal(&key, &format!("profile-clinical/{id}"), &c))
+                .transpose()?;
             row.pin_scheme = PIN_SCHEME;
         }
         row.failed_attempts = 0;
@@ -324,16 +458,26 @@ impl Store {
     /// session locks now and there is none).
     pub fn current_profile(&self) -> Option<Profile> {
         self.expire_idle();
-        self.current.lock().unwrap_or_else(|p| p.into_inner()).as_ref().map(|a| a.profile.clone())
+        self.current
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .map(|a| a.profile.clone())
     }
 
     /// The acting role: the unlocked profile's, or the device officer's.
     pub fn current_role(&self) -> TeamRole {
-        self.current_profile().map(|p| p.role).unwrap_or(TeamRole::Officer)
+        self.current_profile()
+            .map(|p| p.role)
+            .unwrap_or(TeamRole::Officer)
     }
 
     pub(crate) fn current_clinical_key(&self) -> Option<[u8; 32]> {
         self.expire_idle();
-        self.current.lock().unwrap_or_else(|p| p.into_inner()).as_ref().and_then(|a| a.clinical_key)
+        self.current
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .and_then(|a| a.clinical_key)
     }
 }

@@ -22,18 +22,38 @@ pub(crate) fn aad(table: &str, id: &str) -> String {
 
 impl Store {
     /// Serialises a record canonically, hashes it and seals it for `table`/`id`.
-    pub(crate) fn seal_record<T: Serialize>(&self, table: &str, id: &str, record: &T) -> Result<SealedRecord> {
+    pub(crate) fn seal_record<T: Serialize>(
+        &self,
+        table: &str,
+        id: &str,
+        record: &T,
+    ) -> Result<SealedRecord> {
         let bytes = canonical::to_bytes(record)?;
-        Ok(SealedRecord { sha256: Sha256::of(&bytes), sealed: seal::seal(&self.keys().records, &aad(table, id), &bytes)? })
+        Ok(SealedRecord {
+            sha256: Sha256::of(&bytes),
+            sealed: seal::seal(&self.keys().records, &aad(table, id), &bytes)?,
+        })
     }
 
     /// Opens a sealed body and returns its canonical bytes (exactly as hashed at write time).
-    pub(crate) fn open_record_bytes(&self, table: &str, id: &str, sealed: &[u8]) -> Result<Vec<u8>> {
+    pub(crate) fn open_record_bytes(
+        &self,
+        table: &str,
+        id: &str,
+        sealed: &[u8],
+    ) -> Result<Vec<u8>> {
         seal::open(&self.keys().records, &aad(table, id), sealed)
     }
 
     /// Opens and deserialises a sealed body.
-    pub(crate) fn open_record<T: DeserializeOwned>(&self, table: &str, id: &str, sealed: &[u8]) -> Result<T> {
-        Ok(serde_json::from_slice(&self.open_record_bytes(table, id, sealed)?)?)
+    pub(crate) fn open_record<T: DeserializeOwned>(
+        &self,
+        table: &str,
+        id: &str,
+        sealed: &[u8],
+    ) -> Result<T> {
+        Ok(serde_json::from_slice(
+            &self.open_record_bytes(table, id, sealed)?,
+        )?)
     }
 }

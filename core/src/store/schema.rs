@@ -5,7 +5,13 @@ use rusqlite::Connection;
 use crate::error::{Error, Result};
 
 /// The migrations, in order; migration *i* (1-based) brings the schema to version *i*.
-const MIGRATIONS: &[&str] = &[include_str!("../../sql/0001_init.sql"), include_str!("../../sql/0002_orders.sql"), include_str!("../../sql/0003_assessments.sql"), include_str!("../../sql/0004_outbox.sql"), include_str!("../../sql/0005_at_rest.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../sql/0001_init.sql"),
+    include_str!("../../sql/0002_orders.sql"),
+    include_str!("../../sql/0003_assessments.sql"),
+    include_str!("../../sql/0004_outbox.sql"),
+    include_str!("../../sql/0005_at_rest.sql"),
+];
 
 /// The schema version this build writes.
 pub const CURRENT: i64 = MIGRATIONS.len() as i64;
@@ -24,7 +30,10 @@ pub fn version(conn: &Connection) -> Result<i64> {
 pub fn check_supported(conn: &Connection) -> Result<i64> {
     let v = version(conn)?;
     if v > CURRENT {
-        return Err(Error::SchemaTooNew { found: v, supported: CURRENT });
+        return Err(Error::SchemaTooNew {
+            found: v,
+            supported: CURRENT,
+        });
     }
     Ok(v)
 }
@@ -32,7 +41,10 @@ pub fn check_supported(conn: &Connection) -> Result<i64> {
 /// Applies every migration above the database's version, each in its own transaction together
 /// with the version bump, so a crash leaves the database at a whole version. Returns the version
 /// the database had.
-pub fn migrate(conn: &mut Connection, after: &dyn Fn(&Connection, i64) -> Result<()>) -> Result<i64> {
+pub fn migrate(
+    conn: &mut Connection,
+    after: &dyn Fn(&Connection, i64) -> Result<()>,
+) -> Result<i64> {
     let from = check_supported(conn)?;
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
         let tx = conn.transaction()?;

@@ -50,16 +50,28 @@ pub(crate) struct Session {
 
 impl Default for Session {
     fn default() -> Self {
-        Session { idle_limit: Duration::from_secs(u64::from(DEFAULT_IDLE_LIMIT_SECS)), last_activity: Instant::now(), last_lock: None }
+        Session {
+            idle_limit: Duration::from_secs(u64::from(DEFAULT_IDLE_LIMIT_SECS)),
+            last_activity: Instant::now(),
+            last_lock: None,
+        }
     }
 }
 
 impl Store {
     /// Locks the session now: the signed-in profile and its clinical key are forgotten.
     pub fn lock_session(&self, reason: LockReason) {
-        let had = self.current.lock().unwrap_or_else(|p| p.into_inner()).take().is_some();
+        let had = self
+            .current
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .is_some();
         if had || reason != LockReason::Idle {
-            self.session.lock().unwrap_or_else(|p| p.into_inner()).last_lock = Some(reason);
+            self.session
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .last_lock = Some(reason);
         }
     }
 
@@ -69,8 +81,14 @@ impl Store {
         if self.expire_idle() {
             return false;
         }
-        self.session.lock().unwrap_or_else(|p| p.into_inner()).last_activity = Instant::now();
-        self.current.lock().unwrap_or_else(|p| p.into_inner()).is_some()
+        self.session
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .last_activity = Instant::now();
+        self.current
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
     }
 
     /// Sets the idle limit (15 s to 1 hour on a device; shorter limits are for tests).
@@ -78,7 +96,10 @@ impl Store {
         if secs == 0 || secs > 3600 {
             return Err(Error::invalid("idle limit", "1 to 3600 seconds"));
         }
-        self.session.lock().unwrap_or_else(|p| p.into_inner()).idle_limit = Duration::from_secs(u64::from(secs));
+        self.session
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .idle_limit = Duration::from_secs(u64::from(secs));
         Ok(())
     }
 
@@ -87,7 +108,12 @@ impl Store {
         self.expire_idle();
         let s = self.session.lock().unwrap_or_else(|p| p.into_inner());
         SessionState {
-            profile: self.current.lock().unwrap_or_else(|p| p.into_inner()).as_ref().map(|a| a.profile.clone()),
+            profile: self
+                .current
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .as_ref()
+                .map(|a| a.profile.clone()),
             last_lock: s.last_lock,
             idle_limit_secs: s.idle_limit.as_secs() as u32,
         }
@@ -99,7 +125,11 @@ impl Store {
             let s = self.session.lock().unwrap_or_else(|p| p.into_inner());
             s.last_activity.elapsed() > s.idle_limit
         };
-        let signed_in = self.current.lock().unwrap_or_else(|p| p.into_inner()).is_some();
+        let signed_in = self
+            .current
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some();
         if idle && signed_in {
             self.lock_session(LockReason::Idle);
             return true;
@@ -109,6 +139,9 @@ impl Store {
 
     /// Starts the idle clock at a sign-in.
     pub(crate) fn session_started(&self) {
-        self.session.lock().unwrap_or_else(|p| p.into_inner()).last_activity = Instant::now();
+        self.session
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .last_activity = Instant::now();
     }
 }

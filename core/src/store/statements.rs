@@ -6,7 +6,9 @@ use uuid::Uuid;
 use super::{EventKind, Recorded, Store};
 use crate::error::{Error, Result};
 use crate::media;
-use crate::model::{Consent, Language, MediaKind, NewStatement, SignatureRef, Statement, StatementKind};
+use crate::model::{
+    Consent, Language, MediaKind, NewStatement, SignatureRef, Statement, StatementKind,
+};
 
 /// The most bytes a signature image may have.
 const MAX_SIGNATURE_BYTES: usize = 2 * 1024 * 1024;
@@ -42,13 +44,19 @@ impl Store {
 
     /// Records a correction of a statement as a new version linked to the one it replaces. The
     /// replaced version stays stored and logged, unchanged.
-    pub fn correct_statement(&self, replaces: Uuid, new: NewStatement) -> Result<Recorded<Statement>> {
+    pub fn correct_statement(
+        &self,
+        replaces: Uuid,
+        new: NewStatement,
+    ) -> Result<Recorded<Statement>> {
         if new.text.trim().is_empty() {
             return Err(Error::EmptyStatement);
         }
         let old = self.statement(replaces)?;
         if old.person_id != new.person_id {
-            return Err(Error::Conflict("a correction must be by the same person as the statement it corrects".into()));
+            return Err(Error::Conflict(
+                "a correction must be by the same person as the statement it corrects".into(),
+            ));
         }
         self.insert_statement(old.case_id, StatementKind::Given, new, Some(&old))
     }
@@ -63,10 +71,16 @@ impl Store {
         self.require_case(case)?;
         let person = self.person(new.person_id)?;
         if person.case_id != case {
-            return Err(Error::NotFound { kind: "person on this case", id: new.person_id.to_string() });
+            return Err(Error::NotFound {
+                kind: "person on this case",
+                id: new.person_id.to_string(),
+            });
         }
         if new.taken_by.trim().is_empty() {
-            return Err(Error::invalid("taken_by", "the badge number of who took the statement"));
+            return Err(Error::invalid(
+                "taken_by",
+                "the badge number of who took the statement",
+            ));
         }
         let (signature, signature_blob) = match &new.signature_png {
             Some(img) => {
@@ -75,13 +89,22 @@ impl Store {
                 }
                 let sniffed = media::sniff(img)?;
                 if sniffed.kind != MediaKind::Photo {
-                    return Err(Error::WrongMediaKind { expected: "an image", found: sniffed.mime });
+                    return Err(Error::WrongMediaKind {
+                        expected: "an image",
+                        found: sniffed.mime,
+                    });
                 }
                 // Decoding proves the image is whole; the preview itself is not kept.
                 media::platform_thumbnail(img)?;
-                let put = self.blobs().put_stream(self.keys(), img, std::io::empty(), |_| Ok(()))?;
+                let put =
+                    self.blobs()
+                        .put_stream(self.keys(), img, std::io::empty(), |_| Ok(()))?;
                 (
-                    Some(SignatureRef { sha256: put.sha256.hex(), media_type: sniffed.mime, size_bytes: put.size }),
+                    Some(SignatureRef {
+                        sha256: put.sha256.hex(),
+                        media_type: sniffed.mime,
+                        size_bytes: put.size,
+                    }),
                     Some(put.name),
                 )
             }
@@ -123,34 +146,65 @@ impl Store {
             }
             _ => e.into(),
         })?;
-        let seq = self.append_custody(&tx, case, EventKind::StatementRecorded, Some(statement.id), None, sealed.sha256, at)?;
+        let seq = self.append_custody(
+            &tx,
+            case,
+            EventKind::StatementRecorded,
+            Some(statement.id),
+            None,
+            sealed.sha256,
+            at,
+        )?;
         if let (Some(name), Some(sig)) = (&signature_blob, &statement.signature) {
             self.outbox_blob(&tx, case, seq, name, sig.size_bytes)?;
         }
         tx.commit()?;
-        Ok(Recorded { record: statement, sha256: sealed.sha256.hex(), seq })
+        Ok(Recorded {
+            record: statement,
+            sha256: sealed.sha256.hex(),
+            seq,
+        })
     }
 
     /// One statement version.
     pub fn statement(&self, id: Uuid) -> Result<Statement> {
-        let body: Option<Vec<u8>> =
-            self.conn().query_row("SELECT body FROM statements WHERE id = ?1", [id.to_string()], |r| r.get(0)).optional()?;
-        let body = body.ok_or(Error::NotFound { kind: "statement", id: id.to_string() })?;
+        let body: Option<Vec<u8>> = self
+            .conn()
+            .query_row(
+                "SELECT body FROM statements WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let body = body.ok_or(Error::NotFound {
+            kind: "statement",
+            id: id.to_string(),
+        })?;
         self.open_record("statements", &id.to_string(), &body)
     }
 
     /// Every statement version on a case, in the order recorded.
     pub fn statements(&self, case: Uuid) -> Result<Vec<Statement>> {
-        self.bodies_of_case("statements", case)?.into_iter().map(|(id, b)| self.open_record("statements", &id, &b)).collect()
+        self.bodies_of_case("statements", case)?
+            .into_iter()
+            .map(|(id, b)| self.open_record("statements", &id, &b))
+            .collect()
     }
 
     /// The signature image of a statement, if it has one.
     pub fn statement_signature(&self, id: Uuid) -> Result<Option<Vec<u8>>> {
         let name: Option<Option<String>> = self
             .conn()
-            .query_row("SELECT signature_blob FROM statements WHERE id = ?1", [id.to_string()], |r| r.get(0))
+            .query_row(
+                "SELECT signature_blob FROM statements WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
             .optional()?;
-        match name.ok_or(Error::NotFound { kind: "statement", id: id.to_string() })? {
+        match name.ok_or(Error::NotFound {
+            kind: "statement",
+            id: id.to_string(),
+        })? {
             Some(n) => Ok(Some(self.blobs().read_all(self.keys(), &n)?)),
             None => Ok(None),
         }

@@ -12,7 +12,9 @@ use base64::Engine;
 use serde::Serialize;
 
 use super::enrolment::{self, CodeKey, EnrolClaim, EnrolmentCard};
-use super::protocol::{self, EnrolAnswer, EnrolRequest, EnrolResponse, PushItem, PushRequest, PushResponse, Rejected};
+use super::protocol::{
+    self, EnrolAnswer, EnrolRequest, EnrolResponse, PushItem, PushRequest, PushResponse, Rejected,
+};
 use super::tls::{self, EnrolmentVerifier};
 use crate::crypto::hash::Sha256;
 use crate::crypto::signing::PublicKey;
@@ -53,10 +55,21 @@ fn sync_err(what: &str, e: ureq::Error) -> Error {
     match e {
         ureq::Error::Status(code, r) => {
             let body = r.into_string().unwrap_or_default();
-            let msg = serde_json::from_str::<serde_json::Value>(&body).ok().and_then(|v| v["error"].as_str().map(str::to_string)).unwrap_or(body);
-            Error::Sync { reason: format!("{what}: station answered {code}: {}", msg.chars().take(300).collect::<String>()) }
+            let msg = serde_json::from_str::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|v| v["error"].as_str().map(str::to_string))
+                .unwrap_or(body);
+            Error::Sync {
+                reason: format!(
+                    "{what}: station answered {code}: {}",
+                    msg.chars().take(300).collect::<String>()
+                ),
+            }
         }
-        ureq::Error::Transport(t) if std::error::Error::source(&t).is_some_and(|s| s.to_string().to_lowercase().contains("certificate")) => {
+        ureq::Error::Transport(t)
+            if std::error::Error::source(&t)
+                .is_some_and(|s| s.to_string().to_lowercase().contains("certificate")) =>
+        {
             // Not a network fault: retrying will not help, and the officer needs the right CA.
             Error::Sync { reason: format!("{what}: the station's TLS certificate is not trusted (enrol with the station's own CA certificate)") }
         }
@@ -65,7 +78,9 @@ fn sync_err(what: &str, e: ureq::Error) -> Error {
                 "{what}: cannot reach the station ({}{}{})",
                 t.kind(),
                 t.message().map(|m| format!(": {m}")).unwrap_or_default(),
-                std::error::Error::source(&t).map(|s| format!(": {s}")).unwrap_or_default()
+                std::error::Error::source(&t)
+                    .map(|s| format!(": {s}"))
+                    .unwrap_or_default()
             ),
         },
     }
@@ -76,7 +91,9 @@ fn is_transient(e: &Error) -> bool {
 }
 
 fn agent_with(tls: Option<rustls::ClientConfig>) -> ureq::Agent {
-    let b = ureq::AgentBuilder::new().timeout_connect(Duration::from_secs(10)).timeout_read(Duration::from_secs(120));
+    let b = ureq::AgentBuilder::new()
+        .timeout_connect(Duration::from_secs(10))
+        .timeout_read(Duration::from_secs(120));
     match tls {
         Some(c) => b.tls_config(Arc::new(c)).build(),
         None => b.build(),
@@ -90,12 +107,18 @@ impl SyncClient {
     /// [`SyncClient::for_store`] (the station's own root, pinned at enrolment) instead.
     pub fn new(base_url: &str) -> Result<SyncClient> {
         enrolment::check_station_url(base_url)?;
-        Ok(SyncClient { base: base_url.trim_end_matches('/').to_string(), agent: agent_with(None), ca_pem: None })
+        Ok(SyncClient {
+            base: base_url.trim_end_matches('/').to_string(),
+            agent: agent_with(None),
+            ca_pem: None,
+        })
     }
 
     /// The client for the station this device is enrolled with (its own CA if it gave one).
     pub fn for_store(store: &Store) -> Result<SyncClient> {
-        let url = store.station()?.ok_or_else(|| Error::invalid("station", "enrol the device first"))?;
+        let url = store
+            .station()?
+            .ok_or_else(|| Error::invalid("station", "enrol the device first"))?;
         match store.station_ca()? {
             Some(pem) => Self::with_station_certificate(&url, &pem),
             None => Self::new(&url),
@@ -107,7 +130,11 @@ impl SyncClient {
     pub fn with_station_certificate(base_url: &str, ca_pem: &[u8]) -> Result<SyncClient> {
         enrolment::check_station_url(base_url)?;
         let config = tls::config_with_roots(ca_pem)?;
-        Ok(SyncClient { base: base_url.trim_end_matches('/').to_string(), agent: agent_with(Some(config)), ca_pem: Some(ca_pem.to_vec()) })
+        Ok(SyncClient {
+            base: base_url.trim_end_matches('/').to_string(),
+            agent: agent_with(Some(config)),
+            ca_pem: Some(ca_pem.to_vec()),
+        })
     }
 
     /// Enrols this device with a one-time code typed by hand. Over https the station's
@@ -115,8 +142,19 @@ impl SyncClient {
     /// named in the station's answer, which is authenticated by the code (unless this client
     /// was made with the station's CA, which then stands). See [`SyncClient::enrol_with_card`].
     pub fn enrol(&self, store: &Store, code: &str) -> Result<EnrolAnswer> {
-        let card = EnrolmentCard { station_url: self.base.clone(), code: enrolment::normalise_code(code), ca_fingerprint: None, station_key_fingerprint: None };
-        enrol(store, &card, self.ca_pem.as_ref().map(|pem| (self.agent.clone(), pem.clone())))
+        let card = EnrolmentCard {
+            station_url: self.base.clone(),
+            code: enrolment::normalise_code(code),
+            ca_fingerprint: None,
+            station_key_fingerprint: None,
+        };
+        enrol(
+            store,
+            &card,
+            self.ca_pem
+                .as_ref()
+                .map(|pem| (self.agent.clone(), pem.clone())),
+        )
     }
 
     /// Enrols this device from the duty officer's card (scanned QR code): the phone trusts only
@@ -126,18 +164,49 @@ impl SyncClient {
         enrol(store, card, None)
     }
 
-    fn signed(&self, store: &Store, method: &str, path: &str, body: &[u8], upload_offset: Option<u64>, checksum: Option<&str>) -> Result<ureq::Request> {
-        self.signed_digest(store, method, path, &Sha256::of(body), upload_offset, checksum)
+    fn signed(
+        &self,
+        store: &Store,
+        method: &str,
+        path: &str,
+        body: &[u8],
+        upload_offset: Option<u64>,
+        checksum: Option<&str>,
+    ) -> Result<ureq::Request> {
+        self.signed_digest(
+            store,
+            method,
+            path,
+            &Sha256::of(body),
+            upload_offset,
+            checksum,
+        )
     }
 
     /// Like `signed`, with the body's SHA-256 already computed (a PATCH's checksum is the same
     /// digest: the bytes are hashed once). The path includes the query string, which is signed.
     /// A failing random source or key store fails the request: nothing is sent unsigned.
-    fn signed_digest(&self, store: &Store, method: &str, path: &str, body_sha: &Sha256, upload_offset: Option<u64>, checksum: Option<&str>) -> Result<ureq::Request> {
+    fn signed_digest(
+        &self,
+        store: &Store,
+        method: &str,
+        path: &str,
+        body_sha: &Sha256,
+        upload_offset: Option<u64>,
+        checksum: Option<&str>,
+    ) -> Result<ureq::Request> {
         let ts = chrono::Utc::now().timestamp();
         let nonce = hex::encode(crate::crypto::random_bytes::<16>()?);
         let offset = upload_offset.map(|o| o.to_string()).unwrap_or_default();
-        let text = protocol::signing_text(method, path, &body_sha.hex(), &offset, checksum.unwrap_or(""), ts, &nonce);
+        let text = protocol::signing_text(
+            method,
+            path,
+            &body_sha.hex(),
+            &offset,
+            checksum.unwrap_or(""),
+            ts,
+            &nonce,
+        );
         let sig = store.sign_request(&text)?;
         let mut r = self
             .agent
@@ -177,17 +246,31 @@ impl SyncClient {
     pub fn pull_registry(&self, store: &Store) -> Result<Option<RegistryImport>> {
         let since = store.registry_sequence()?;
         let path = format!("/v1/registry?since={since}");
-        let resp = self.retry(|| self.signed(store, "GET", &path, b"", None, None)?.call().map_err(|e| sync_err("registry", e)))?;
+        let resp = self.retry(|| {
+            self.signed(store, "GET", &path, b"", None, None)?
+                .call()
+                .map_err(|e| sync_err("registry", e))
+        })?;
         if resp.status() == 204 {
             return Ok(None);
         }
         let mut body = Vec::new();
-        std::io::Read::read_to_end(&mut resp.into_reader(), &mut body).map_err(|e| Error::io("read registry", e))?;
+        std::io::Read::read_to_end(&mut resp.into_reader(), &mut body)
+            .map_err(|e| Error::io("read registry", e))?;
         Ok(Some(store.import_registry(&body[..])?))
     }
 
     /// Uploads one blob with tus, resuming from the offset the station confirms.
-    fn upload(&self, store: &Store, blob_name: &str, sha256: &str, size: u64, progress: &dyn Progress, done: &AtomicU64, total: u64) -> Result<u64> {
+    fn upload(
+        &self,
+        store: &Store,
+        blob_name: &str,
+        sha256: &str,
+        size: u64,
+        progress: &dyn Progress,
+        done: &AtomicU64,
+        total: u64,
+    ) -> Result<u64> {
         let saved = store.saved_upload(blob_name)?;
         let mut offset = None;
         let mut url = String::new();
@@ -203,7 +286,11 @@ impl SyncClient {
             }
         }
         if offset.is_none() {
-            let meta = format!("sha256 {},filename {}", B64.encode(sha256), B64.encode(blob_name));
+            let meta = format!(
+                "sha256 {},filename {}",
+                B64.encode(sha256),
+                B64.encode(blob_name)
+            );
             let r = self.retry(|| {
                 self.signed(store, "POST", "/v1/uploads", b"", None, None)?
                     .set("Upload-Length", &size.to_string())
@@ -211,8 +298,17 @@ impl SyncClient {
                     .send_bytes(b"")
                     .map_err(|e| sync_err("upload creation", e))
             })?;
-            url = r.header("Location").ok_or_else(|| Error::Sync { reason: "upload creation: no Location".into() })?.to_string();
-            offset = Some(r.header("Upload-Offset").and_then(|v| v.parse().ok()).unwrap_or(0));
+            url = r
+                .header("Location")
+                .ok_or_else(|| Error::Sync {
+                    reason: "upload creation: no Location".into(),
+                })?
+                .to_string();
+            offset = Some(
+                r.header("Upload-Offset")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0),
+            );
         }
         let mut offset = offset.unwrap_or(0);
         let remember = |o: u64| store.remember_upload(blob_name, &url, o, size);
@@ -234,16 +330,28 @@ impl SyncClient {
                 let digest = Sha256::of(buf);
                 let checksum = format!("sha256 {}", B64.encode(digest.0));
                 let r = self.retry(|| {
-                    self.signed_digest(store, "PATCH", &url, &digest, Some(*offset), Some(&checksum))?
-                        .set("Content-Type", "application/offset+octet-stream")
-                        .send_bytes(buf)
-                        .map_err(|e| sync_err("upload", e))
+                    self.signed_digest(
+                        store,
+                        "PATCH",
+                        &url,
+                        &digest,
+                        Some(*offset),
+                        Some(&checksum),
+                    )?
+                    .set("Content-Type", "application/offset+octet-stream")
+                    .send_bytes(buf)
+                    .map_err(|e| sync_err("upload", e))
                 });
                 let r = match r {
                     Ok(r) => r,
                     Err(e) => return Err(e),
                 };
-                let new: u64 = r.header("Upload-Offset").and_then(|v| v.parse().ok()).ok_or_else(|| Error::Sync { reason: "upload: no Upload-Offset".into() })?;
+                let new: u64 = r
+                    .header("Upload-Offset")
+                    .and_then(|v| v.parse().ok())
+                    .ok_or_else(|| Error::Sync {
+                        reason: "upload: no Upload-Offset".into(),
+                    })?;
                 sent += new - *offset;
                 let now_done = done.fetch_add(new - *offset, Ordering::SeqCst) + (new - *offset);
                 *offset = new;
@@ -288,7 +396,9 @@ impl SyncClient {
                 .map_err(|e| sync_err("push", e))
         })?
         .into_json()
-        .map_err(|e| Error::Sync { reason: format!("push: malformed answer ({e})") })
+        .map_err(|e| Error::Sync {
+            reason: format!("push: malformed answer ({e})"),
+        })
     }
 
     /// The push items for outbox entries (what `sync` sends).
@@ -329,7 +439,9 @@ impl SyncClient {
         let mut report = SyncReport::default();
         match self.pull_registry(store) {
             Ok(r) => report.registry = r,
-            Err(e @ (Error::InvalidRegistry { .. } | Error::Integrity { .. })) => report.registry_error = Some(e.to_string()),
+            Err(e @ (Error::InvalidRegistry { .. } | Error::Integrity { .. })) => {
+                report.registry_error = Some(e.to_string())
+            }
             // The station refused or could not be reached: the push would fare no better.
             Err(e) => return Err(e),
         }
@@ -340,7 +452,11 @@ impl SyncClient {
             let items: Vec<_> = store
                 .outbox_pending(BATCH)?
                 .into_iter()
-                .filter(|i| !refused.iter().any(|(c, _)| *c == i.entry.entry.case.to_string()))
+                .filter(|i| {
+                    !refused
+                        .iter()
+                        .any(|(c, _)| *c == i.entry.entry.case.to_string())
+                })
                 .collect();
             if items.is_empty() {
                 break;
@@ -363,14 +479,26 @@ impl SyncClient {
                         sc.spawn(|| -> Result<()> {
                             loop {
                                 let k = next.fetch_add(1, Ordering::SeqCst);
-                                let Some((name, sha, size)) = blobs.get(k) else { return Ok(()) };
-                                let n = self.upload(store, name, sha, *size, progress, &done, total)?;
+                                let Some((name, sha, size)) = blobs.get(k) else {
+                                    return Ok(());
+                                };
+                                let n =
+                                    self.upload(store, name, sha, *size, progress, &done, total)?;
                                 uploaded.fetch_add(n, Ordering::SeqCst);
                             }
                         })
                     })
                     .collect();
-                workers.into_iter().map(|w| w.join().unwrap_or_else(|_| Err(Error::Sync { reason: "upload worker failed".into() }))).collect()
+                workers
+                    .into_iter()
+                    .map(|w| {
+                        w.join().unwrap_or_else(|_| {
+                            Err(Error::Sync {
+                                reason: "upload worker failed".into(),
+                            })
+                        })
+                    })
+                    .collect()
             });
             report.uploaded_bytes += uploaded.load(Ordering::SeqCst);
             for r in results {
@@ -379,27 +507,46 @@ impl SyncClient {
             let mut cases: Vec<uuid::Uuid> = items.iter().map(|i| i.entry.entry.case).collect();
             cases.sort();
             cases.dedup();
-            let heads = cases.iter().map(|c| store.case_head(*c)).collect::<Result<Vec<_>>>()?.into_iter().flatten().collect();
-            let req = PushRequest { items: Self::push_items(&items)?, heads };
+            let heads = cases
+                .iter()
+                .map(|c| store.case_head(*c))
+                .collect::<Result<Vec<_>>>()?
+                .into_iter()
+                .flatten()
+                .collect();
+            let req = PushRequest {
+                items: Self::push_items(&items)?,
+                heads,
+            };
             let resp = self.push(store, &req)?;
             let mut by_case: std::collections::BTreeMap<String, Vec<u64>> = Default::default();
             for (c, s) in &resp.acked {
                 by_case.entry(c.clone()).or_default().push(*s);
             }
             for (c, seqs) in &by_case {
-                let id = uuid::Uuid::parse_str(c).map_err(|_| Error::Sync { reason: "push: malformed case id in answer".into() })?;
+                let id = uuid::Uuid::parse_str(c).map_err(|_| Error::Sync {
+                    reason: "push: malformed case id in answer".into(),
+                })?;
                 store.outbox_ack(id, seqs)?;
                 report.acked += seqs.len() as u64;
             }
             for r in &resp.rejected {
                 if let Ok(id) = uuid::Uuid::parse_str(&r.case) {
-                    store.outbox_failed(Some((id, r.seq)), &format!("refused by the station: {}", r.reason))?;
+                    store.outbox_failed(
+                        Some((id, r.seq)),
+                        &format!("refused by the station: {}", r.reason),
+                    )?;
                 }
                 refused.push((r.case.clone(), r.seq));
                 report.rejected.push(r.clone());
             }
             if resp.acked.is_empty() && resp.rejected.is_empty() {
-                return Err(Error::Sync { reason: format!("push: no progress ({} entries wait for originals)", resp.missing_blobs.len()) });
+                return Err(Error::Sync {
+                    reason: format!(
+                        "push: no progress ({} entries wait for originals)",
+                        resp.missing_blobs.len()
+                    ),
+                });
             }
         }
         report.pending_after = store.sync_status()?.pending_records;
@@ -414,15 +561,23 @@ impl SyncClient {
 }
 
 fn refused(why: &str) -> Error {
-    Error::Sync { reason: format!("enrolment: {why}; nothing was stored") }
+    Error::Sync {
+        reason: format!("enrolment: {why}; nothing was stored"),
+    }
 }
 
 /// Enrolment (see [`super::enrolment`]). `trusted` is an agent already limited to a CA the
 /// officer supplied, with that CA.
-fn enrol(store: &Store, card: &EnrolmentCard, trusted: Option<(ureq::Agent, Vec<u8>)>) -> Result<EnrolAnswer> {
+fn enrol(
+    store: &Store,
+    card: &EnrolmentCard,
+    trusted: Option<(ureq::Agent, Vec<u8>)>,
+) -> Result<EnrolAnswer> {
     enrolment::check_station_url(&card.station_url)?;
     let base = card.station_url.trim_end_matches('/');
-    let https = base.get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://"));
+    let https = base
+        .get(..8)
+        .is_some_and(|s| s.eq_ignore_ascii_case("https://"));
     let verifier = match (&trusted, https) {
         (None, true) => Some(match &card.ca_fingerprint {
             Some(fp) => EnrolmentVerifier::pinned(fp),
@@ -450,15 +605,27 @@ fn enrol(store: &Store, card: &EnrolmentCard, trusted: Option<(ureq::Agent, Vec<
         .send_json(serde_json::to_value(&req)?)
         .map_err(|e| sync_err("enrolment", e))?
         .into_json()
-        .map_err(|e| Error::Sync { reason: format!("enrolment: malformed answer ({e})") })?;
-    let answer = resp.open(&key).ok_or_else(|| refused("the answer is not bound to this code (changed on the way, or not this station)"))?.clone();
-    let station_key = PublicKey::from_hex(&answer.station_public_key).ok_or_else(|| refused("malformed station key"))?;
+        .map_err(|e| Error::Sync {
+            reason: format!("enrolment: malformed answer ({e})"),
+        })?;
+    let answer = resp
+        .open(&key)
+        .ok_or_else(|| {
+            refused(
+                "the answer is not bound to this code (changed on the way, or not this station)",
+            )
+        })?
+        .clone();
+    let station_key = PublicKey::from_hex(&answer.station_public_key)
+        .ok_or_else(|| refused("malformed station key"))?;
     if let Some(fp) = &card.station_key_fingerprint {
         if enrolment::station_key_fingerprint(&station_key) != *fp {
             return Err(refused("the station key is not the one on the card"));
         }
     }
-    let sig = B64.decode(&answer.certificate_signature).map_err(|_| refused("malformed certificate"))?;
+    let sig = B64
+        .decode(&answer.certificate_signature)
+        .map_err(|_| refused("malformed certificate"))?;
     if !station_key.verify(&crate::canonical::to_bytes(&answer.certificate)?, &sig)
         || answer.certificate.public_key != d.public_key.hex()
         || uuid::Uuid::parse_str(&answer.certificate.device_id).ok() != Some(d.device_id)
@@ -470,14 +637,22 @@ fn enrol(store: &Store, card: &EnrolmentCard, trusted: Option<(ureq::Agent, Vec<
         (Some((_, pem)), _) => Some(pem),
         (None, None) => None,
         (None, Some(v)) => {
-            let (chain, name) = v.seen().ok_or_else(|| refused("no TLS certificate was seen"))?;
+            let (chain, name) = v
+                .seen()
+                .ok_or_else(|| refused("no TLS certificate was seen"))?;
             let root = match (&answer.ca_pem, v.pinned_root()) {
                 (_, Some(pinned)) => tls::to_pem(&pinned).into_bytes(),
                 (Some(pem), None) => pem.clone().into_bytes(),
-                (None, None) => return Err(refused("the station names no TLS root; scan its enrolment card")),
+                (None, None) => {
+                    return Err(refused(
+                        "the station names no TLS root; scan its enrolment card",
+                    ))
+                }
             };
             if !tls::chain_verifies(&chain, &name, &root) {
-                return Err(refused("the station's TLS certificate is not from the root it names"));
+                return Err(refused(
+                    "the station's TLS certificate is not from the root it names",
+                ));
             }
             Some(root)
         }

@@ -43,14 +43,21 @@ fn hex64(field: &'static str, v: &str) -> Result<String> {
     if v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()) {
         Ok(v)
     } else {
-        Err(Error::invalid(field, "a SHA-256 fingerprint is 64 hex digits"))
+        Err(Error::invalid(
+            field,
+            "a SHA-256 fingerprint is 64 hex digits",
+        ))
     }
 }
 
 impl EnrolmentCard {
     /// The card's text: `QORGAU-ENROL:1;url=…;code=…;ca=…;key=…` (what the QR code holds).
     pub fn to_text(&self) -> String {
-        let mut s = format!("{CARD_PREFIX};url={};code={}", self.station_url, normalise_code(&self.code));
+        let mut s = format!(
+            "{CARD_PREFIX};url={};code={}",
+            self.station_url,
+            normalise_code(&self.code)
+        );
         if let Some(ca) = &self.ca_fingerprint {
             s.push_str(&format!(";ca={ca}"));
         }
@@ -65,11 +72,16 @@ impl EnrolmentCard {
         let text = text.trim();
         let mut parts = text.split(';');
         if parts.next() != Some(CARD_PREFIX) {
-            return Err(Error::invalid("enrolment card", "not a Qorgau enrolment card (or a newer version)"));
+            return Err(Error::invalid(
+                "enrolment card",
+                "not a Qorgau enrolment card (or a newer version)",
+            ));
         }
         let (mut url, mut code, mut ca, mut key) = (None, None, None, None);
         for p in parts {
-            let (k, v) = p.split_once('=').ok_or_else(|| Error::invalid("enrolment card", "malformed field"))?;
+            let (k, v) = p
+                .split_once('=')
+                .ok_or_else(|| Error::invalid("enrolment card", "malformed field"))?;
             let slot = match k {
                 "url" => &mut url,
                 "code" => &mut code,
@@ -81,9 +93,12 @@ impl EnrolmentCard {
                 return Err(Error::invalid("enrolment card", "a field appears twice"));
             }
         }
-        let station_url = url.ok_or_else(|| Error::invalid("enrolment card", "no station address"))?;
+        let station_url =
+            url.ok_or_else(|| Error::invalid("enrolment card", "no station address"))?;
         check_station_url(&station_url)?;
-        let code = normalise_code(&code.ok_or_else(|| Error::invalid("enrolment card", "no enrolment code"))?);
+        let code = normalise_code(
+            &code.ok_or_else(|| Error::invalid("enrolment card", "no enrolment code"))?,
+        );
         check_code(&code)?;
         Ok(EnrolmentCard {
             station_url,
@@ -96,11 +111,18 @@ impl EnrolmentCard {
 
 /// A code as typed: upper case, without spaces or dashes.
 pub fn normalise_code(code: &str) -> String {
-    code.chars().filter(|c| !c.is_whitespace() && *c != '-').flat_map(char::to_uppercase).collect()
+    code.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .flat_map(char::to_uppercase)
+        .collect()
 }
 
 fn check_code(code: &str) -> Result<()> {
-    if code.len() == 16 && code.bytes().all(|b| b.is_ascii_uppercase() || (b'2'..=b'9').contains(&b)) {
+    if code.len() == 16
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || (b'2'..=b'9').contains(&b))
+    {
         Ok(())
     } else {
         Err(Error::invalid("enrolment code", "16 letters and digits"))
@@ -111,15 +133,22 @@ fn check_code(code: &str) -> Result<()> {
 /// HTTP is allowed.
 pub fn is_loopback_host(host: &str) -> bool {
     let h = host.trim_start_matches('[').trim_end_matches(']');
-    h.eq_ignore_ascii_case("localhost") || h.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    h.eq_ignore_ascii_case("localhost")
+        || h.parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Accepts `https://host[:port]` and `http://` only to a loopback host.
 pub fn check_station_url(url: &str) -> Result<()> {
-    let (scheme, rest) = url.split_once("://").ok_or_else(|| Error::invalid("station", "an address such as https://station.local:8440"))?;
+    let (scheme, rest) = url.split_once("://").ok_or_else(|| {
+        Error::invalid("station", "an address such as https://station.local:8440")
+    })?;
     let authority = rest.split('/').next().unwrap_or("");
     if authority.is_empty() || authority.contains('@') || rest.contains(['?', '#']) {
-        return Err(Error::invalid("station", "an address such as https://station.local:8440"));
+        return Err(Error::invalid(
+            "station",
+            "an address such as https://station.local:8440",
+        ));
     }
     let host = match authority.rsplit_once(':') {
         Some((h, port)) if !h.ends_with(':') && port.bytes().all(|b| b.is_ascii_digit()) => h,
@@ -128,8 +157,14 @@ pub fn check_station_url(url: &str) -> Result<()> {
     match scheme.to_ascii_lowercase().as_str() {
         "https" => Ok(()),
         "http" if is_loopback_host(host) => Ok(()),
-        "http" => Err(Error::invalid("station", "plain http is refused off this machine: use the station's https address")),
-        _ => Err(Error::invalid("station", "the address must start with https://")),
+        "http" => Err(Error::invalid(
+            "station",
+            "plain http is refused off this machine: use the station's https address",
+        )),
+        _ => Err(Error::invalid(
+            "station",
+            "the address must start with https://",
+        )),
     }
 }
 
@@ -168,7 +203,9 @@ impl CodeKey {
     }
 
     fn check(&self, label: &[u8], bytes: &[u8], mac_hex: &str) -> bool {
-        let Ok(tag) = hex::decode(mac_hex) else { return false };
+        let Ok(tag) = hex::decode(mac_hex) else {
+            return false;
+        };
         let mut msg = label.to_vec();
         msg.extend_from_slice(bytes);
         hmac::verify(&self.0, &msg, &tag).is_ok()
@@ -207,12 +244,20 @@ pub fn claim_bytes(claim: &EnrolClaim) -> Result<Vec<u8>> {
 
 impl EnrolRequest {
     /// Builds a request for `claim` with the code key and the device's signing function.
-    pub fn new(claim: EnrolClaim, key: &CodeKey, sign: impl FnOnce(&[u8]) -> Result<[u8; 64]>) -> Result<EnrolRequest> {
+    pub fn new(
+        claim: EnrolClaim,
+        key: &CodeKey,
+        sign: impl FnOnce(&[u8]) -> Result<[u8; 64]>,
+    ) -> Result<EnrolRequest> {
         use base64::Engine;
         let bytes = claim_bytes(&claim)?;
         let proof = key.mac(b"", &bytes);
         let signature = base64::engine::general_purpose::STANDARD.encode(sign(&bytes)?);
-        Ok(EnrolRequest { claim, proof, signature })
+        Ok(EnrolRequest {
+            claim,
+            proof,
+            signature,
+        })
     }
 
     /// True when the request's MAC was made with `key` (the device knows the code).
@@ -264,7 +309,8 @@ impl EnrolResponse {
     /// The answer, if its MAC was made with `key` (by the station that issued the code).
     pub fn open(&self, key: &CodeKey) -> Option<&EnrolAnswer> {
         let bytes = crate::canonical::to_bytes(&self.answer).ok()?;
-        key.check(ANSWER_LABEL, &bytes, &self.mac).then_some(&self.answer)
+        key.check(ANSWER_LABEL, &bytes, &self.mac)
+            .then_some(&self.answer)
     }
 }
 
@@ -274,12 +320,14 @@ const SMALL_ORDER_Y: [[u8; 32]; 7] = {
     let mut t = [[0u8; 32]; 7];
     t[1][0] = 1;
     t[2] = [
-        0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98, 0xf0, 0xd5, 0xdf, 0xac,
-        0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x05,
+        0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98,
+        0xf0, 0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53,
+        0xfc, 0x05,
     ];
     t[3] = [
-        0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67, 0x0f, 0x2a, 0x20, 0x53,
-        0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac, 0x03, 0x7a,
+        0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67,
+        0x0f, 0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac,
+        0x03, 0x7a,
     ];
     // p - 1, p, p + 1 (p = 2^255 - 19).
     let mut k = 4;
@@ -311,7 +359,13 @@ pub fn station_key_fingerprint(key: &PublicKey) -> String {
 
 /// A fingerprint grouped for reading aloud: `AB12 CD34 …`.
 pub fn grouped(fingerprint: &str) -> String {
-    fingerprint.to_ascii_uppercase().as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ")
+    fingerprint
+        .to_ascii_uppercase()
+        .as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
@@ -328,7 +382,18 @@ mod tests {
         };
         let back = EnrolmentCard::parse(&card.to_text()).unwrap();
         assert_eq!(back.code, "ABCDEFGHJKMNPQ23");
-        assert_eq!((back.station_url.as_str(), back.ca_fingerprint, back.station_key_fingerprint), ("https://10.0.0.5:8440", card.ca_fingerprint, card.station_key_fingerprint));
+        assert_eq!(
+            (
+                back.station_url.as_str(),
+                back.ca_fingerprint,
+                back.station_key_fingerprint
+            ),
+            (
+                "https://10.0.0.5:8440",
+                card.ca_fingerprint,
+                card.station_key_fingerprint
+            )
+        );
         for bad in [
             "QORGAU-ENROL:2;url=https://a;code=ABCDEFGHJKMNPQ23",
             "QORGAU-ENROL:1;url=http://10.0.0.5:8440;code=ABCDEFGHJKMNPQ23",
@@ -337,16 +402,32 @@ mod tests {
             "QORGAU-ENROL:1;url=https://a;url=https://b;code=ABCDEFGHJKMNPQ23",
             "QORGAU-ENROL:1;code=ABCDEFGHJKMNPQ23",
         ] {
-            assert!(matches!(EnrolmentCard::parse(bad), Err(Error::InvalidField { .. })), "{bad}");
+            assert!(
+                matches!(EnrolmentCard::parse(bad), Err(Error::InvalidField { .. })),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn plain_http_only_to_this_machine() {
-        for ok in ["https://station.local:8440", "http://127.0.0.1:8440", "http://localhost:1", "http://[::1]:8440", "http://127.3.4.5"] {
+        for ok in [
+            "https://station.local:8440",
+            "http://127.0.0.1:8440",
+            "http://localhost:1",
+            "http://[::1]:8440",
+            "http://127.3.4.5",
+        ] {
             check_station_url(ok).unwrap();
         }
-        for bad in ["http://192.168.1.10:8440", "http://station.local", "ftp://x", "http://127.0.0.1.evil.example", "https://", "http://user@127.0.0.1"] {
+        for bad in [
+            "http://192.168.1.10:8440",
+            "http://station.local",
+            "ftp://x",
+            "http://127.0.0.1.evil.example",
+            "https://",
+            "http://user@127.0.0.1",
+        ] {
             assert!(check_station_url(bad).is_err(), "{bad}");
         }
     }
@@ -362,7 +443,11 @@ mod tests {
         for t in SMALL_ORDER_Y {
             assert!(is_weak_public_key(&t));
         }
-        let real = crate::crypto::signing::DeviceSigner::from_pkcs8(&crate::crypto::signing::generate_pkcs8().unwrap()).unwrap().public_key();
+        let real = crate::crypto::signing::DeviceSigner::from_pkcs8(
+            &crate::crypto::signing::generate_pkcs8().unwrap(),
+        )
+        .unwrap()
+        .public_key();
         assert!(!is_weak_public_key(&real.0));
     }
 
@@ -371,7 +456,13 @@ mod tests {
         let key = CodeKey::derive("ABCD-EFGH-JKMN-PQ23");
         assert_eq!(key.code_id(), CodeKey::derive("abcdefghjkmnpq23").code_id());
         let answer = EnrolAnswer {
-            certificate: DeviceCertificate { device_id: "d".into(), public_key: "k".into(), officer: "o".into(), unit: "u".into(), enrolled_at: "t".into() },
+            certificate: DeviceCertificate {
+                device_id: "d".into(),
+                public_key: "k".into(),
+                officer: "o".into(),
+                unit: "u".into(),
+                enrolled_at: "t".into(),
+            },
             certificate_signature: "s".into(),
             station_public_key: "aa".repeat(32),
             ca_pem: None,

@@ -26,7 +26,15 @@ pub const H_CONTENT: &str = "qorgau-content-sha256";
 pub const MAX_SKEW_SECS: i64 = 300;
 
 /// The text a request signature covers (`path` includes the query string).
-pub fn signing_text(method: &str, path: &str, body_sha256_hex: &str, upload_offset: &str, upload_checksum: &str, ts: i64, nonce: &str) -> String {
+pub fn signing_text(
+    method: &str,
+    path: &str,
+    body_sha256_hex: &str,
+    upload_offset: &str,
+    upload_checksum: &str,
+    ts: i64,
+    nonce: &str,
+) -> String {
     format!("QORGAU-REQ-2\n{method}\n{path}\n{body_sha256_hex}\n{upload_offset}\n{upload_checksum}\n{ts}\n{nonce}")
 }
 
@@ -99,10 +107,16 @@ pub fn needed_blob(kind: crate::store::EventKind, payload: &[u8]) -> Option<Stri
     use crate::model::{Evidence, OrderEvent, OrderEventKind, Service, Statement};
     use crate::store::EventKind;
     match kind {
-        EventKind::EvidenceAdded => serde_json::from_slice::<Evidence>(payload).ok().map(|e| e.sha256),
-        EventKind::StatementRecorded => serde_json::from_slice::<Statement>(payload).ok().and_then(|s| s.signature.map(|s| s.sha256)),
+        EventKind::EvidenceAdded => serde_json::from_slice::<Evidence>(payload)
+            .ok()
+            .map(|e| e.sha256),
+        EventKind::StatementRecorded => serde_json::from_slice::<Statement>(payload)
+            .ok()
+            .and_then(|s| s.signature.map(|s| s.sha256)),
         EventKind::OrderServed => match serde_json::from_slice::<OrderEvent>(payload).ok()?.event {
-            OrderEventKind::Served { service: Service::Signed { signature_sha256 } } => Some(signature_sha256),
+            OrderEventKind::Served {
+                service: Service::Signed { signature_sha256 },
+            } => Some(signature_sha256),
             _ => None,
         },
         _ => None,
@@ -113,13 +127,22 @@ pub fn needed_blob(kind: crate::store::EventKind, payload: &[u8]) -> Option<Stri
 /// the payload parses as the record type of the event (or, for an event without a record, as a
 /// JSON object), an order event is of the entry's kind, and the record's id is the entry's.
 /// Returns the reason a record is refused (no personal data in it).
-pub fn validate_record(kind: crate::store::EventKind, record: Option<uuid::Uuid>, payload: &[u8]) -> std::result::Result<(), String> {
-    use crate::model::{AssessmentSummary, Case, Evidence, Intervention, OrderEvent, OrderEventKind, Person, ProtectionOrder, Referral, ReferralUpdate, Statement};
+pub fn validate_record(
+    kind: crate::store::EventKind,
+    record: Option<uuid::Uuid>,
+    payload: &[u8],
+) -> std::result::Result<(), String> {
+    use crate::model::{
+        AssessmentSummary, Case, Evidence, Intervention, OrderEvent, OrderEventKind, Person,
+        ProtectionOrder, Referral, ReferralUpdate, Statement,
+    };
     use crate::store::EventKind as K;
     fn parse<T: serde::de::DeserializeOwned>(p: &[u8]) -> std::result::Result<T, String> {
-        serde_json::from_slice(p).map_err(|e| format!("record does not match its schema ({})", e.classify_name()))
+        serde_json::from_slice(p)
+            .map_err(|e| format!("record does not match its schema ({})", e.classify_name()))
     }
-    let value: serde_json::Value = serde_json::from_slice(payload).map_err(|_| "record is not JSON".to_string())?;
+    let value: serde_json::Value =
+        serde_json::from_slice(payload).map_err(|_| "record is not JSON".to_string())?;
     if !value.is_object() {
         return Err("record is not a JSON object".into());
     }
@@ -146,10 +169,19 @@ pub fn validate_record(kind: crate::store::EventKind, record: Option<uuid::Uuid>
         K::ReferralMade => drop(parse::<Referral>(payload)?),
         K::ReferralUpdated => drop(parse::<ReferralUpdate>(payload)?),
         K::AssessmentRecorded => drop(parse::<AssessmentSummary>(payload)?),
-        K::EvidenceViewed | K::CaseExported | K::BundleShared | K::AssessmentViewed | K::AccessDenied => {}
+        K::EvidenceViewed
+        | K::CaseExported
+        | K::BundleShared
+        | K::AssessmentViewed
+        | K::AccessDenied => {}
     }
     if let Some(id) = record {
-        if value.get("id").and_then(|v| v.as_str()).and_then(|s| uuid::Uuid::parse_str(s).ok()) != Some(id) {
+        if value
+            .get("id")
+            .and_then(|v| v.as_str())
+            .and_then(|s| uuid::Uuid::parse_str(s).ok())
+            != Some(id)
+        {
             return Err("record id does not match the entry".into());
         }
     }

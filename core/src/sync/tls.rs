@@ -38,23 +38,43 @@ pub fn fingerprint(cert: &CertificateDer<'_>) -> String {
 pub fn to_pem(cert: &CertificateDer<'_>) -> String {
     use base64::Engine;
     let b64 = base64::engine::general_purpose::STANDARD.encode(cert.as_ref());
-    let lines: Vec<&str> = b64.as_bytes().chunks(64).map(|c| std::str::from_utf8(c).unwrap_or_default()).collect();
-    format!("-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n", lines.join("\n"))
+    let lines: Vec<&str> = b64
+        .as_bytes()
+        .chunks(64)
+        .map(|c| std::str::from_utf8(c).unwrap_or_default())
+        .collect();
+    format!(
+        "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+        lines.join("\n")
+    )
 }
 
-fn webpki(roots: Vec<CertificateDer<'static>>) -> std::result::Result<Arc<WebPkiServerVerifier>, rustls::Error> {
+fn webpki(
+    roots: Vec<CertificateDer<'static>>,
+) -> std::result::Result<Arc<WebPkiServerVerifier>, rustls::Error> {
     let mut store = RootCertStore::empty();
     for c in roots {
-        store.add(c).map_err(|e| rustls::Error::General(format!("root certificate: {e}")))?;
+        store
+            .add(c)
+            .map_err(|e| rustls::Error::General(format!("root certificate: {e}")))?;
     }
-    WebPkiServerVerifier::builder_with_provider(Arc::new(store), provider()).build().map_err(|e| rustls::Error::General(e.to_string()))
+    WebPkiServerVerifier::builder_with_provider(Arc::new(store), provider())
+        .build()
+        .map_err(|e| rustls::Error::General(e.to_string()))
 }
 
 /// Checks that `chain` (end entity first) is valid for `server_name` under the root `ca_pem`.
-pub fn chain_verifies(chain: &[CertificateDer<'static>], server_name: &ServerName<'static>, ca_pem: &[u8]) -> bool {
-    let (Some(leaf), Ok(roots)) = (chain.first(), certs_from_pem(ca_pem)) else { return false };
+pub fn chain_verifies(
+    chain: &[CertificateDer<'static>],
+    server_name: &ServerName<'static>,
+    ca_pem: &[u8],
+) -> bool {
+    let (Some(leaf), Ok(roots)) = (chain.first(), certs_from_pem(ca_pem)) else {
+        return false;
+    };
     let Ok(v) = webpki(roots) else { return false };
-    v.verify_server_cert(leaf, &chain[1..], server_name, &[], UnixTime::now()).is_ok()
+    v.verify_server_cert(leaf, &chain[1..], server_name, &[], UnixTime::now())
+        .is_ok()
 }
 
 /// How the phone decides whether the certificate it is shown is its station's.
@@ -78,12 +98,20 @@ pub struct EnrolmentVerifier {
 impl EnrolmentVerifier {
     /// A verifier that accepts only a chain holding the root named by `ca_fingerprint`.
     pub fn pinned(ca_fingerprint: &str) -> Arc<EnrolmentVerifier> {
-        Arc::new(EnrolmentVerifier { trust: Trust::Pinned(ca_fingerprint.to_ascii_lowercase()), seen: Mutex::new(None), provider: provider() })
+        Arc::new(EnrolmentVerifier {
+            trust: Trust::Pinned(ca_fingerprint.to_ascii_lowercase()),
+            seen: Mutex::new(None),
+            provider: provider(),
+        })
     }
 
     /// A verifier that records the chain for a later check.
     pub fn recording() -> Arc<EnrolmentVerifier> {
-        Arc::new(EnrolmentVerifier { trust: Trust::Recording, seen: Mutex::new(None), provider: provider() })
+        Arc::new(EnrolmentVerifier {
+            trust: Trust::Recording,
+            seen: Mutex::new(None),
+            provider: provider(),
+        })
     }
 
     /// The chain the station showed, and the name it was checked for.
@@ -93,7 +121,9 @@ impl EnrolmentVerifier {
 
     /// The root certificate named by the pin, as the station presented it.
     pub fn pinned_root(&self) -> Option<CertificateDer<'static>> {
-        let Trust::Pinned(fp) = &self.trust else { return None };
+        let Trust::Pinned(fp) = &self.trust else {
+            return None;
+        };
         self.seen()?.0.into_iter().find(|c| fingerprint(c) == *fp)
     }
 }
@@ -107,21 +137,29 @@ impl ServerCertVerifier for EnrolmentVerifier {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> std::result::Result<ServerCertVerified, rustls::Error> {
-        let chain: Vec<CertificateDer<'static>> =
-            std::iter::once(end_entity).chain(intermediates).map(|c| c.clone().into_owned()).collect();
-        *self.seen.lock().unwrap_or_else(|p| p.into_inner()) = Some((chain.clone(), server_name.to_owned()));
+        let chain: Vec<CertificateDer<'static>> = std::iter::once(end_entity)
+            .chain(intermediates)
+            .map(|c| c.clone().into_owned())
+            .collect();
+        *self.seen.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some((chain.clone(), server_name.to_owned()));
         match &self.trust {
             Trust::Recording => Ok(ServerCertVerified::assertion()),
             Trust::Pinned(fp) => {
-                let root = chain
-                    .iter()
-                    .find(|c| fingerprint(c) == *fp)
-                    .ok_or(rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer))?;
+                let root = chain.iter().find(|c| fingerprint(c) == *fp).ok_or(
+                    rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer),
+                )?;
                 if fingerprint(end_entity) == *fp {
                     // The card pins the server's own certificate (an operator's self-signed one).
                     return Ok(ServerCertVerified::assertion());
                 }
-                webpki(vec![root.clone()])?.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+                webpki(vec![root.clone()])?.verify_server_cert(
+                    end_entity,
+                    intermediates,
+                    server_name,
+                    ocsp_response,
+                    now,
+                )
             }
         }
     }
@@ -132,7 +170,12 @@ impl ServerCertVerifier for EnrolmentVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn verify_tls13_signature(
@@ -141,11 +184,18 @@ impl ServerCertVerifier for EnrolmentVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider.signature_verification_algorithms.supported_schemes()
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }
 
@@ -163,7 +213,9 @@ pub fn config_with_verifier(verifier: Arc<dyn ServerCertVerifier>) -> Result<rus
 pub fn config_with_roots(ca_pem: &[u8]) -> Result<rustls::ClientConfig> {
     let mut roots = RootCertStore::empty();
     for cert in certs_from_pem(ca_pem)? {
-        roots.add(cert).map_err(|e| Error::invalid("certificate", e.to_string()))?;
+        roots
+            .add(cert)
+            .map_err(|e| Error::invalid("certificate", e.to_string()))?;
     }
     Ok(rustls::ClientConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()

@@ -24,12 +24,33 @@ pub struct Server {
 pub fn server() -> Server {
     let dir = tempfile::tempdir().unwrap();
     let station = Arc::new(Station::open(dir.path()).unwrap());
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
     let addr = listener.local_addr().unwrap();
     let app = http::router(station.clone());
-    rt.spawn(async move { qorgau_station::serve::serve(listener, app, None, Default::default(), std::future::pending()).await.unwrap() });
-    Server { addr, station, _dir: dir, _rt: rt }
+    rt.spawn(async move {
+        qorgau_station::serve::serve(
+            listener,
+            app,
+            None,
+            Default::default(),
+            std::future::pending(),
+        )
+        .await
+        .unwrap()
+    });
+    Server {
+        addr,
+        station,
+        _dir: dir,
+        _rt: rt,
+    }
 }
 
 impl Server {
@@ -56,7 +77,10 @@ pub fn device(label_badge: &str) -> Device {
 /// A phone enrolled with the in-process station.
 pub fn enrolled(s: &Server, badge: &str) -> (Device, SyncClient) {
     let d = device(badge);
-    let code = s.station.create_enrolment_code(badge, "Astana DV team 3 (synthetic)").unwrap();
+    let code = s
+        .station
+        .create_enrolment_code(badge, "Astana DV team 3 (synthetic)")
+        .unwrap();
     let c = SyncClient::new(&s.url()).unwrap();
     c.enrol(&d.store, &code).unwrap();
     (d, c)
@@ -76,9 +100,20 @@ impl StationProc {
     }
 
     /// Like `start`, with extra environment variables (e.g. a crash point).
-    pub fn start_with_env(data: &Path, listen: &str, extra: &[&str], env: &[(&str, &str)]) -> StationProc {
+    pub fn start_with_env(
+        data: &Path,
+        listen: &str,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> StationProc {
         let mut child = Command::new(env!("CARGO_BIN_EXE_qorgau-station"))
-            .args(["--data", data.to_str().unwrap(), "serve", "--listen", listen])
+            .args([
+                "--data",
+                data.to_str().unwrap(),
+                "serve",
+                "--listen",
+                listen,
+            ])
             .args(extra)
             .envs(env.iter().copied())
             .stdout(Stdio::piped())
@@ -96,14 +131,32 @@ impl StationProc {
             let _ = std::io::copy(&mut out, &mut std::io::sink());
         });
         let line = String::from_utf8(line).unwrap();
-        let url = line.split_whitespace().find(|w| w.starts_with("http")).expect("an address").to_string();
-        StationProc { child, url, data: data.to_path_buf() }
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http"))
+            .expect("an address")
+            .to_string();
+        StationProc {
+            child,
+            url,
+            data: data.to_path_buf(),
+        }
     }
 
     /// A one-time enrolment code from the duty officer's command.
     pub fn code(&self, officer: &str) -> String {
         let o = Command::new(env!("CARGO_BIN_EXE_qorgau-station"))
-            .args(["--data", self.data.to_str().unwrap(), "enrolment-code", "--officer", officer, "--unit", "DV team (synthetic)", "--print", "code"])
+            .args([
+                "--data",
+                self.data.to_str().unwrap(),
+                "enrolment-code",
+                "--officer",
+                officer,
+                "--unit",
+                "DV team (synthetic)",
+                "--print",
+                "code",
+            ])
             .output()
             .unwrap();
         assert!(o.status.success());
@@ -113,7 +166,17 @@ impl StationProc {
     /// An enrolment card's text from the duty officer's command.
     pub fn card(&self, officer: &str) -> String {
         let o = Command::new(env!("CARGO_BIN_EXE_qorgau-station"))
-            .args(["--data", self.data.to_str().unwrap(), "enrolment-code", "--officer", officer, "--unit", "DV team (synthetic)", "--print", "card"])
+            .args([
+                "--data",
+                self.data.to_str().unwrap(),
+                "enrolment-code",
+                "--officer",
+                officer,
+                "--unit",
+                "DV team (synthetic)",
+                "--print",
+                "card",
+            ])
             .output()
             .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -122,7 +185,10 @@ impl StationProc {
 
     /// What `qorgau-station cases` lists.
     pub fn cases(&self) -> String {
-        let o = Command::new(env!("CARGO_BIN_EXE_qorgau-station")).args(["--data", self.data.to_str().unwrap(), "cases"]).output().unwrap();
+        let o = Command::new(env!("CARGO_BIN_EXE_qorgau-station"))
+            .args(["--data", self.data.to_str().unwrap(), "cases"])
+            .output()
+            .unwrap();
         String::from_utf8(o.stdout).unwrap()
     }
 
