@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# Runs every test: Rust unit, property and integration tests (core, CLI), then the end-to-end
+# Runs every test: rustfmt and clippy, Rust unit, property and integration tests (core, CLI), then the end-to-end
 # tests under tests/. Installs the Debian tools the tests use if they are missing.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
 bash scripts/ci-deps.sh
+
+echo "== Rust: formatting (rustfmt.toml) and lints (clippy, warnings are errors)"
+if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+  rustup component add rustfmt clippy
+fi
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "== Rust: cargo test --workspace"
 cargo test --workspace --locked

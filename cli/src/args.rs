@@ -631,6 +631,7 @@ pub enum ProfileCmd {
 }
 
 #[derive(Subcommand, Debug)]
+#[allow(clippy::large_enum_variant)] // parsed once per run
 pub enum AssessmentCmd {
     /// List the instruments.
     Instruments,

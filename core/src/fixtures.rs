@@ -208,7 +208,7 @@ pub fn isobmff(brand: &[u8; 4], len: usize) -> Vec<u8> {
 /// The IIN of synthetic registry person number `i` (distinct for distinct `i` below 20 000 × 2 × 10 000).
 pub fn registry_iin(i: u64) -> Option<String> {
     let birth = NaiveDate::from_ymd_opt(1950, 1, 1)? + chrono::Duration::days((i % 20_000) as i64);
-    let sex = if (i / 20_000) % 2 == 0 {
+    let sex = if (i / 20_000).is_multiple_of(2) {
         Sex::Male
     } else {
         Sex::Female
@@ -248,7 +248,7 @@ pub fn write_registry<W: std::io::Write>(
                         display_name: format!("Synthetic Person {i}"),
                         birth_date: None,
                         active_orders: vec![],
-                        past_violations: (i % 7 == 0) as u32,
+                        past_violations: i.is_multiple_of(7) as u32,
                         earlier_cases: 1 + (i % 3) as u32,
                     },
                 })?;

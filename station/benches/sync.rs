@@ -55,6 +55,7 @@ fn measured(cmd: &[&std::ffi::OsStr]) -> (f64, u64) {
 /// Wall time and peak RSS (KiB) of a child process, via wait4.
 fn run_measured(cmd: &mut Command) -> (f64, u64) {
     let t = Instant::now();
+    #[allow(clippy::zombie_processes)] // reaped by wait4 below
     let child = cmd.spawn().expect("spawn");
     let mut status = 0;
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };

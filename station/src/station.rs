@@ -278,7 +278,7 @@ impl Station {
         let key = CodeKey::derive(&code);
         let id = key.code_id();
         let sealed = seal::seal(
-            &self.keys.records(),
+            self.keys.records(),
             &format!("enrolment-code/{id}"),
             key.raw(),
         )?;
@@ -411,7 +411,7 @@ impl Station {
             .enrolment_code(&c.code_id)?
             .ok_or_else(|| wrong("unknown enrolment code"))?;
         let raw: [u8; 32] = seal::open(
-            &self.keys.records(),
+            self.keys.records(),
             &format!("enrolment-code/{}", c.code_id),
             &code.code_key,
         )?
@@ -638,7 +638,7 @@ impl Station {
 
     fn seal_payload(&self, case: &str, seq: u64, bytes: &[u8]) -> Result<Vec<u8>> {
         Ok(seal::seal(
-            &self.keys.records(),
+            self.keys.records(),
             &format!("entry/{case}/{seq}"),
             bytes,
         )?)
@@ -647,7 +647,7 @@ impl Station {
     fn open_payload(&self, e: &EntryRow) -> Result<Option<Vec<u8>>> {
         match &e.record {
             Some(b) => Ok(Some(seal::open(
-                &self.keys.records(),
+                self.keys.records(),
                 &format!("entry/{}/{}", e.case_id, e.seq),
                 b,
             )?)),
@@ -927,7 +927,7 @@ impl Station {
 
     fn subject(&self, iin: &str) -> String {
         hex::encode(hmac::sign(
-            &self.keys.lookup(),
+            self.keys.lookup(),
             format!("iin:{iin}").as_bytes(),
         ))
     }
@@ -936,7 +936,7 @@ impl Station {
         match self.storage.registry_get(subject)? {
             Some(b) => {
                 let v: (String, RegistryRecord) = serde_json::from_slice(&seal::open(
-                    &self.keys.records(),
+                    self.keys.records(),
                     &format!("registry/{subject}"),
                     &b,
                 )?)
@@ -953,7 +953,7 @@ impl Station {
         let version = self.storage.next("registry_version")?;
         self.storage.registry_put(
             subject,
-            &seal::seal(&self.keys.records(), &format!("registry/{subject}"), &body)?,
+            &seal::seal(self.keys.records(), &format!("registry/{subject}"), &body)?,
             version,
         )
     }

@@ -87,6 +87,7 @@ pub trait Storage: Send + Sync {
     fn batch(&self, f: &mut dyn FnMut() -> Result<()>) -> Result<()> {
         f()
     }
+    #[allow(clippy::too_many_arguments)] // one row: each argument is a column
     fn add_enrolment_code(
         &self,
         code_hash: &str,
@@ -110,6 +111,7 @@ pub trait Storage: Send + Sync {
     /// Records a nonce; false when it was already seen. Prunes nonces older than `prune_before`.
     fn use_nonce(&self, device: &str, nonce: &str, now: i64, prune_before: i64) -> Result<bool>;
     /// Appends to the request log and keeps only its newest `keep` rows.
+    #[allow(clippy::too_many_arguments)] // one log row: each argument is a column
     fn log_request(
         &self,
         at: &str,
@@ -127,6 +129,7 @@ pub trait Storage: Send + Sync {
     fn put_entry(&self, e: &EntryRow) -> Result<()>;
     fn entries_between(&self, from: &str, to: &str) -> Result<Vec<EntryRow>>;
     fn quarantine(&self, case: &str, seq: u64, device: &str, reason: &str, at: &str) -> Result<()>;
+    #[allow(clippy::type_complexity)] // (case, seq, device, reason, at) rows for the CLI and tests
     fn quarantined(&self) -> Result<Vec<(String, u64, String, String, String)>>;
     fn upload(&self, device: &str, id: &str) -> Result<Option<UploadRow>>;
     fn put_upload(&self, u: &UploadRow) -> Result<()>;

@@ -436,6 +436,7 @@ fn unenrolled_revoked_and_replayed_requests_are_refused() {
         &base64::engine::general_purpose::STANDARD,
         b.store.sign_request(&text).unwrap(),
     );
+    #[allow(clippy::result_large_err)] // ureq's error type
     let req = || {
         agent
             .get(&format!("{}/v1/registry", s.url()))
@@ -454,6 +455,7 @@ fn unenrolled_revoked_and_replayed_requests_are_refused() {
 }
 
 /// Signed raw request helper for the upload tests.
+#[allow(clippy::too_many_arguments)] // the signed parts of a request
 fn signed(
     agent: &ureq::Agent,
     store: &Store,

@@ -380,6 +380,7 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         // weights: q1 4, q2 5, q3 4, q4 3, q5 2, q6 2, q7 3, q8 2, q9 1, q10 2; calendar points 0,0,1,2,3.
+        #[allow(clippy::type_complexity)] // a table of test cases
         let cases: Vec<(HashMap<String, Answer>, Vec<CalendarEntry>, u32, &str)> = vec![
             (with(&[]), cal(&[]), 0, "low"),
             (with(&["q1", "q9"]), cal(&[]), 5, "low"),

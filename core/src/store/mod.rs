@@ -235,6 +235,7 @@ impl Store {
         if version == 0 {
             return Err(Error::NotInitialised(dir.to_path_buf()));
         }
+        #[allow(clippy::type_complexity)] // the device row's columns, read once
         let row: Option<(String, Vec<u8>, String, Vec<u8>, Vec<u8>, Vec<u8>)> = conn
             .query_row(
                 "SELECT device_id, public_key, key_alias, wrapped_keys, key_check, profile FROM device WHERE singleton = 1",

@@ -137,8 +137,7 @@ impl Store {
                 .check_dates()
                 .into_iter()
                 .map(|t| (t + offset).date_naive())
-                .filter(|d| *d < until)
-                .last();
+                .rfind(|d| *d < until);
             if let Some(due) = due {
                 if !done_since(status.order.restricted_person, due, true) {
                     out.push(DueItem {

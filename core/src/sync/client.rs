@@ -261,6 +261,7 @@ impl SyncClient {
     }
 
     /// Uploads one blob with tus, resuming from the offset the station confirms.
+    #[allow(clippy::too_many_arguments)] // the upload's identity plus the shared progress counters
     fn upload(
         &self,
         store: &Store,
@@ -342,10 +343,7 @@ impl SyncClient {
                     .send_bytes(buf)
                     .map_err(|e| sync_err("upload", e))
                 });
-                let r = match r {
-                    Ok(r) => r,
-                    Err(e) => return Err(e),
-                };
+                let r = r?;
                 let new: u64 = r
                     .header("Upload-Offset")
                     .and_then(|v| v.parse().ok())
