@@ -1,13 +1,23 @@
 //! The public error of the bindings: a flat enum mapped from the core's error in one place.
 
+use qorgau_core::document::qr::QrRejection;
+use qorgau_core::iin::IinProblem;
+use qorgau_core::sync::SyncFailure;
 use qorgau_core::Error;
 
+use crate::types::UtcInstant;
+
 /// What went wrong, for the apps. Messages name ids and fields, never personal data or keys.
+/// Apps decide on the variant and its typed fields (`problem`, `rejection`, `failure`,
+/// `until`), never on `reason`, which is English for logs and may be reworded.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum QorgauError {
-    /// The input was refused (invalid IIN, empty statement, unsupported language, ...).
+    /// The input was refused (empty statement, unsupported language, a field out of range...).
     #[error("{reason}")]
     InvalidInput { field: String, reason: String },
+    /// An IIN was refused; `problem` says why (the IIN itself is never repeated).
+    #[error("{reason}")]
+    InvalidIin { problem: IinProblem, reason: String },
     /// The file is not photo, video or audio media, is empty, of the wrong kind, corrupt or too large.
     #[error("{reason}")]
     BadMedia { reason: String },
@@ -34,7 +44,10 @@ pub enum QorgauError {
     Storage { reason: String },
     /// A protection order's QR code was refused (malformed, tampered, unknown or revoked signer, expired).
     #[error("{reason}")]
-    InvalidQr { reason: String },
+    InvalidQr {
+        rejection: QrRejection,
+        reason: String,
+    },
     /// A registry file from the station was refused; nothing changed.
     #[error("{reason}")]
     InvalidRegistry { reason: String },
@@ -45,12 +58,16 @@ pub enum QorgauError {
     /// A wrong PIN.
     #[error("{reason}")]
     WrongPin { attempts_left: u32, reason: String },
-    /// Too many wrong PINs: locked until `until` (RFC 3339).
+    /// Too many wrong PINs: locked until `until`.
     #[error("{reason}")]
-    ProfileLocked { until: String, reason: String },
-    /// Talking to the station failed; everything stays in the outbox.
+    ProfileLocked { until: UtcInstant, reason: String },
+    /// Talking to the station failed (`failure` says how); everything stays in the outbox.
+    /// `failure.isTransient` in the core's sense: the client already retried with backoff.
     #[error("{reason}")]
-    Sync { reason: String },
+    Sync {
+        failure: SyncFailure,
+        reason: String,
+    },
     /// The operation was cancelled through the progress observer.
     #[error("cancelled")]
     Cancelled,
@@ -69,8 +86,8 @@ impl From<Error> for QorgauError {
     fn from(e: Error) -> Self {
         let message = e.to_string();
         match e {
-            Error::InvalidIin { .. } => QorgauError::InvalidInput {
-                field: "iin".into(),
+            Error::InvalidIin { problem } => QorgauError::InvalidIin {
+                problem,
                 reason: message,
             },
             Error::InvalidField { field, .. } => QorgauError::InvalidInput {
@@ -95,7 +112,10 @@ impl From<Error> for QorgauError {
             Error::Conflict(_) => QorgauError::Conflict { reason: message },
             Error::AlreadyInitialised(_) => QorgauError::AlreadyInitialised { reason: message },
             Error::NotInitialised(_) => QorgauError::NotInitialised { reason: message },
-            Error::InvalidQr { .. } => QorgauError::InvalidQr { reason: message },
+            Error::InvalidQr { reason } => QorgauError::InvalidQr {
+                rejection: reason,
+                reason: message,
+            },
             Error::InvalidRegistry { .. } => QorgauError::InvalidRegistry { reason: message },
             Error::PermissionDenied { .. } => QorgauError::PermissionDenied { reason: message },
             Error::WrongPin { attempts_left } => QorgauError::WrongPin {
@@ -106,7 +126,10 @@ impl From<Error> for QorgauError {
                 until,
                 reason: message,
             },
-            Error::Sync { .. } => QorgauError::Sync { reason: message },
+            Error::Sync { failure, .. } => QorgauError::Sync {
+                failure,
+                reason: message,
+            },
             Error::Cancelled => QorgauError::Cancelled,
             Error::WrongKey => QorgauError::WrongKey { reason: message },
             Error::Integrity { .. } => QorgauError::Integrity { reason: message },
@@ -118,6 +141,14 @@ impl From<Error> for QorgauError {
             Error::Crypto(_) | Error::Serde(_) => QorgauError::Internal { reason: message },
         }
     }
+}
+
+/// Whether a sync failure may go away on its own (a network fault, a station failure, a busy
+/// upload, throttling): the next background sync is worth trying. The others need someone to
+/// act (enrol again, check the phone's clock, a new card...).
+#[uniffi::export]
+pub fn sync_failure_is_transient(failure: SyncFailure) -> bool {
+    failure.is_transient()
 }
 
 /// Runs `f`, turning a panic into [`QorgauError::Internal`] so that it never unwinds across
@@ -149,7 +180,28 @@ mod tests {
         let e: QorgauError = qorgau_core::iin::Iin::parse("940312402109")
             .unwrap_err()
             .into();
-        assert!(matches!(e, QorgauError::InvalidInput { ref field, .. } if field == "iin"));
+        assert!(matches!(
+            e,
+            QorgauError::InvalidIin {
+                problem: IinProblem::CheckDigitMismatch,
+                ..
+            }
+        ));
+        let locked = chrono::Utc::now();
+        assert!(matches!(
+            QorgauError::from(Error::ProfileLocked { until: locked }),
+            QorgauError::ProfileLocked { until, .. } if until == locked
+        ));
+        let revoked = SyncFailure::Refused {
+            code: qorgau_core::sync::protocol::ErrorCode::DeviceRevoked,
+            status: 403,
+        };
+        assert!(matches!(
+            QorgauError::from(Error::sync(revoked, "any words")),
+            QorgauError::Sync { failure, .. } if failure == revoked
+        ));
+        assert!(!sync_failure_is_transient(revoked));
+        assert!(sync_failure_is_transient(SyncFailure::Unreachable));
         assert!(matches!(
             QorgauError::from(Error::WrongKey),
             QorgauError::WrongKey { .. }

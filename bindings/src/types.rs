@@ -10,8 +10,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use qorgau_core::crypto::signing::PublicKey;
 use qorgau_core::document::pdf::OrderCopy;
 use qorgau_core::document::qr::OrderPayload;
+use qorgau_core::document::qr::QrRejection;
 use qorgau_core::export::{BundleFile, ExportSummary};
 use qorgau_core::iin::Iin;
+use qorgau_core::iin::IinProblem;
 use qorgau_core::model::*;
 use qorgau_core::registry::RegistryKind;
 use qorgau_core::store::SyncStatus;
@@ -21,7 +23,8 @@ use qorgau_core::store::{
 };
 use qorgau_core::store::{LockReason, SessionState};
 use qorgau_core::sync::client::SyncReport;
-use qorgau_core::sync::protocol::Rejected;
+use qorgau_core::sync::protocol::{ErrorCode, Rejected};
+use qorgau_core::sync::{SyncFailure, SyncProblem};
 use qorgau_core::{CaseFile, CaseSummary, DeviceInfo, DeviceProfile, VerifyFailure, VerifyReport};
 use uuid::Uuid;
 
@@ -875,6 +878,75 @@ pub struct SyncStatus {
     pub last_success_at: Option<String>,
     pub last_error: Option<String>,
     pub last_error_at: Option<String>,
+    pub last_problem: Option<SyncProblem>,
+}
+
+/// The stable code of a station's refusal (decide on it, never on the words).
+#[uniffi::remote(Enum)]
+pub enum ErrorCode {
+    BadRequest,
+    TooLarge,
+    Unauthenticated,
+    StaleRequest,
+    Replayed,
+    DeviceRevoked,
+    CodeUnknown,
+    CodeUsed,
+    CodeExpired,
+    WeakKey,
+    EnrolmentRefused,
+    Throttled,
+    QuotaExceeded,
+    Forbidden,
+    NotFound,
+    Gone,
+    Busy,
+    ChecksumMismatch,
+    Internal,
+    Unknown,
+}
+
+/// Why talking to the station failed.
+#[uniffi::remote(Enum)]
+pub enum SyncFailure {
+    Unreachable,
+    UntrustedCertificate,
+    NotEnrolled,
+    EnrolmentNotAuthentic,
+    Refused { code: ErrorCode, status: u16 },
+    StationFailed { status: u16 },
+    MalformedAnswer,
+    NoProgress,
+    Cancelled,
+    Local,
+}
+
+/// The last sync's problem, as a kind.
+#[uniffi::remote(Enum)]
+pub enum SyncProblem {
+    Failed { failure: SyncFailure },
+    EntriesRefused { count: u64 },
+    RegistryNotUpdated,
+}
+
+/// Why an IIN was refused.
+#[uniffi::remote(Enum)]
+pub enum IinProblem {
+    WrongLength,
+    BadCenturyDigit,
+    NoSuchBirthDate,
+    NoValidCheckDigit,
+    CheckDigitMismatch,
+}
+
+/// Why an order's QR code was refused.
+#[uniffi::remote(Enum)]
+pub enum QrRejection {
+    Malformed,
+    Tampered,
+    UnknownSigner,
+    RevokedSigner,
+    Expired,
 }
 
 #[uniffi::remote(Record)]

@@ -14,8 +14,8 @@ pub enum Error {
     // ---- bad input --------------------------------------------------------------------------
     /// An IIN that is not 12 digits, has an impossible birth date or century digit, or whose
     /// check digit does not match. The IIN itself is deliberately not repeated.
-    #[error("invalid IIN: {reason}")]
-    InvalidIin { reason: &'static str },
+    #[error("invalid IIN: {problem}")]
+    InvalidIin { problem: crate::iin::IinProblem },
     /// A field failed validation (empty where required, out of range...).
     #[error("invalid {field}: {reason}")]
     InvalidField { field: &'static str, reason: String },
@@ -78,11 +78,17 @@ pub enum Error {
     #[error("wrong PIN ({attempts_left} attempts left before the profile locks)")]
     WrongPin { attempts_left: u32 },
     /// Too many wrong PINs: the profile is locked until the time given.
-    #[error("profile locked after repeated wrong PINs until {until}")]
-    ProfileLocked { until: String },
-    /// Talking to the station failed (network, refusal, protocol); the outbox keeps everything.
-    #[error("sync: {reason}")]
-    Sync { reason: String },
+    #[error("profile locked after repeated wrong PINs until {}", until.to_rfc3339())]
+    ProfileLocked {
+        until: chrono::DateTime<chrono::Utc>,
+    },
+    /// Talking to the station failed; the outbox keeps everything. `failure` is what callers
+    /// decide on; `detail` is for people and logs (no personal data) and may be reworded.
+    #[error("sync: {detail}")]
+    Sync {
+        failure: crate::sync::SyncFailure,
+        detail: String,
+    },
     /// The operation was cancelled by the caller.
     #[error("cancelled")]
     Cancelled,
@@ -125,6 +131,14 @@ pub enum Error {
 }
 
 impl Error {
+    /// A sync failure with its words.
+    pub fn sync(failure: crate::sync::SyncFailure, detail: impl Into<String>) -> Error {
+        Error::Sync {
+            failure,
+            detail: detail.into(),
+        }
+    }
+
     /// True when the caller gave input the core refuses; false for security and internal errors.
     /// The CLI maps this to a distinct exit code.
     pub fn is_bad_input(&self) -> bool {

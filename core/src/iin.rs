@@ -59,6 +59,33 @@ pub fn check_digit(first11: &[u32; 11]) -> Option<u32> {
     }
 }
 
+/// Why an IIN was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IinProblem {
+    /// Not exactly 12 digits.
+    WrongLength,
+    /// Digit 7 (century and sex) is not 1 to 6.
+    BadCenturyDigit,
+    /// The embedded birth date does not exist.
+    NoSuchBirthDate,
+    /// No check digit exists for the first 11 digits (both weightings give 10).
+    NoValidCheckDigit,
+    /// The check digit does not match: a typing error.
+    CheckDigitMismatch,
+}
+
+impl std::fmt::Display for IinProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            IinProblem::WrongLength => "an IIN has exactly 12 digits",
+            IinProblem::BadCenturyDigit => "digit 7 (century and sex) must be 1 to 6",
+            IinProblem::NoSuchBirthDate => "the embedded birth date does not exist",
+            IinProblem::NoValidCheckDigit => "no valid check digit exists for these digits",
+            IinProblem::CheckDigitMismatch => "check digit does not match",
+        })
+    }
+}
+
 impl Iin {
     /// Validates an IIN: 12 ASCII digits (spaces are not accepted), a real birth date with a
     /// century/sex digit of 1–6, and a matching check digit.
@@ -66,7 +93,7 @@ impl Iin {
         let s = s.trim();
         if s.len() != 12 || !s.bytes().all(|b| b.is_ascii_digit()) {
             return Err(Error::InvalidIin {
-                reason: "an IIN has exactly 12 digits",
+                problem: IinProblem::WrongLength,
             });
         }
         let d: Vec<u32> = s.bytes().map(|b| u32::from(b - b'0')).collect();
@@ -76,7 +103,7 @@ impl Iin {
             5 | 6 => 2000,
             _ => {
                 return Err(Error::InvalidIin {
-                    reason: "digit 7 (century and sex) must be 1 to 6",
+                    problem: IinProblem::BadCenturyDigit,
                 })
             }
         };
@@ -85,16 +112,16 @@ impl Iin {
         let day = d[4] * 10 + d[5];
         if NaiveDate::from_ymd_opt(year, month, day).is_none() {
             return Err(Error::InvalidIin {
-                reason: "the embedded birth date does not exist",
+                problem: IinProblem::NoSuchBirthDate,
             });
         }
         let first11: [u32; 11] = d[..11].try_into().expect("12 digits checked above");
         match check_digit(&first11) {
             None => Err(Error::InvalidIin {
-                reason: "no valid check digit exists for these digits",
+                problem: IinProblem::NoValidCheckDigit,
             }),
             Some(c) if c != d[11] => Err(Error::InvalidIin {
-                reason: "check digit does not match",
+                problem: IinProblem::CheckDigitMismatch,
             }),
             Some(_) => Ok(Iin(s.to_string())),
         }
@@ -190,7 +217,7 @@ mod tests {
         assert!(matches!(
             Iin::parse("860415300124"),
             Err(Error::InvalidIin {
-                reason: "check digit does not match"
+                problem: IinProblem::CheckDigitMismatch
             })
         ));
     }
@@ -221,16 +248,16 @@ mod tests {
     #[test]
     fn rejects_malformed_numbers_with_reasons() {
         let cases = [
-            ("12345", "an IIN has exactly 12 digits"),
-            ("86041530012a", "an IIN has exactly 12 digits"),
-            ("860415700123", "digit 7 (century and sex) must be 1 to 6"),
-            ("860415000123", "digit 7 (century and sex) must be 1 to 6"),
-            ("860231300123", "the embedded birth date does not exist"),
-            ("861315300123", "the embedded birth date does not exist"),
+            ("12345", IinProblem::WrongLength),
+            ("86041530012a", IinProblem::WrongLength),
+            ("860415700123", IinProblem::BadCenturyDigit),
+            ("860415000123", IinProblem::BadCenturyDigit),
+            ("860231300123", IinProblem::NoSuchBirthDate),
+            ("861315300123", IinProblem::NoSuchBirthDate),
         ];
         for (input, want) in cases {
             match Iin::parse(input) {
-                Err(Error::InvalidIin { reason }) => assert_eq!(reason, want, "{input}"),
+                Err(Error::InvalidIin { problem }) => assert_eq!(problem, want, "{input}"),
                 other => panic!("{input}: expected InvalidIin, got {other:?}"),
             }
         }

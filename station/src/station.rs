@@ -20,6 +20,7 @@ use qorgau_core::registry::{
 };
 use qorgau_core::store::{EventKind, SignedEntry};
 use qorgau_core::sync::enrolment::{self, CodeKey, EnrolmentCard};
+use qorgau_core::sync::protocol::ErrorCode;
 use qorgau_core::sync::protocol::{
     self, DeviceCertificate, EnrolAnswer, EnrolRequest, EnrolResponse, MissingBlob, PushRequest,
     PushResponse, Rejected,
@@ -314,7 +315,8 @@ impl Station {
             if f.get(&peer)
                 .is_some_and(|v| v.len() >= ENROL_FAILURES_ALLOWED)
             {
-                let e = StationError::TooManyRequests(
+                let e = StationError::Refused(
+                    ErrorCode::Throttled,
                     "too many wrong enrolment codes from this address; wait ten minutes".into(),
                 );
                 self.log(
@@ -384,11 +386,20 @@ impl Station {
 
     fn enrol_inner(&self, req: &EnrolRequest) -> std::result::Result<EnrolResponse, EnrolFailure> {
         let c = &req.claim;
-        let wrong = |m: &str| EnrolFailure(StationError::Forbidden(m.to_string()), true);
+        let wrong = |m: &str| {
+            EnrolFailure(
+                StationError::Refused(ErrorCode::CodeUnknown, m.to_string()),
+                true,
+            )
+        };
         let key = PublicKey::from_hex(&c.public_key)
             .ok_or_else(|| StationError::BadRequest("public_key: 64 hex digits".into()))?;
         if enrolment::is_weak_public_key(&key.0) {
-            return Err(StationError::BadRequest("weak device key refused".into()).into());
+            return Err(StationError::Refused(
+                ErrorCode::WeakKey,
+                "weak device key refused".into(),
+            )
+            .into());
         }
         let device = uuid::Uuid::parse_str(&c.device_id)
             .map_err(|_| StationError::BadRequest("device_id: a UUID".into()))?
@@ -401,7 +412,8 @@ impl Station {
             return Err(StationError::BadRequest("malformed enrolment request".into()).into());
         }
         if !within_skew(Utc::now().timestamp(), c.ts) {
-            return Err(StationError::Unauthenticated(
+            return Err(StationError::Refused(
+                ErrorCode::StaleRequest,
                 "stale enrolment request (device clock more than 5 minutes off)".into(),
             )
             .into());
@@ -431,17 +443,23 @@ impl Station {
             .map(|t| t.with_timezone(&Utc) < Utc::now())
             .unwrap_or(true)
         {
-            return Err(StationError::Forbidden("the enrolment code has expired".into()).into());
+            return Err(StationError::Refused(
+                ErrorCode::CodeExpired,
+                "the enrolment code has expired".into(),
+            )
+            .into());
         }
         if code.used_by.as_deref().is_some_and(|u| u != device) {
-            return Err(StationError::Forbidden(
+            return Err(StationError::Refused(
+                ErrorCode::CodeUsed,
                 "the enrolment code was already used by another device".into(),
             )
             .into());
         }
         let (certificate, certificate_signature) = match self.storage.device(&device)? {
             Some(d) if d.public_key != key.0 => {
-                return Err(StationError::Conflict(
+                return Err(StationError::Refused(
+                    ErrorCode::EnrolmentRefused,
                     "this device id is enrolled with another key".into(),
                 )
                 .into());
@@ -450,7 +468,8 @@ impl Station {
                 if d.revoked_at.is_some() {
                     if code.used_by.is_some() {
                         // The code this device used before its revocation does not lift it.
-                        return Err(StationError::Forbidden(
+                        return Err(StationError::Refused(
+                            ErrorCode::DeviceRevoked,
                             "device revoked; ask the duty officer for a new code".into(),
                         )
                         .into());
@@ -615,11 +634,15 @@ impl Station {
             return Err(refused());
         }
         if d.revoked_at.is_some() {
-            return Err(StationError::Forbidden("device revoked".into()));
+            return Err(StationError::Refused(
+                ErrorCode::DeviceRevoked,
+                "device revoked".into(),
+            ));
         }
         let now = Utc::now().timestamp();
         if !within_skew(now, ts) {
-            return Err(StationError::Unauthenticated(
+            return Err(StationError::Refused(
+                ErrorCode::StaleRequest,
                 "stale request (timestamp more than 5 minutes off)".into(),
             ));
         }
@@ -627,7 +650,8 @@ impl Station {
             .storage
             .use_nonce(&id, nonce, now, now - 2 * protocol::MAX_SKEW_SECS)?
         {
-            return Err(StationError::Unauthenticated(
+            return Err(StationError::Refused(
+                ErrorCode::Replayed,
                 "replayed request (nonce already seen)".into(),
             ));
         }

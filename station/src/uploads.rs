@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Duration, Utc};
 use qorgau_core::crypto::hash::{Hasher, Sha256};
 use qorgau_core::crypto::stream;
+use qorgau_core::sync::protocol::ErrorCode;
 
 use crate::error::{Result, StationError};
 use crate::station::{Station, UPLOAD_EXPIRES_HOURS};
@@ -83,7 +84,7 @@ impl Station {
         }
         let (open, bytes) = self.storage().open_uploads(device)?;
         if open >= MAX_OPEN_UPLOADS || bytes.saturating_add(length) > MAX_OPEN_BYTES {
-            return Err(StationError::TooManyRequests(format!(
+            return Err(StationError::Refused(ErrorCode::QuotaExceeded, format!(
                 "upload quota: at most {MAX_OPEN_UPLOADS} unfinished uploads and {MAX_OPEN_BYTES} bytes per device"
             )));
         }

@@ -8,6 +8,8 @@ use common::{device, enrolled, server, Device};
 use qorgau_core::model::{CaptureInfo, NewOrder, NewReferral, ReferralKind};
 use qorgau_core::store::PersonQuery;
 use qorgau_core::sync::client::SyncClient;
+use qorgau_core::sync::protocol::{ErrorBody, ErrorCode};
+use qorgau_core::sync::{SyncFailure, SyncProblem};
 use qorgau_core::{fixtures, FileKeyStore, NoProgress, Store, StoreOptions};
 
 /// A case with people, a 12 MP photo, a 3 MiB video, a statement, an order with a violation and
@@ -370,13 +372,24 @@ fn unenrolled_revoked_and_replayed_requests_are_refused() {
     let stranger = device("KZ-NOBODY");
     let c = SyncClient::new(&s.url()).unwrap();
     let e = c.sync(&stranger.store, &NoProgress).unwrap_err();
-    assert!(
-        e.to_string().contains("401") && e.to_string().contains("not enrolled"),
-        "{e}"
-    );
-    // A used or unknown code is refused.
+    assert_eq!(refusal(&e), Some((ErrorCode::Unauthenticated, 401)), "{e}");
+    assert!(matches!(
+        SyncClient::for_store(&stranger.store),
+        Err(qorgau_core::Error::Sync {
+            failure: SyncFailure::NotEnrolled,
+            ..
+        })
+    ));
+    // An unknown code is refused; so is a used one.
     let bad = c.enrol(&stranger.store, "AAAABBBBCCCCDDDD").unwrap_err();
-    assert!(bad.to_string().contains("enrolment code"), "{bad}");
+    assert_eq!(refusal(&bad), Some((ErrorCode::CodeUnknown, 403)), "{bad}");
+    let once = s
+        .station
+        .create_enrolment_code("KZ-DEMO-0499", "t")
+        .unwrap();
+    c.enrol(&device("KZ-DEMO-0499").store, &once).unwrap();
+    let used = c.enrol(&stranger.store, &once).unwrap_err();
+    assert_eq!(refusal(&used), Some((ErrorCode::CodeUsed, 403)), "{used}");
 
     let (a, ca) = enrolled(&s, "KZ-DEMO-0417");
     field_case(&a);
@@ -385,7 +398,19 @@ fn unenrolled_revoked_and_replayed_requests_are_refused() {
         .revoke(&a.store.device().device_id.to_string())
         .unwrap());
     let e = ca.sync(&a.store, &NoProgress).unwrap_err();
-    assert!(e.to_string().contains("revoked"), "{e}");
+    assert_eq!(refusal(&e), Some((ErrorCode::DeviceRevoked, 403)), "{e}");
+    let status = a.store.sync_status().unwrap();
+    assert_eq!(
+        status.last_problem,
+        Some(SyncProblem::Failed {
+            failure: SyncFailure::Refused {
+                code: ErrorCode::DeviceRevoked,
+                status: 403
+            }
+        }),
+        "the sync screen gets the kind"
+    );
+    assert!(status.last_error_at.is_some());
     assert_eq!(
         a.store.sync_status().unwrap().pending_records,
         8,
@@ -448,10 +473,28 @@ fn unenrolled_revoked_and_replayed_requests_are_refused() {
             .call()
     };
     assert!(req().is_ok());
-    assert!(
-        matches!(req(), Err(ureq::Error::Status(401, _))),
-        "the same nonce twice is a replay"
-    );
+    match req() {
+        Err(ureq::Error::Status(401, r)) => {
+            let body: ErrorBody = r.into_json().unwrap();
+            assert_eq!(
+                body.code,
+                ErrorCode::Replayed,
+                "the same nonce twice is a replay"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// The station's code and status, when the error is its refusal.
+fn refusal(e: &qorgau_core::Error) -> Option<(ErrorCode, u16)> {
+    match e {
+        qorgau_core::Error::Sync {
+            failure: SyncFailure::Refused { code, status },
+            ..
+        } => Some((*code, *status)),
+        _ => None,
+    }
 }
 
 /// Signed raw request helper for the upload tests.

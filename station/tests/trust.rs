@@ -22,12 +22,19 @@ use qorgau_core::sync::client::SyncClient;
 use qorgau_core::sync::enrolment::{
     CodeKey, EnrolClaim, EnrolRequest, EnrolResponse, EnrolmentCard,
 };
-use qorgau_core::sync::protocol::{self, PushItem, PushRequest, PushResponse};
+use qorgau_core::sync::protocol::{self, ErrorCode, PushItem, PushRequest, PushResponse};
 use qorgau_core::{fixtures, NoProgress};
 
 // ---- a rogue device that holds its own raw key ----------------------------------------------
 
 /// An enrolled device whose key the test holds directly: it can sign whatever it likes.
+/// The machine code of a station's error answer.
+fn code_of(body: &str) -> ErrorCode {
+    serde_json::from_str::<qorgau_core::sync::protocol::ErrorBody>(body)
+        .unwrap_or_else(|e| panic!("not an error body ({e}): {body}"))
+        .code
+}
+
 struct Rogue {
     id: uuid::Uuid,
     signer: DeviceSigner,
@@ -981,15 +988,21 @@ fn enrolment_survives_a_lost_answer_and_refuses_weak_keys_stolen_keys_and_guesse
         signer: DeviceSigner::from_pkcs8(&generate_pkcs8().unwrap()).unwrap(),
         url: s.url(),
     };
+    let (status, body) = thief
+        .enrol(&s.station.create_enrolment_code("X", "t").unwrap())
+        .unwrap_err();
     assert_eq!(
-        thief
-            .enrol(&s.station.create_enrolment_code("X", "t").unwrap())
-            .unwrap_err()
-            .0,
-        409
+        (status, code_of(&body)),
+        (409, ErrorCode::EnrolmentRefused),
+        "{body}"
     );
     // A code used by one device is not another's.
-    assert_eq!(Rogue::new(&s.url()).enrol(&code).unwrap_err().0, 403);
+    let (status, body) = Rogue::new(&s.url()).enrol(&code).unwrap_err();
+    assert_eq!(
+        (status, code_of(&body)),
+        (403, ErrorCode::CodeUsed),
+        "{body}"
+    );
 
     // Weak keys (all zero, small order) and a request not signed by the key it names.
     let code2 = s.station.create_enrolment_code("Y", "t").unwrap();
@@ -1001,7 +1014,7 @@ fn enrolment_survives_a_lost_answer_and_refuses_weak_keys_stolen_keys_and_guesse
         .unwrap();
         let (c, body) = post_enrol(&s.url(), &req).unwrap_err();
         assert_eq!(c, 400, "{body}");
-        assert!(body.contains("weak device key"), "{body}");
+        assert!(body.contains("\"code\":\"weak_key\""), "{body}");
     }
     let other = DeviceSigner::from_pkcs8(&generate_pkcs8().unwrap()).unwrap();
     let named = DeviceSigner::from_pkcs8(&generate_pkcs8().unwrap()).unwrap();

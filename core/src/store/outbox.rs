@@ -17,9 +17,12 @@ pub struct SyncStatus {
     /// When the oldest waiting change was made (RFC 3339), if any.
     pub oldest_pending_at: Option<String>,
     pub last_success_at: Option<String>,
-    /// The last error in plain words (no personal data).
+    /// The last error in plain words (no personal data), for logs and support.
     pub last_error: Option<String>,
     pub last_error_at: Option<String>,
+    /// The last problem as a kind, which the apps turn into their own words; `None` after a
+    /// sync without problems. Its time is `last_error_at`.
+    pub last_problem: Option<crate::sync::SyncProblem>,
 }
 
 /// One entry waiting to be sent, with everything the station needs to verify it.
@@ -44,12 +47,22 @@ impl Store {
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
-        let state: Option<(Option<String>, Option<String>, Option<String>)> = conn
-            .query_row("SELECT last_success_at, last_error, last_error_at FROM sync_state WHERE singleton = 1", [], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
+        type State = (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let state: Option<State> = conn
+            .query_row(
+                "SELECT last_success_at, last_error, last_error_at, last_problem FROM sync_state WHERE singleton = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
             .optional()?;
-        let (last_success_at, last_error, last_error_at) = state.unwrap_or((None, None, None));
+        let (last_success_at, last_error, last_error_at, problem) = state.unwrap_or_default();
+        // A kind this build cannot read (written by a newer one) shows as no kind, not an error.
+        let last_problem = problem.and_then(|p| serde_json::from_str(&p).ok());
         Ok(SyncStatus {
             pending_records,
             pending_bytes,
@@ -57,6 +70,7 @@ impl Store {
             last_success_at,
             last_error,
             last_error_at,
+            last_problem,
         })
     }
 
@@ -311,34 +325,43 @@ impl Store {
         )
     }
 
-    /// Records the end of a sync run that reached the station: the last success is now, and the
-    /// last error is cleared, or says what went wrong in it (entries refused, registry stale).
-    pub fn sync_finished(&self, problem: Option<&str>) -> Result<()> {
+    /// Records the end of a sync that went through, with the problem it met, if any (some
+    /// entries refused, the registry not updated) in words and as a kind.
+    pub fn sync_finished(&self, problem: Option<(crate::sync::SyncProblem, &str)>) -> Result<()> {
         let now = self.clock().now().utc_rfc3339();
-        let error = problem.map(str::to_string);
+        let (kind, words) = match problem {
+            Some((p, w)) => (Some(serde_json::to_string(&p)?), Some(w.to_string())),
+            None => (None, None),
+        };
         self.conn().execute(
-            "INSERT INTO sync_state (singleton, last_success_at, last_error, last_error_at) VALUES (1, ?1, ?2, ?3)
+            "INSERT INTO sync_state (singleton, last_success_at, last_error, last_error_at, last_problem)
+             VALUES (1, ?1, ?2, ?3, ?4)
              ON CONFLICT(singleton) DO UPDATE SET last_success_at = excluded.last_success_at,
-                last_error = excluded.last_error, last_error_at = excluded.last_error_at",
-            params![now, error, error.as_ref().map(|_| now.clone())],
+                last_error = excluded.last_error, last_error_at = excluded.last_error_at,
+                last_problem = excluded.last_problem",
+            params![now, words, words.as_ref().map(|_| now.clone()), kind],
         )?;
         Ok(())
     }
 
-    /// Records a failed attempt in plain words (shown to the officer; no personal data).
-    pub fn outbox_failed(&self, case: Option<(Uuid, u64)>, error: &str) -> Result<()> {
+    /// Records a sync that failed, in words (no personal data) and as a kind.
+    pub fn sync_failed(&self, failure: crate::sync::SyncFailure, words: &str) -> Result<()> {
         let now = self.clock().now().utc_rfc3339();
-        let conn = self.conn();
-        if let Some((c, s)) = case {
-            conn.execute(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = ?1 WHERE case_id = ?2 AND seq = ?3",
-                params![error, c.to_string(), s],
-            )?;
-        }
-        conn.execute(
-            "INSERT INTO sync_state (singleton, last_error, last_error_at) VALUES (1, ?1, ?2)
-             ON CONFLICT(singleton) DO UPDATE SET last_error = excluded.last_error, last_error_at = excluded.last_error_at",
-            params![error, now],
+        let kind = serde_json::to_string(&crate::sync::SyncProblem::Failed { failure })?;
+        self.conn().execute(
+            "INSERT INTO sync_state (singleton, last_error, last_error_at, last_problem) VALUES (1, ?1, ?2, ?3)
+             ON CONFLICT(singleton) DO UPDATE SET last_error = excluded.last_error,
+                last_error_at = excluded.last_error_at, last_problem = excluded.last_problem",
+            params![words, now, kind],
+        )?;
+        Ok(())
+    }
+
+    /// Records the station's refusal of one entry (kept on the phone with the reason).
+    pub fn outbox_refused(&self, case: Uuid, seq: u64, reason: &str) -> Result<()> {
+        self.conn().execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?1 WHERE case_id = ?2 AND seq = ?3",
+            params![reason, case.to_string(), seq],
         )?;
         Ok(())
     }

@@ -390,9 +390,7 @@ impl Store {
             .map(|t| t.with_timezone(&Utc))
         {
             if now < until {
-                return Err(Error::ProfileLocked {
-                    until: until.to_rfc3339(),
-                });
+                return Err(Error::ProfileLocked { until });
             }
         }
         let pepper = &self.keys().pin_pepper;
@@ -416,9 +414,7 @@ impl Store {
             row.locked_until = locked_until.map(|t| t.to_rfc3339());
             row.save(&self.conn(), self.keys(), None, None)?;
             return Err(match locked_until {
-                Some(t) => Error::ProfileLocked {
-                    until: t.to_rfc3339(),
-                },
+                Some(until) => Error::ProfileLocked { until },
                 None => Error::WrongPin {
                     attempts_left: MAX_FAILED - failed,
                 },

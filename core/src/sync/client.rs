@@ -16,6 +16,7 @@ use super::protocol::{
     self, EnrolAnswer, EnrolRequest, EnrolResponse, PushItem, PushRequest, PushResponse, Rejected,
 };
 use super::tls::{self, EnrolmentVerifier};
+use super::{SyncFailure, SyncProblem};
 use crate::crypto::hash::Sha256;
 use crate::crypto::signing::PublicKey;
 use crate::error::{Error, Result};
@@ -53,28 +54,45 @@ pub struct SyncClient {
 
 fn sync_err(what: &str, e: ureq::Error) -> Error {
     match e {
-        ureq::Error::Status(code, r) => {
+        ureq::Error::Status(status, r) => {
             let body = r.into_string().unwrap_or_default();
-            let msg = serde_json::from_str::<serde_json::Value>(&body)
-                .ok()
-                .and_then(|v| v["error"].as_str().map(str::to_string))
-                .unwrap_or(body);
-            Error::Sync {
-                reason: format!(
-                    "{what}: station answered {code}: {}",
-                    msg.chars().take(300).collect::<String>()
+            // The station's code decides; its words only go into the detail. An answer with
+            // no code (a proxy's page, an older station) is judged by its status alone.
+            let parsed = serde_json::from_str::<protocol::ErrorBody>(&body).ok();
+            let words = parsed.as_ref().map(|b| b.error.clone()).unwrap_or(body);
+            let failure = match (parsed.map(|b| b.code), status) {
+                (Some(code), s) if s < 500 => SyncFailure::Refused { code, status },
+                (None, 409 | 423) => SyncFailure::Refused {
+                    code: protocol::ErrorCode::Busy,
+                    status,
+                },
+                (None, s) if s < 500 => SyncFailure::Refused {
+                    code: protocol::ErrorCode::Unknown,
+                    status,
+                },
+                (_, s) => SyncFailure::StationFailed { status: s },
+            };
+            Error::sync(
+                failure,
+                format!(
+                    "{what}: station answered {status}: {}",
+                    words.chars().take(300).collect::<String>()
                 ),
-            }
+            )
         }
         ureq::Error::Transport(t)
             if std::error::Error::source(&t)
                 .is_some_and(|s| s.to_string().to_lowercase().contains("certificate")) =>
         {
             // Not a network fault: retrying will not help, and the officer needs the right CA.
-            Error::Sync { reason: format!("{what}: the station's TLS certificate is not trusted (enrol with the station's own CA certificate)") }
+            Error::sync(
+                SyncFailure::UntrustedCertificate,
+                format!("{what}: the station's TLS certificate is not trusted (enrol with the station's own CA certificate)"),
+            )
         }
-        ureq::Error::Transport(t) => Error::Sync {
-            reason: format!(
+        ureq::Error::Transport(t) => Error::sync(
+            SyncFailure::Unreachable,
+            format!(
                 "{what}: cannot reach the station ({}{}{})",
                 t.kind(),
                 t.message().map(|m| format!(": {m}")).unwrap_or_default(),
@@ -82,12 +100,16 @@ fn sync_err(what: &str, e: ureq::Error) -> Error {
                     .map(|s| format!(": {s}"))
                     .unwrap_or_default()
             ),
-        },
+        ),
     }
 }
 
 fn is_transient(e: &Error) -> bool {
-    matches!(e, Error::Sync { reason } if reason.contains("cannot reach") || reason.contains("answered 5") || reason.contains("answered 409"))
+    matches!(e, Error::Sync { failure, .. } if failure.is_transient())
+}
+
+fn malformed(detail: impl Into<String>) -> Error {
+    Error::sync(SyncFailure::MalformedAnswer, detail)
 }
 
 fn agent_with(tls: Option<rustls::ClientConfig>) -> ureq::Agent {
@@ -116,9 +138,12 @@ impl SyncClient {
 
     /// The client for the station this device is enrolled with (its own CA if it gave one).
     pub fn for_store(store: &Store) -> Result<SyncClient> {
-        let url = store
-            .station()?
-            .ok_or_else(|| Error::invalid("station", "enrol the device first"))?;
+        let url = store.station()?.ok_or_else(|| {
+            Error::sync(
+                SyncFailure::NotEnrolled,
+                "not enrolled: enrol the device with a station first",
+            )
+        })?;
         match store.station_ca()? {
             Some(pem) => Self::with_station_certificate(&url, &pem),
             None => Self::new(&url),
@@ -301,9 +326,7 @@ impl SyncClient {
             })?;
             url = r
                 .header("Location")
-                .ok_or_else(|| Error::Sync {
-                    reason: "upload creation: no Location".into(),
-                })?
+                .ok_or_else(|| malformed("upload creation: no Location"))?
                 .to_string();
             offset = Some(
                 r.header("Upload-Offset")
@@ -347,9 +370,7 @@ impl SyncClient {
                 let new: u64 = r
                     .header("Upload-Offset")
                     .and_then(|v| v.parse().ok())
-                    .ok_or_else(|| Error::Sync {
-                        reason: "upload: no Upload-Offset".into(),
-                    })?;
+                    .ok_or_else(|| malformed("upload: no Upload-Offset"))?;
                 sent += new - *offset;
                 let now_done = done.fetch_add(new - *offset, Ordering::SeqCst) + (new - *offset);
                 *offset = new;
@@ -394,9 +415,7 @@ impl SyncClient {
                 .map_err(|e| sync_err("push", e))
         })?
         .into_json()
-        .map_err(|e| Error::Sync {
-            reason: format!("push: malformed answer ({e})"),
-        })
+        .map_err(|e| malformed(format!("push: malformed answer ({e})")))
     }
 
     /// The push items for outbox entries (what `sync` sends).
@@ -426,7 +445,7 @@ impl SyncClient {
     pub fn sync(&self, store: &Store, progress: &dyn Progress) -> Result<SyncReport> {
         let r = self.sync_inner(store, progress);
         if let Err(e) = &r {
-            let _ = store.outbox_failed(None, &e.to_string());
+            let _ = store.sync_failed(SyncFailure::of(e), &e.to_string());
         }
         r
     }
@@ -491,9 +510,10 @@ impl SyncClient {
                     .into_iter()
                     .map(|w| {
                         w.join().unwrap_or_else(|_| {
-                            Err(Error::Sync {
-                                reason: "upload worker failed".into(),
-                            })
+                            Err(Error::io(
+                                "upload worker",
+                                std::io::Error::other("panicked"),
+                            ))
                         })
                     })
                     .collect()
@@ -522,16 +542,16 @@ impl SyncClient {
                 by_case.entry(c.clone()).or_default().push(*s);
             }
             for (c, seqs) in &by_case {
-                let id = uuid::Uuid::parse_str(c).map_err(|_| Error::Sync {
-                    reason: "push: malformed case id in answer".into(),
-                })?;
+                let id = uuid::Uuid::parse_str(c)
+                    .map_err(|_| malformed("push: malformed case id in answer"))?;
                 store.outbox_ack(id, seqs)?;
                 report.acked += seqs.len() as u64;
             }
             for r in &resp.rejected {
                 if let Ok(id) = uuid::Uuid::parse_str(&r.case) {
-                    store.outbox_failed(
-                        Some((id, r.seq)),
+                    store.outbox_refused(
+                        id,
+                        r.seq,
                         &format!("refused by the station: {}", r.reason),
                     )?;
                 }
@@ -539,29 +559,37 @@ impl SyncClient {
                 report.rejected.push(r.clone());
             }
             if resp.acked.is_empty() && resp.rejected.is_empty() {
-                return Err(Error::Sync {
-                    reason: format!(
+                return Err(Error::sync(
+                    SyncFailure::NoProgress,
+                    format!(
                         "push: no progress ({} entries wait for originals)",
                         resp.missing_blobs.len()
                     ),
-                });
+                ));
             }
         }
         report.pending_after = store.sync_status()?.pending_records;
         let problem = match (&report.registry_error, report.rejected.len()) {
-            (_, n) if n > 0 => Some(format!("{n} entries refused by the station")),
-            (Some(e), _) => Some(format!("the registry was not updated: {e}")),
+            (_, n) if n > 0 => Some((
+                SyncProblem::EntriesRefused { count: n as u64 },
+                format!("{n} entries refused by the station"),
+            )),
+            (Some(e), _) => Some((
+                SyncProblem::RegistryNotUpdated,
+                format!("the registry was not updated: {e}"),
+            )),
             _ => None,
         };
-        store.sync_finished(problem.as_deref())?;
+        store.sync_finished(problem.as_ref().map(|(p, w)| (*p, w.as_str())))?;
         Ok(report)
     }
 }
 
 fn refused(why: &str) -> Error {
-    Error::Sync {
-        reason: format!("enrolment: {why}; nothing was stored"),
-    }
+    Error::sync(
+        SyncFailure::EnrolmentNotAuthentic,
+        format!("enrolment: {why}; nothing was stored"),
+    )
 }
 
 /// Enrolment (see [`super::enrolment`]). `trusted` is an agent already limited to a CA the
@@ -603,9 +631,7 @@ fn enrol(
         .send_json(serde_json::to_value(&req)?)
         .map_err(|e| sync_err("enrolment", e))?
         .into_json()
-        .map_err(|e| Error::Sync {
-            reason: format!("enrolment: malformed answer ({e})"),
-        })?;
+        .map_err(|e| malformed(format!("enrolment: malformed answer ({e})")))?;
     let answer = resp
         .open(&key)
         .ok_or_else(|| {
@@ -657,4 +683,141 @@ fn enrol(
     };
     store.record_enrolment(station_key, base, ca_pem.as_deref())?;
     Ok(answer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use protocol::ErrorCode;
+
+    const CODES: &[ErrorCode] = &[
+        ErrorCode::BadRequest,
+        ErrorCode::TooLarge,
+        ErrorCode::Unauthenticated,
+        ErrorCode::StaleRequest,
+        ErrorCode::Replayed,
+        ErrorCode::DeviceRevoked,
+        ErrorCode::CodeUnknown,
+        ErrorCode::CodeUsed,
+        ErrorCode::CodeExpired,
+        ErrorCode::WeakKey,
+        ErrorCode::EnrolmentRefused,
+        ErrorCode::Throttled,
+        ErrorCode::QuotaExceeded,
+        ErrorCode::Forbidden,
+        ErrorCode::NotFound,
+        ErrorCode::Gone,
+        ErrorCode::Busy,
+        ErrorCode::ChecksumMismatch,
+    ];
+
+    fn answer(status: u16, body: &str) -> Error {
+        let r = ureq::Response::new(status, "x", body).unwrap();
+        sync_err("push", ureq::Error::Status(status, r))
+    }
+
+    /// Words the old client matched on, and nonsense: none of them may change a decision.
+    const WORDINGS: &[&str] = &[
+        "cannot reach the station",
+        "station answered 503",
+        "answered 409",
+        "device revoked",
+        "certificate",
+        "",
+        "ǵʊ∂ø",
+    ];
+
+    #[test]
+    fn decisions_follow_the_stations_code_whatever_its_words() {
+        for &code in CODES {
+            for status in [400u16, 401, 403, 404, 409, 410, 413, 429, 460] {
+                for words in WORDINGS {
+                    let body = serde_json::to_string(&protocol::ErrorBody {
+                        error: words.to_string(),
+                        code,
+                    })
+                    .unwrap();
+                    let e = answer(status, &body);
+                    let Error::Sync { failure, .. } = &e else {
+                        panic!("{e:?}")
+                    };
+                    assert_eq!(*failure, SyncFailure::Refused { code, status }, "{body}");
+                    assert_eq!(is_transient(&e), code.is_transient(), "{code:?} {words:?}");
+                }
+            }
+        }
+        // A code from a newer station is a refusal this build cannot name, never a crash.
+        let e = answer(403, r#"{"error":"device revoked","code":"some_new_code"}"#);
+        assert!(matches!(
+            e,
+            Error::Sync {
+                failure: SyncFailure::Refused {
+                    code: ErrorCode::Unknown,
+                    status: 403
+                },
+                ..
+            }
+        ));
+        assert!(!is_transient(&e));
+    }
+
+    #[test]
+    fn answers_without_a_code_are_judged_by_status_alone() {
+        for words in WORDINGS {
+            let e = answer(502, words);
+            assert!(matches!(
+                e,
+                Error::Sync {
+                    failure: SyncFailure::StationFailed { status: 502 },
+                    ..
+                }
+            ));
+            assert!(is_transient(&e));
+            let e = answer(409, words);
+            assert!(matches!(
+                e,
+                Error::Sync {
+                    failure: SyncFailure::Refused {
+                        code: ErrorCode::Busy,
+                        ..
+                    },
+                    ..
+                }
+            ));
+            assert!(is_transient(&e), "a busy upload is retried");
+            let e = answer(403, words);
+            assert!(matches!(
+                e,
+                Error::Sync {
+                    failure: SyncFailure::Refused {
+                        code: ErrorCode::Unknown,
+                        ..
+                    },
+                    ..
+                }
+            ));
+            assert!(!is_transient(&e), "{words:?}");
+        }
+    }
+
+    #[test]
+    fn transient_kinds() {
+        assert!(SyncFailure::Unreachable.is_transient());
+        assert!(SyncFailure::StationFailed { status: 500 }.is_transient());
+        for f in [
+            SyncFailure::UntrustedCertificate,
+            SyncFailure::NotEnrolled,
+            SyncFailure::EnrolmentNotAuthentic,
+            SyncFailure::MalformedAnswer,
+            SyncFailure::NoProgress,
+            SyncFailure::Cancelled,
+            SyncFailure::Local,
+            SyncFailure::Refused {
+                code: ErrorCode::DeviceRevoked,
+                status: 403,
+            },
+        ] {
+            assert!(!f.is_transient(), "{f:?}");
+        }
+    }
 }

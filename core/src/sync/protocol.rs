@@ -25,6 +25,72 @@ pub const H_CONTENT: &str = "qorgau-content-sha256";
 /// How far a request's timestamp may be from the station's clock.
 pub const MAX_SKEW_SECS: i64 = 300;
 
+/// The stable machine code in every error answer of the station, beside the text:
+/// `{"error": "<words for people and logs>", "code": "<code>"}`. The words may be reworded at
+/// any time; clients (and through them the apps) decide on the code alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The request is malformed (a header, the body, a field).
+    BadRequest,
+    /// The body is over the endpoint's limit.
+    TooLarge,
+    /// Unsigned, badly signed, or from a device the station does not know.
+    Unauthenticated,
+    /// The request's timestamp is too far from the station's clock (check the phone's time).
+    StaleRequest,
+    /// The request's nonce was seen before (a replay).
+    Replayed,
+    /// The device was revoked: it may not sync or enrol again with its key.
+    DeviceRevoked,
+    /// No such enrolment code (or a mistyped one).
+    CodeUnknown,
+    /// The enrolment code was already used by another device.
+    CodeUsed,
+    /// The enrolment code has expired: ask the duty officer for a new card.
+    CodeExpired,
+    /// The device key is weak or invalid (all zero, small order): a broken or hostile app.
+    WeakKey,
+    /// Enrolment refused for another reason (a device already enrolled with another key).
+    EnrolmentRefused,
+    /// Too many attempts: wait before trying again.
+    Throttled,
+    /// The device's upload quota (count or declared bytes) is used up.
+    QuotaExceeded,
+    /// The station does not allow this to this device (not its upload, not its case).
+    Forbidden,
+    /// No such upload.
+    NotFound,
+    /// The upload expired; it starts over.
+    Gone,
+    /// The upload is busy or at another offset: try again.
+    Busy,
+    /// The uploaded bytes do not match their checksum.
+    ChecksumMismatch,
+    /// The station itself failed.
+    Internal,
+    /// A code this build does not know (a newer station).
+    #[serde(other)]
+    Unknown,
+}
+
+impl ErrorCode {
+    /// Whether trying the same request again later can succeed without anyone acting.
+    pub fn is_transient(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::Busy | ErrorCode::Internal | ErrorCode::Throttled
+        )
+    }
+}
+
+/// The body of every error answer of the station.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: String,
+    pub code: ErrorCode,
+}
+
 /// The text a request signature covers (`path` includes the query string).
 pub fn signing_text(
     method: &str,
