@@ -23,7 +23,7 @@ use qorgau_core::store::{
 };
 use qorgau_core::store::{LockReason, SessionState};
 use qorgau_core::sync::client::SyncReport;
-use qorgau_core::sync::protocol::{ErrorCode, Rejected};
+use qorgau_core::sync::protocol::{ErrorCode, Rejected, RejectionCode};
 use qorgau_core::sync::{SyncFailure, SyncProblem};
 use qorgau_core::{CaseFile, CaseSummary, DeviceInfo, DeviceProfile, VerifyFailure, VerifyReport};
 use uuid::Uuid;
@@ -953,7 +953,23 @@ pub enum QrRejection {
 pub struct Rejected {
     pub case: String,
     pub seq: u64,
+    pub code: RejectionCode,
     pub reason: String,
+}
+
+/// Why the station refused an entry.
+#[uniffi::remote(Enum)]
+pub enum RejectionCode {
+    Malformed,
+    OtherDevice,
+    BadSignature,
+    NotCaseOwner,
+    NotCaseStart,
+    Conflicting,
+    BrokenLink,
+    PayloadMismatch,
+    InvalidRecord,
+    Unknown,
 }
 
 #[uniffi::remote(Record)]

@@ -20,11 +20,11 @@ use qorgau_core::registry::{
 };
 use qorgau_core::store::{EventKind, SignedEntry};
 use qorgau_core::sync::enrolment::{self, CodeKey, EnrolmentCard};
-use qorgau_core::sync::protocol::ErrorCode;
 use qorgau_core::sync::protocol::{
     self, DeviceCertificate, EnrolAnswer, EnrolRequest, EnrolResponse, MissingBlob, PushRequest,
     PushResponse, Rejected,
 };
+use qorgau_core::sync::protocol::{ErrorCode, RejectionCode};
 use ring::hmac;
 use serde::Serialize;
 
@@ -815,7 +815,7 @@ impl Station {
             }
             match self.verify_item(device, key, item)? {
                 Verdict::Ack => out.acked.push((item.case.clone(), item.seq)),
-                Verdict::Reject(reason) => {
+                Verdict::Reject(code, reason) => {
                     self.storage.quarantine(
                         &item.case,
                         item.seq,
@@ -826,6 +826,7 @@ impl Station {
                     out.rejected.push(Rejected {
                         case: item.case.clone(),
                         seq: item.seq,
+                        code,
                         reason,
                     });
                     stopped.push(item.case.clone());
@@ -850,37 +851,52 @@ impl Station {
         key: &PublicKey,
         item: &protocol::PushItem,
     ) -> Result<Verdict> {
-        let reject = |r: &str| Ok(Verdict::Reject(r.to_string()));
+        let reject = |c: RejectionCode, r: &str| Ok(Verdict::Reject(c, r.to_string()));
         let Ok(bytes) = B64.decode(&item.entry) else {
-            return reject("malformed entry encoding");
+            return reject(RejectionCode::Malformed, "malformed entry encoding");
         };
         let Ok(sig) = B64.decode(&item.signature) else {
-            return reject("malformed signature encoding");
+            return reject(RejectionCode::Malformed, "malformed signature encoding");
         };
         let Ok(entry) = serde_json::from_slice::<SignedEntry>(&bytes) else {
-            return reject("malformed entry");
+            return reject(RejectionCode::Malformed, "malformed entry");
         };
         if entry.case.to_string() != item.case || entry.seq != item.seq {
-            return reject("entry does not match its case and sequence number");
+            return reject(
+                RejectionCode::Malformed,
+                "entry does not match its case and sequence number",
+            );
         }
         if entry.device.simple().to_string() != device.device_id {
-            return reject("entry signed for another device");
+            return reject(
+                RejectionCode::OtherDevice,
+                "entry signed for another device",
+            );
         }
         if qorgau_core::canonical::to_bytes(&entry)? != bytes {
-            return reject("entry bytes are not canonical");
+            return reject(RejectionCode::Malformed, "entry bytes are not canonical");
         }
         if !key.verify(&bytes, &sig) {
-            return reject("bad entry signature (altered, or not this device's)");
+            return reject(
+                RejectionCode::BadSignature,
+                "bad entry signature (altered, or not this device's)",
+            );
         }
         let hash = Sha256::of(&bytes).hex();
         // A case belongs to the device that opened it; nobody else adds to it.
         match self.storage.case_owner(&item.case)? {
             Some(owner) if owner != device.device_id => {
-                return reject("the case belongs to another device")
+                return reject(
+                    RejectionCode::NotCaseOwner,
+                    "the case belongs to another device",
+                )
             }
             Some(_) => {}
             None if item.seq == 1 && entry.kind != EventKind::CaseOpened => {
-                return reject("a case must begin with case_opened")
+                return reject(
+                    RejectionCode::NotCaseStart,
+                    "a case must begin with case_opened",
+                )
             }
             None => {}
         }
@@ -888,7 +904,10 @@ impl Station {
             return if existing.entry_hash == hash {
                 Ok(Verdict::Ack)
             } else {
-                reject("conflicts with the entry the station already holds")
+                reject(
+                    RejectionCode::Conflicting,
+                    "conflicts with the entry the station already holds",
+                )
             };
         }
         let (expected, prev) = match self.storage.last_entry(&item.case)? {
@@ -899,24 +918,33 @@ impl Station {
             return Ok(Verdict::Gap);
         }
         if entry.prev != prev {
-            return reject("broken link to the previous entry");
+            return reject(
+                RejectionCode::BrokenLink,
+                "broken link to the previous entry",
+            );
         }
         let payload = match &item.payload {
             Some(p) => match B64.decode(p) {
                 Ok(b) => b,
-                Err(_) => return reject("malformed payload encoding"),
+                Err(_) => return reject(RejectionCode::Malformed, "malformed payload encoding"),
             },
-            None => return reject("missing payload"),
+            None => return reject(RejectionCode::Malformed, "missing payload"),
         };
         if Sha256::of(&payload).hex() != entry.payload {
-            return reject("payload does not match the entry's hash (altered record)");
+            return reject(
+                RejectionCode::PayloadMismatch,
+                "payload does not match the entry's hash (altered record)",
+            );
         }
         let table = entry.kind.record_table();
         if table.map(str::to_string) != item.table && !(table.is_none() && item.table.is_none()) {
-            return reject("record table does not match the event");
+            return reject(
+                RejectionCode::InvalidRecord,
+                "record table does not match the event",
+            );
         }
         if let Err(why) = protocol::validate_record(entry.kind, entry.record, &payload) {
-            return reject(&why);
+            return reject(RejectionCode::InvalidRecord, &why);
         }
         // Originals must be here, verified and sent by this device before the record is
         // acknowledged (so no device learns whether another sent a file).
@@ -1217,7 +1245,7 @@ impl Station {
 
 enum Verdict {
     Ack,
-    Reject(String),
+    Reject(RejectionCode, String),
     NeedsBlob(String),
     Gap,
 }

@@ -8,7 +8,7 @@ use common::{device, enrolled, server, Device};
 use qorgau_core::model::{CaptureInfo, NewOrder, NewReferral, ReferralKind};
 use qorgau_core::store::PersonQuery;
 use qorgau_core::sync::client::SyncClient;
-use qorgau_core::sync::protocol::{ErrorBody, ErrorCode};
+use qorgau_core::sync::protocol::{ErrorBody, ErrorCode, RejectionCode};
 use qorgau_core::sync::{SyncFailure, SyncProblem};
 use qorgau_core::{fixtures, FileKeyStore, NoProgress, Store, StoreOptions};
 
@@ -327,7 +327,7 @@ fn a_tampered_record_or_entry_is_quarantined_reported_and_kept_on_the_device() {
     assert_eq!(resp.acked, vec![(case.to_string(), 1)]);
     assert_eq!(resp.rejected.len(), 1);
     assert!(
-        resp.rejected[0].reason.contains("payload does not match"),
+        resp.rejected[0].code == RejectionCode::PayloadMismatch,
         "{:?}",
         resp.rejected
     );
@@ -356,7 +356,7 @@ fn a_tampered_record_or_entry_is_quarantined_reported_and_kept_on_the_device() {
         .unwrap();
     assert_eq!(resp.rejected.len(), 1, "{resp:?}");
     assert!(
-        resp.rejected[0].reason.starts_with("bad entry signature"),
+        resp.rejected[0].code == RejectionCode::BadSignature,
         "{resp:?}"
     );
     // The device still holds everything and the honest sync goes through.

@@ -141,12 +141,47 @@ pub struct PushRequest {
     pub heads: Vec<crate::store::SignedHead>,
 }
 
+/// Why the station refused an entry (stable; the words beside it may change).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectionCode {
+    /// The entry, its signature or its payload could not be read.
+    Malformed,
+    /// Signed for another device than the one sending it.
+    OtherDevice,
+    /// The signature does not verify: altered, or not this device's.
+    BadSignature,
+    /// The case belongs to another device.
+    NotCaseOwner,
+    /// A case must begin with `case_opened`.
+    NotCaseStart,
+    /// The station already holds a different entry at this place in the chain.
+    Conflicting,
+    /// The entry does not link to the previous one.
+    BrokenLink,
+    /// The record does not match the entry's hash: altered.
+    PayloadMismatch,
+    /// The record does not match its schema.
+    InvalidRecord,
+    /// A code this build does not know (a newer station).
+    #[serde(other)]
+    Unknown,
+}
+
 /// An entry the station refused and quarantined, with the reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rejected {
     pub case: String,
     pub seq: u64,
+    /// What the apps decide on. Answers of stations from before the code read as `Unknown`.
+    #[serde(default = "unknown_rejection")]
+    pub code: RejectionCode,
+    /// For people and logs.
     pub reason: String,
+}
+
+fn unknown_rejection() -> RejectionCode {
+    RejectionCode::Unknown
 }
 
 /// An entry waiting for a blob.
