@@ -10,7 +10,8 @@ pub fn core_version() -> String {
 
 /// Panics inside the library on purpose and returns what the caller receives instead: always
 /// `QorgauError.Internal`. Tests on both platforms call it to prove that no panic crosses the
-/// boundary.
+/// boundary. Only in debug builds: a release library (what the apps ship) does not have it.
+#[cfg(debug_assertions)]
 #[uniffi::export]
 pub fn diagnostics_panic(message: String) -> Result<(), QorgauError> {
     guard(|| panic!("{message}"))

@@ -11,6 +11,7 @@ pub mod document;
 pub mod error;
 pub mod export;
 pub mod files;
+#[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
 pub mod iin;
 pub mod media;

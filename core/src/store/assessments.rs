@@ -19,10 +19,16 @@ use crate::model::{
     TeamRole, TrendPoint,
 };
 
+/// The instruments every phone has. The weighted example (an instrument to show the calendar
+/// and weights, not a validated tool) is built in only for tests, debug builds and the demo
+/// CLI; a release build (what the apps ship) offers it only if the station sends it signed.
+#[cfg(any(test, debug_assertions, feature = "fixtures"))]
 const BUILTIN: &[&str] = &[
     include_str!("../../instruments/dash_style_kz.json"),
     include_str!("../../instruments/example_weighted.json"),
 ];
+#[cfg(not(any(test, debug_assertions, feature = "fixtures")))]
+const BUILTIN: &[&str] = &[include_str!("../../instruments/dash_style_kz.json")];
 const INSTRUMENT_DOMAIN: &[u8] = b"qorgau-instrument/1:";
 
 /// Signs an instrument definition as the station does: `{"instrument": …, "signature": …}`.
