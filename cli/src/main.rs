@@ -5,7 +5,7 @@
 //! locked; 1 internal failure (I/O, database).
 
 mod args;
-mod orders;
+mod commands;
 mod output;
 mod progress;
 mod synth;
@@ -261,12 +261,12 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
             let summary = open(cli)?.export_case(parse_id("case", case)?, dir)?;
             out.export(&summary)?;
         }
-        Command::Order(cmd) => orders::order(&open(cli)?, cmd, out)?,
-        Command::Registry(cmd) => orders::registry(&open(cli)?, cmd, out)?,
-        Command::Intervention(cmd) => orders::intervention(&open(cli)?, cmd, out)?,
-        Command::Referral(cmd) => orders::referral(&open(cli)?, cmd, out)?,
-        Command::Profile(cmd) => orders::profile(&open(cli)?, cmd, out)?,
-        Command::Assessment(cmd) => orders::assessment(&open(cli)?, cmd, out)?,
+        Command::Order(cmd) => commands::order::order(&open(cli)?, cmd, out)?,
+        Command::Registry(cmd) => commands::registry::registry(&open(cli)?, cmd, out)?,
+        Command::Intervention(cmd) => commands::intervention::intervention(&open(cli)?, cmd, out)?,
+        Command::Referral(cmd) => commands::referral::referral(&open(cli)?, cmd, out)?,
+        Command::Profile(cmd) => commands::profile::profile(&open(cli)?, cmd, out)?,
+        Command::Assessment(cmd) => commands::assessment::assessment(&open(cli)?, cmd, out)?,
         Command::Enrol {
             card,
             station,
