@@ -579,6 +579,8 @@ pub struct PersonCheck {
     pub earlier_cases: u32,
     pub repeat_offender: bool,
     pub registry_sequence: u64,
+    pub birth_date: Option<NaiveDate>,
+    pub registry_generated_at: Option<UtcInstant>,
 }
 
 #[uniffi::remote(Enum)]

@@ -72,6 +72,10 @@ pub struct PersonCheck {
     pub repeat_offender: bool,
     /// Sequence of the registry this answer is based on (0: none imported yet).
     pub registry_sequence: u64,
+    /// The person's birth date: the registry's, else the one in the IIN asked about.
+    pub birth_date: Option<NaiveDate>,
+    /// When the station produced the registry this answer is based on (how fresh it is).
+    pub registry_generated_at: Option<DateTime<Utc>>,
 }
 
 /// What an import did.
@@ -85,6 +89,21 @@ pub struct RegistryImport {
 }
 
 impl Store {
+    /// When the station produced the registry in force, if one was imported.
+    pub fn registry_generated_at(&self) -> Result<Option<DateTime<Utc>>> {
+        let at: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT generated_at FROM registry_state WHERE singleton = 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(at
+            .and_then(|a| DateTime::parse_from_rfc3339(&a).ok())
+            .map(|t| t.with_timezone(&Utc)))
+    }
+
     /// Sets the station's public key, which must sign every registry file. Enrolment does this
     /// by itself (the key then comes authenticated by the enrolment code); by hand (a registry
     /// carried on a memory stick, a station replaced) only a signed-in supervisor may, and the
@@ -352,8 +371,10 @@ impl Store {
         }
         let mut active = Vec::new();
         let (mut violations, mut earlier, mut display_name) = (0u32, 0u32, None);
+        let mut birth_date = iin.as_ref().map(|i| i.birth_date());
         if let Some(r) = record {
             display_name = Some(r.display_name);
+            birth_date = r.birth_date.or(birth_date);
             violations += r.past_violations;
             earlier += r.earlier_cases;
             active.extend(
@@ -416,6 +437,8 @@ impl Store {
             past_violations: violations,
             earlier_cases: earlier,
             registry_sequence: self.registry_sequence()?,
+            birth_date,
+            registry_generated_at: self.registry_generated_at()?,
         })
     }
 }

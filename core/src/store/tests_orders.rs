@@ -511,7 +511,10 @@ fn check_person_uses_the_signed_registry_and_this_devices_own_orders() {
                 name: "Bolat  Exampleuly".into(),
                 dob: NaiveDate::from_ymd_opt(1985, 2, 1).unwrap(),
             },
-            record: prior("Bolat Exampleuly", vec![], 1),
+            record: RegistryRecord {
+                birth_date: NaiveDate::from_ymd_opt(1985, 2, 1),
+                ..prior("Bolat Exampleuly", vec![], 1)
+            },
         },
         RegistryLine::Device {
             device_id: other_device.s.store.device().device_id.simple().to_string(),
@@ -531,6 +534,12 @@ fn check_person_uses_the_signed_registry_and_this_devices_own_orders() {
     assert_eq!(c.active_orders.len(), 1);
     assert_eq!(c.active_orders[0].prohibitions, vec!["contact"]);
     assert_eq!((c.earlier_cases, c.repeat_offender), (2, true));
+    // The birth date from the IIN (the registry has none for him), and how fresh the answer is.
+    assert_eq!(
+        c.birth_date,
+        Some(crate::iin::Iin::parse(&aggressor_iin).unwrap().birth_date())
+    );
+    assert_eq!(c.registry_generated_at, Some(now()));
     // By name and date of birth only: flagged for the officer to confirm.
     let by_name = st
         .check_person(&PersonQuery {
@@ -543,6 +552,11 @@ fn check_person_uses_the_signed_registry_and_this_devices_own_orders() {
     assert_eq!(
         (by_name.match_kind, by_name.display_name.as_deref()),
         (MatchKind::NameAndBirthDate, Some("Bolat Exampleuly"))
+    );
+    assert_eq!(
+        by_name.birth_date,
+        NaiveDate::from_ymd_opt(1985, 2, 1),
+        "the registry's"
     );
     // Unknown person: nothing, not a repeat offender.
     let nobody = st
