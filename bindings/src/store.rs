@@ -1,5 +1,6 @@
 //! The opened, unlocked store: every operation an app performs on cases.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -10,10 +11,10 @@ use qorgau_core::document::pdf::OrderCopy;
 use qorgau_core::document::qr::OrderPayload;
 use qorgau_core::export::ExportSummary;
 use qorgau_core::model::{
-    AssessmentDetail, AssessmentSummary, CaptureInfo, Case, DueItem, Evidence, Instrument,
-    Intervention, Language, MediaKind, NewAssessment, NewCase, NewIntervention, NewOrder,
-    NewPerson, NewReferral, NewStatement, OrderRules, OrderStatus, ReferralChange, ReferralState,
-    TeamRole, TrendPoint,
+    Answer, AssessmentDetail, AssessmentSummary, CalendarEntry, CaptureInfo, Case, DueItem,
+    Evidence, Instrument, Intervention, Language, MediaKind, NewAssessment, NewCase,
+    NewIntervention, NewOrder, NewPerson, NewReferral, NewStatement, OrderRules, OrderStatus,
+    ReferralChange, ReferralState, ScorePreview, TeamRole, TrendPoint,
 };
 use qorgau_core::store::CustodyEntry;
 use qorgau_core::store::{
@@ -492,6 +493,22 @@ impl QorgauStore {
     /// Loads a station-signed instrument file (its content as text).
     pub fn load_signed_instrument(&self, envelope: String) -> Result<Instrument, QorgauError> {
         guard(|| Ok(self.inner.load_signed_instrument(&envelope)?))
+    }
+
+    /// The score so far of an assessment being filled in: unanswered items count as "no" and
+    /// are counted. Stores nothing; the form shows it as the psychologist goes.
+    pub fn score_preview(
+        &self,
+        instrument_id: String,
+        version: String,
+        answers: HashMap<String, Answer>,
+        calendar: Vec<CalendarEntry>,
+    ) -> Result<ScorePreview, QorgauError> {
+        guard(|| {
+            Ok(self
+                .inner
+                .score_preview(&instrument_id, &version, &answers, &calendar)?)
+        })
     }
 
     /// Records an assessment (psychologist profiles only).

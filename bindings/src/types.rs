@@ -801,6 +801,14 @@ pub struct Instrument {
 }
 
 #[uniffi::remote(Record)]
+pub struct ScorePreview {
+    pub score: u32,
+    pub level: String,
+    pub level_rank: u32,
+    pub unanswered: u32,
+}
+
+#[uniffi::remote(Record)]
 pub struct CalendarEntry {
     pub date: NaiveDate,
     pub severity: u8,

@@ -89,6 +89,16 @@ pub struct Score {
     pub level_rank: u32,
 }
 
+/// The score of an assessment in progress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScorePreview {
+    pub score: u32,
+    pub level: String,
+    pub level_rank: u32,
+    /// Required items not answered yet (counted as "no" in the score).
+    pub unanswered: u32,
+}
+
 impl Instrument {
     /// Parses and checks a definition: items with unique ids, bands ascending from 0, answer
     /// options that suit the kind, a calendar only on weighted instruments.
@@ -144,6 +154,34 @@ impl Instrument {
         answers: &HashMap<String, Answer>,
         calendar: &[CalendarEntry],
     ) -> Result<Score> {
+        self.tally(answers, calendar, true).map(|(s, _)| s)
+    }
+
+    /// The score so far of an assessment in progress, for the form to show as it is filled in:
+    /// items not answered yet count as "no" and are counted in `unanswered`. Stores nothing;
+    /// an unknown item, an answer option the instrument does not offer or a bad calendar entry
+    /// is refused as in [`Instrument::score`].
+    pub fn preview(
+        &self,
+        answers: &HashMap<String, Answer>,
+        calendar: &[CalendarEntry],
+    ) -> Result<ScorePreview> {
+        let (s, unanswered) = self.tally(answers, calendar, false)?;
+        Ok(ScorePreview {
+            score: s.score,
+            level: s.level,
+            level_rank: s.level_rank,
+            unanswered,
+        })
+    }
+
+    fn tally(
+        &self,
+        answers: &HashMap<String, Answer>,
+        calendar: &[CalendarEntry],
+        require_all: bool,
+    ) -> Result<(Score, u32)> {
+        let mut unanswered = 0u32;
         for id in answers.keys() {
             if !self.items.iter().any(|i| &i.id == id) {
                 return Err(Error::invalid(
@@ -155,13 +193,13 @@ impl Instrument {
         let mut score = 0u32;
         for item in &self.items {
             match answers.get(&item.id) {
-                None if item.required => {
+                None if item.required && require_all => {
                     return Err(Error::invalid(
                         "answers",
                         format!("item {} needs an answer", item.id),
                     ))
                 }
-                None => {}
+                None => unanswered += u32::from(item.required),
                 Some(a) if !self.answer_options.contains(a) => {
                     return Err(Error::invalid(
                         "answers",
@@ -197,11 +235,14 @@ impl Instrument {
             .iter()
             .rposition(|b| score >= b.min_score)
             .unwrap_or(0);
-        Ok(Score {
-            score,
-            level: self.bands[rank].level.clone(),
-            level_rank: rank as u32,
-        })
+        Ok((
+            Score {
+                score,
+                level: self.bands[rank].level.clone(),
+                level_rank: rank as u32,
+            },
+            unanswered,
+        ))
     }
 
     /// The rank of a level code.
@@ -334,6 +375,60 @@ mod tests {
             let s = d.score(&yes(&d, n), &[]).unwrap();
             assert_eq!((s.score, s.level.as_str()), (n as u32, level), "{n} yes");
         }
+    }
+
+    #[test]
+    fn a_preview_scores_a_form_in_progress_and_agrees_with_the_score_once_complete() {
+        let d = dash();
+        let empty = d.preview(&HashMap::new(), &[]).unwrap();
+        assert_eq!(
+            (empty.score, empty.level.as_str(), empty.unanswered),
+            (0, "standard", 27)
+        );
+        // Fourteen yes answers and nothing else yet: already high.
+        let partial: HashMap<String, Answer> = d
+            .items
+            .iter()
+            .take(14)
+            .map(|i| (i.id.clone(), Answer::Yes))
+            .collect();
+        let p = d.preview(&partial, &[]).unwrap();
+        assert_eq!((p.score, p.level.as_str(), p.unanswered), (14, "high", 13));
+        assert!(
+            d.score(&partial, &[]).is_err(),
+            "the final score still needs every answer"
+        );
+        for n in [0, 9, 10, 13, 14, 27] {
+            let full = yes(&d, n);
+            let (s, p) = (d.score(&full, &[]).unwrap(), d.preview(&full, &[]).unwrap());
+            assert_eq!(
+                (p.score, p.level, p.level_rank, p.unanswered),
+                (s.score, s.level, s.level_rank, 0)
+            );
+        }
+        let mut bad = partial.clone();
+        bad.insert("q99".into(), Answer::Yes);
+        assert!(matches!(
+            d.preview(&bad, &[]),
+            Err(Error::InvalidField {
+                field: "answers",
+                ..
+            })
+        ));
+        let e = example();
+        assert!(matches!(
+            e.preview(
+                &HashMap::new(),
+                &[CalendarEntry {
+                    date: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+                    severity: 99
+                }]
+            ),
+            Err(Error::InvalidField {
+                field: "calendar",
+                ..
+            })
+        ));
     }
 
     #[test]

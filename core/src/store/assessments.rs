@@ -2,6 +2,8 @@
 //! recommendations; only an unlocked psychologist profile reads answers and clinical notes,
 //! and every such read, or refused attempt, is written to the custody chain.
 
+use std::collections::HashMap;
+
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use ring::aead::{LessSafeKey, UnboundKey, AES_256_GCM};
@@ -15,8 +17,8 @@ use crate::crypto::seal;
 use crate::crypto::signing::DeviceSigner;
 use crate::error::{Error, Result};
 use crate::model::{
-    AssessmentDetail, AssessmentSummary, ClinicalPart, Instrument, NewAssessment, PersonRole,
-    TeamRole, TrendPoint,
+    Answer, AssessmentDetail, AssessmentSummary, CalendarEntry, ClinicalPart, Instrument,
+    NewAssessment, PersonRole, ScorePreview, TeamRole, TrendPoint,
 };
 
 /// The instruments every phone has. The weighted example (an instrument to show the calendar
@@ -122,6 +124,19 @@ impl Store {
             all.push(Instrument::from_json(&d)?);
         }
         Ok(all)
+    }
+
+    /// The score so far of an assessment being filled in (see [`Instrument::preview`]). Pure:
+    /// nothing is stored or logged, and no clinical key is needed.
+    pub fn score_preview(
+        &self,
+        instrument_id: &str,
+        version: &str,
+        answers: &HashMap<String, Answer>,
+        calendar: &[CalendarEntry],
+    ) -> Result<ScorePreview> {
+        self.instrument(instrument_id, version)?
+            .preview(answers, calendar)
     }
 
     /// One instrument version; an unknown id or version is refused.
