@@ -8,7 +8,7 @@ use std::time::SystemTime;
 
 use chrono::NaiveDate;
 use qorgau_core::document::pdf::OrderCopy;
-use qorgau_core::document::qr::OrderPayload;
+use qorgau_core::document::qr::VerifiedOrderCode;
 use qorgau_core::export::ExportSummary;
 use qorgau_core::model::{
     Answer, AssessmentDetail, AssessmentSummary, CalendarEntry, CaptureInfo, Case, DueItem,
@@ -325,9 +325,10 @@ impl QorgauStore {
         })
     }
 
-    /// Verifies a scanned order code offline.
-    pub fn verify_order_qr(&self, text: String) -> Result<OrderPayload, QorgauError> {
-        guard(|| Ok(self.inner.verify_order_qr(&text)?))
+    /// Verifies a scanned order code offline (signature, signer known and not revoked, not
+    /// expired) and returns what it says in plain types.
+    pub fn verify_order_qr(&self, text: String) -> Result<VerifiedOrderCode, QorgauError> {
+        guard(|| Ok((&self.inner.verify_order_qr(&text)?).into()))
     }
 
     /// The printable order as PDF bytes, one page per language.

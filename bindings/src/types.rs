@@ -9,8 +9,8 @@ use std::time::SystemTime;
 use chrono::{DateTime, NaiveDate, Utc};
 use qorgau_core::crypto::signing::PublicKey;
 use qorgau_core::document::pdf::OrderCopy;
-use qorgau_core::document::qr::OrderPayload;
 use qorgau_core::document::qr::QrRejection;
+use qorgau_core::document::qr::VerifiedOrderCode;
 use qorgau_core::export::{BundleFile, ExportSummary};
 use qorgau_core::iin::Iin;
 use qorgau_core::iin::IinProblem;
@@ -526,16 +526,15 @@ pub enum OrderCopy {
 }
 
 #[uniffi::remote(Record)]
-pub struct OrderPayload {
-    pub v: u8,
-    pub n: String,
-    pub f: i64,
-    pub u: i64,
-    pub i: i64,
-    pub r: String,
-    pub p: Vec<String>,
-    pub x: Vec<String>,
-    pub d: String,
+pub struct VerifiedOrderCode {
+    pub number: String,
+    pub valid_from: UtcInstant,
+    pub valid_until: UtcInstant,
+    pub issued_at: UtcInstant,
+    pub restricted: String,
+    pub protected: Vec<String>,
+    pub prohibitions: Vec<String>,
+    pub device_id: String,
 }
 
 // ---- registry and check at the scene ------------------------------------------------------

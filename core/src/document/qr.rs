@@ -48,6 +48,40 @@ impl std::fmt::Display for QrRejection {
     }
 }
 
+/// What a verified order code says, in plain types for the screens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifiedOrderCode {
+    pub number: String,
+    pub valid_from: chrono::DateTime<chrono::Utc>,
+    /// After extensions, at the time of printing.
+    pub valid_until: chrono::DateTime<chrono::Utc>,
+    pub issued_at: chrono::DateTime<chrono::Utc>,
+    /// The restricted person: IIN, or initials and birth year.
+    pub restricted: String,
+    /// The protected persons' initials.
+    pub protected: Vec<String>,
+    /// Prohibition codes.
+    pub prohibitions: Vec<String>,
+    /// The issuing device's id (32 hex digits).
+    pub device_id: String,
+}
+
+impl From<&OrderPayload> for VerifiedOrderCode {
+    fn from(p: &OrderPayload) -> Self {
+        let at = |s: i64| chrono::DateTime::from_timestamp(s, 0).unwrap_or_default();
+        VerifiedOrderCode {
+            number: p.n.clone(),
+            valid_from: at(p.f),
+            valid_until: at(p.u),
+            issued_at: at(p.i),
+            restricted: p.r.clone(),
+            protected: p.p.clone(),
+            prohibitions: p.x.clone(),
+            device_id: p.d.clone(),
+        }
+    }
+}
+
 /// What an order's QR code says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderPayload {

@@ -314,6 +314,17 @@ fn the_qr_code_round_trips_through_a_png_read_by_zbarimg_and_verifies_offline() 
     assert_eq!(p.n, o.number);
     assert_eq!(p.r, fixtures::aggressor().iin.unwrap());
     assert_eq!(p.p, vec!["A.T.", "D.T."]);
+    // The typed view the apps receive: times as times, to the second.
+    let typed = crate::document::qr::VerifiedOrderCode::from(&p);
+    assert_eq!(typed.number, o.number);
+    assert_eq!(typed.valid_from.timestamp(), o.valid_from.timestamp());
+    assert_eq!(
+        typed.valid_until.timestamp(),
+        st.order_status(o.id).unwrap().valid_until.timestamp()
+    );
+    assert_eq!(typed.issued_at.timestamp(), o.issued_at.utc.timestamp());
+    assert_eq!(typed.prohibitions, o.prohibitions);
+    assert_eq!(typed.device_id, st.device().device_id.simple().to_string());
     assert!(
         !text.contains("Aigerim") && !text.contains("Synthetic"),
         "no full names or addresses in the code"
