@@ -390,6 +390,28 @@ fn unenrolled_revoked_and_replayed_requests_are_refused() {
     c.enrol(&device("KZ-DEMO-0499").store, &once).unwrap();
     let used = c.enrol(&stranger.store, &once).unwrap_err();
     assert_eq!(refusal(&used), Some((ErrorCode::CodeUsed, 403)), "{used}");
+    // An expired code (its expiry moved into the past in the station's database).
+    let late = s
+        .station
+        .create_enrolment_code("KZ-DEMO-0498", "t")
+        .unwrap();
+    rusqlite::Connection::open(s._dir.path().join("station.db"))
+        .unwrap()
+        .execute(
+            "UPDATE enrolment_codes SET expires_at = '2026-01-01T00:00:00Z' WHERE used_by IS NULL",
+            [],
+        )
+        .unwrap();
+    let expired = c.enrol(&stranger.store, &late).unwrap_err();
+    assert_eq!(
+        refusal(&expired),
+        Some((ErrorCode::CodeExpired, 403)),
+        "{expired}"
+    );
+    assert!(
+        stranger.store.station().unwrap().is_none(),
+        "nothing stored on a refusal"
+    );
 
     let (a, ca) = enrolled(&s, "KZ-DEMO-0417");
     field_case(&a);
