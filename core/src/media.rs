@@ -671,6 +671,12 @@ mod tests {
         assert_eq!(with.preview, PreviewSource::Platform);
         let t = image::load_from_memory(&with.thumbnail_jpeg.unwrap()).unwrap();
         assert_eq!((t.width(), t.height()), (320, 160));
-        assert!(analyse_photo(&heic, &s, Some(b"not an image"), false).is_err());
+        assert!(matches!(
+            analyse_photo(&heic, &s, Some(b"not an image"), false),
+            Err(Error::InvalidField {
+                field: "platform_thumbnail",
+                ..
+            })
+        ));
     }
 }

@@ -395,7 +395,13 @@ mod tests {
         let p = d.preview(&partial, &[]).unwrap();
         assert_eq!((p.score, p.level.as_str(), p.unanswered), (14, "high", 13));
         assert!(
-            d.score(&partial, &[]).is_err(),
+            matches!(
+                d.score(&partial, &[]),
+                Err(Error::InvalidField {
+                    field: "answers",
+                    ..
+                })
+            ),
             "the final score still needs every answer"
         );
         for n in [0, 9, 10, 13, 14, 27] {
@@ -489,15 +495,36 @@ mod tests {
             let s = e.score(&answers, &calendar).unwrap();
             assert_eq!((s.score, s.level.as_str()), (want, level));
         }
-        assert!(e.score(&none, &cal(&[6])).is_err(), "severity out of range");
+        assert!(
+            matches!(
+                e.score(&none, &cal(&[6])),
+                Err(Error::InvalidField {
+                    field: "calendar",
+                    ..
+                })
+            ),
+            "severity out of range"
+        );
         let mut dk = none.clone();
         dk.insert("q1".into(), Answer::DontKnow);
         assert!(
-            e.score(&dk, &[]).is_err(),
+            matches!(
+                e.score(&dk, &[]),
+                Err(Error::InvalidField {
+                    field: "answers",
+                    ..
+                })
+            ),
             "the example offers only yes and no"
         );
         assert!(
-            dash().score(&yes(&dash(), 3), &cal(&[2])).is_err(),
+            matches!(
+                dash().score(&yes(&dash(), 3), &cal(&[2])),
+                Err(Error::InvalidField {
+                    field: "calendar",
+                    ..
+                })
+            ),
             "a checklist has no calendar"
         );
     }
@@ -505,10 +532,26 @@ mod tests {
     #[test]
     fn malformed_definitions_are_refused() {
         let src = include_str!("../../instruments/dash_style_kz.json");
-        assert!(
-            Instrument::from_json(&src.replace("\"min_score\": 10", "\"min_score\": 20")).is_err()
-        );
-        assert!(Instrument::from_json(&src.replace("\"weight\": 1,", "\"weight\": 2,")).is_err());
-        assert!(Instrument::from_json("{}").is_err());
+        assert!(matches!(
+            Instrument::from_json(&src.replace("\"min_score\": 10", "\"min_score\": 20")),
+            Err(Error::InvalidField {
+                field: "instrument",
+                ..
+            })
+        ));
+        assert!(matches!(
+            Instrument::from_json(&src.replace("\"weight\": 1,", "\"weight\": 2,")),
+            Err(Error::InvalidField {
+                field: "instrument",
+                ..
+            })
+        ));
+        assert!(matches!(
+            Instrument::from_json("{}"),
+            Err(Error::InvalidField {
+                field: "instrument",
+                ..
+            })
+        ));
     }
 }

@@ -528,7 +528,13 @@ fn instruments_load_only_with_the_stations_signature() {
     inst.version = "0.2.0".into();
     let signed = sign_instrument(&inst, &station).unwrap();
     assert!(
-        st.load_signed_instrument(&signed).is_err(),
+        matches!(
+            st.load_signed_instrument(&signed),
+            Err(Error::InvalidField {
+                field: "instrument",
+                ..
+            })
+        ),
         "no station key yet"
     );
     super::tests::trust_station(st, station.public_key());
@@ -541,11 +547,18 @@ fn instruments_load_only_with_the_stations_signature() {
         })
     ));
     let intruder = DeviceSigner::from_pkcs8(&generate_pkcs8().unwrap()).unwrap();
-    assert!(st
-        .load_signed_instrument(&sign_instrument(&inst, &intruder).unwrap())
-        .is_err());
+    assert!(matches!(
+        st.load_signed_instrument(&sign_instrument(&inst, &intruder).unwrap()),
+        Err(Error::InvalidField {
+            field: "instrument",
+            ..
+        })
+    ));
     assert!(
-        st.instrument("example-weighted", "0.2.0").is_err(),
+        matches!(
+            st.instrument("example-weighted", "0.2.0"),
+            Err(Error::NotFound { .. })
+        ),
         "nothing stored"
     );
     st.load_signed_instrument(&signed).unwrap();
