@@ -90,7 +90,7 @@ impl Store {
     /// its recorded SHA-256; and that no record exists outside the chain. Only an unknown case
     /// or an internal failure is an `Err`; anything that does not match is in the report.
     pub fn verify(&self, case: Uuid) -> Result<VerifyReport> {
-        self.require_case(case)?;
+        let missing = self.require_case(case).err();
         let mut c = Checker {
             store: self,
             case,
@@ -104,6 +104,28 @@ impl Store {
                 failure: None,
             },
         };
+        if let Some(e) = missing {
+            // The case's record gone while its chain or signed head is still here: the case was
+            // cut out with SQL. That is a finding, not an unknown case.
+            let traces: i64 = self.conn().query_row(
+                "SELECT (SELECT count(*) FROM custody WHERE case_id = ?1)
+                      + (SELECT count(*) FROM case_heads WHERE case_id = ?1)",
+                [case.to_string()],
+                |r| r.get(0),
+            )?;
+            if traces == 0 {
+                return Err(e);
+            }
+            c.report.failure = Some(fail(
+                None,
+                Some(format!("cases/{case}")),
+                None,
+                "case record",
+                "present",
+                "missing",
+            ));
+            return Ok(c.report);
+        }
         match c.run() {
             Ok(Ok(())) => c.report.ok = true,
             Ok(Err(f)) => c.report.failure = Some(f),
@@ -325,6 +347,18 @@ impl Checker<'_> {
             }
             return Ok(Ok(()));
         };
+        // An entry that logs a record carries no detail: text added beside it would be shown
+        // (in exports) as if it were part of the signed entry.
+        if e.detail.is_some() {
+            return Ok(Err(fail(
+                seq,
+                None,
+                None,
+                "event detail",
+                "none (the entry logs a record)",
+                "detail text",
+            )));
+        }
         let Some(id) = e.entry.record else {
             return Ok(Err(fail(
                 seq,

@@ -547,15 +547,29 @@ impl Store {
         let conn = self.conn();
         let keys = self.keys();
         let mut out = Vec::new();
-        let profiles: Vec<ProfileRow> = {
-            let mut stmt =
-                conn.prepare(&format!("SELECT {PROFILE_COLS} FROM profiles ORDER BY id"))?;
-            let rows = stmt.query_map([], ProfileRow::read)?;
+        // A row that no longer reads as the app wrote it (a column of another type) is an edit
+        // too; so is a profile whose sealed name no longer opens.
+        let ids: Vec<String> = {
+            let mut stmt = conn.prepare("SELECT id FROM profiles ORDER BY id")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
             rows.collect::<std::result::Result<_, _>>()?
         };
-        for p in profiles {
-            if p.check(keys).is_err() {
-                out.push(("profiles".into(), p.id));
+        for id in ids {
+            let row = conn.query_row(
+                &format!("SELECT {PROFILE_COLS} FROM profiles WHERE id = ?1"),
+                [&id],
+                ProfileRow::read,
+            );
+            let info: rusqlite::Result<Vec<u8>> =
+                conn.query_row("SELECT info FROM profiles WHERE id = ?1", [&id], |r| {
+                    r.get(0)
+                });
+            let intact = matches!(&row, Ok(p) if p.check(keys).is_ok())
+                && info.is_ok_and(|i| {
+                    crate::crypto::seal::open(&keys.records, &format!("profiles/{id}"), &i).is_ok()
+                });
+            if !intact {
+                out.push(("profiles".into(), id));
             }
         }
         let mut stmt = conn

@@ -361,3 +361,5 @@ mod tests_assessments;
 mod tests_at_rest;
 #[cfg(test)]
 mod tests_orders;
+#[cfg(test)]
+mod tests_tamper;

@@ -603,13 +603,13 @@ fn an_unwritable_blob_directory_fails_the_ingest_and_keeps_the_case_consistent()
     assert!(s.store.verify(case).unwrap().ok);
 }
 
-mod tamper {
+pub(crate) mod tamper {
     use super::*;
     use proptest::prelude::*;
     use rusqlite::types::Value;
 
     /// A case with people, a photo with thumbnail, a signed statement, a refusal and a view.
-    fn full_case() -> (Scene, Uuid) {
+    pub(crate) fn full_case() -> (Scene, Uuid) {
         let s = scene();
         let case = s
             .store
