@@ -216,6 +216,65 @@ fn an_exported_case_verifies_with_sha256sum_and_openssl_and_tampering_is_caught(
         "step 2 names the entry:\n{log}"
     );
 
+    // A record changed (a statement's words), SHA256SUMS recomputed to match: step 3 sees that
+    // the entry's payload hash no longer matches the record beside it.
+    let copy = h.path("tampered-record");
+    copy_dir(&bundle, &copy);
+    let rec = std::fs::read_dir(copy.join("records"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            std::fs::read_to_string(p)
+                .unwrap()
+                .contains("Синтетическое")
+        })
+        .unwrap();
+    let changed = std::fs::read_to_string(&rec)
+        .unwrap()
+        .replace("Синтетическое", "Изменённое");
+    std::fs::write(&rec, changed).unwrap();
+    let o = Command::new("bash")
+        .arg("-c")
+        .arg("sha256sum $(cut -c67- SHA256SUMS) > SHA256SUMS")
+        .current_dir(&copy)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let (ok, log) = run_verify_txt(&copy);
+    assert!(!ok, "a changed record must fail:\n{log}");
+    let n = rec.file_name().unwrap().to_str().unwrap()[..6].to_string();
+    assert!(
+        log.split("--- step 3")
+            .nth(1)
+            .is_some_and(|s| s.contains(&format!("PAYLOAD MISMATCH at {n}"))),
+        "step 3 names the entry:\n{log}"
+    );
+
+    // The same change in the phone's store: verify and export both refuse, exit 3, no bundle.
+    let db = h.path("store").join("qorgau.db");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let body: Vec<u8> = conn
+        .query_row("SELECT body FROM statements", [], |r| r.get(0))
+        .unwrap();
+    let mut body = body;
+    let i = body.len() / 2;
+    body[i] ^= 1;
+    conn.execute("UPDATE statements SET body = ?1", [body])
+        .unwrap();
+    drop(conn);
+    let o = h.run(&["verify", &case]);
+    assert_eq!(code(&o), 3, "{}", String::from_utf8_lossy(&o.stdout));
+    let again = h.path("out-after-tampering");
+    std::fs::create_dir_all(&again).unwrap();
+    let o = h.run(&["export", &case, "--out", again.to_str().unwrap()]);
+    assert_eq!(code(&o), 3, "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        std::fs::read_dir(&again).unwrap().count(),
+        0,
+        "no bundle, not even a partial one"
+    );
+
     // The last entry cut off the bundle, SHA256SUMS recomputed: the signed head catches it.
     let copy = h.path("cut-tail");
     copy_dir(&bundle, &copy);
