@@ -86,6 +86,15 @@ fn main() {
         child_mode(Path::new(&args[i + 1]));
         return;
     }
+    if let Some(i) = args.iter().position(|a| a == "--child-open-ingest") {
+        // What one `qorgau evidence add` costs: start, open an existing store, ingest, exit.
+        let dir = Path::new(&args[i + 1]);
+        let ks = FileKeyStore::open_or_create(&dir.join("k")).unwrap();
+        let store = Store::open(&dir.join("s"), &ks, StoreOptions::default()).unwrap();
+        let case = store.list_cases().unwrap()[0].case.id;
+        ingest_once(&store, case, Path::new(&args[i + 2]));
+        return;
+    }
     let runs: usize = args
         .iter()
         .position(|a| a == "--runs")
@@ -124,6 +133,34 @@ fn main() {
     }
     let ours_ms = median(ours);
 
+    // The same ingest as a whole process, as the anchors are measured: start, open a store made
+    // beforehand (a fresh one each run), ingest, exit.
+    let me = std::env::current_exe().unwrap();
+    let mut whole = Vec::new();
+    for _ in 0..runs {
+        let dir = tempfile::tempdir_in(work.path()).unwrap();
+        {
+            let ks = FileKeyStore::open_or_create(&dir.path().join("k")).unwrap();
+            let store = Store::init(
+                &dir.path().join("s"),
+                &ks,
+                fixtures::officer_profile(),
+                StoreOptions::default(),
+            )
+            .unwrap();
+            store.open_case(fixtures::neighbour_report_case()).unwrap();
+        }
+        let (t, _) = run_measured(
+            Command::new(&me)
+                .arg("--child-open-ingest")
+                .arg(dir.path())
+                .arg(&photo),
+        )
+        .expect("whole-process ingest");
+        whole.push(t);
+    }
+    let whole_ms = median(whole);
+
     let mut sha = Vec::new();
     let mut vips = Vec::new();
     let thumb = work.path().join("vips-thumb.jpg");
@@ -148,7 +185,6 @@ fn main() {
             }
         }
     }
-    let me = std::env::current_exe().unwrap();
     let our_rss = peak_rss(&[me.as_os_str(), "--child-ingest".as_ref(), photo.as_os_str()])
         .expect("child ingest");
     let vips_rss = if have_vips {
@@ -180,16 +216,22 @@ fn main() {
             "| qorgau ingest (hash+validate+thumb+encrypt+store+log) | {ours_ms:9.1} | {:14.2}x |",
             ours_ms / anchor
         );
+        println!(
+            "| the same, whole process (start+open store+ingest)     | {whole_ms:9.1} | {:14.2}x |",
+            whole_ms / anchor
+        );
         println!("| sha256sum                                             | {sha_ms:9.1} |                 |");
         println!("| vipsthumbnail -s 320                                  | {vips_ms:9.1} |                 |");
         println!("| anchor: sha256sum + vipsthumbnail                     | {anchor:9.1} |           1.00x |");
         println!();
         println!(
-            "goal: ingest <= 1.0x anchor -> {}",
-            if ours_ms <= anchor { "MET" } else { "NOT MET" }
+            "goal: ingest <= 1.0x anchor -> in-process {}, whole process {}",
+            if ours_ms <= anchor { "MET" } else { "NOT MET" },
+            if whole_ms <= anchor { "MET" } else { "NOT MET" }
         );
     } else {
         println!("| qorgau ingest                                         | {ours_ms:9.1} |               - |");
+        println!("| the same, whole process                               | {whole_ms:9.1} |               - |");
         println!("| sha256sum                                             | {sha_ms:9.1} |                 |");
         println!("vipsthumbnail not installed (apt-get install libvips-tools): anchor incomplete");
     }
