@@ -6,7 +6,9 @@
 //                or, on Apple platforms when QorgauFFIC.xcframework exists, the XCFramework built by
 //                scripts/build-xcframework.sh (static library + header + module map).
 //   QorgauFFI    the generated Swift bindings (copied in by scripts/prepare-bindings.sh; never edited).
-//   Qorgau       hand-written API and view models (no SwiftUI/UIKit: builds and tests on Linux).
+//   Qorgau       hand-written API and view models (no SwiftUI/UIKit: builds and tests on Linux), with
+//                its own strings (Resources/<lang>.lproj/Localizable.strings: errors and sync problems
+//                by kind, in kk, ru and en).
 //   QorgauTests  XCTest against the real Rust library.
 //
 // Linking against a cargo-built shared library (Linux, or `swift test` on a Mac):
@@ -42,6 +44,7 @@ let strict: [SwiftSetting] = [.enableExperimentalFeature("StrictConcurrency")]
 
 let package = Package(
     name: "Qorgau",
+    defaultLocalization: "en",
     platforms: [.iOS(.v16), .macOS(.v13)],
     products: [
         .library(name: "Qorgau", targets: ["Qorgau"]),
@@ -59,6 +62,7 @@ let package = Package(
             name: "Qorgau",
             dependencies: ["QorgauFFI"],
             path: "Sources/Qorgau",
+            resources: [.process("Resources")],
             swiftSettings: strict
         ),
         .testTarget(

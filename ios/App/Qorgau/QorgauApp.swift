@@ -36,6 +36,9 @@ final class AppModel: ObservableObject {
 
     @Published private(set) var state: State = .starting
     let keyStore = KeychainKeyStore()
+    /// How the device key is protected (Secure Enclave, or the Keychain where there is no
+    /// enclave), as the key store recorded it when the store was opened or created.
+    @Published private(set) var keyProtection: DeviceKeyProtection?
     /// The store being opened (by the UI or a background task; opened once).
     private var opening: Task<FieldSession, Error>?
 
@@ -45,6 +48,7 @@ final class AppModel: ObservableObject {
     func start() async {
         do {
             state = .ready(try await openStore())
+            keyProtection = keyStore.protection
         } catch QorgauError.NotInitialised {
             state = .needsProfile
         } catch {
@@ -68,7 +72,7 @@ final class AppModel: ObservableObject {
     func sessionForBackgroundWork() async -> FieldSession? {
         if case let .ready(session) = state { return session }
         guard case .starting = state, let session = try? await openStore() else { return nil }
-        if case .starting = state { state = .ready(session) }
+        if case .starting = state { state = .ready(session); keyProtection = keyStore.protection }
         if case let .ready(current) = state { return current }
         return nil
     }
@@ -77,6 +81,7 @@ final class AppModel: ObservableObject {
         do {
             let dir = try AppDirectories.store
             state = .ready(try await FieldSession.openOrInit(directory: dir, keyStore: keyStore, profile: profile))
+            keyProtection = keyStore.protection
         } catch {
             state = .failed(QorgauAppError(error, language: language))
         }
@@ -96,6 +101,7 @@ struct RootView: View {
         case let .ready(session):
             // The PIN gate before any content, on launch and on every return (issue 11).
             GateRootView(session: session, language: model.language)
+                .environment(\.deviceKeyProtection, model.keyProtection)
         case let .failed(error):
             VStack(spacing: 16) {
                 Image(systemName: error.isSecurityFailure ? "lock.trianglebadge.exclamationmark" : "exclamationmark.triangle")

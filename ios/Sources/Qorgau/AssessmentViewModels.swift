@@ -34,7 +34,10 @@ public final class AssessmentFormViewModel: ViewModel {
     /// `id` of the chosen instrument; changing it clears the answers and the calendar.
     public var instrumentKey: String? {
         willSet { willChange() }
-        didSet { if instrumentKey != oldValue { answers = [:]; calendar = []; overrideLevel = nil }; didChange() }
+        didSet {
+            if instrumentKey != oldValue { answers = [:]; calendar = []; overrideLevel = nil; previewChanged() }
+            didChange()
+        }
     }
     public var survivorId: Uuid? { willSet { willChange() } didSet { didChange() } }
     public private(set) var answers: [String: Answer] = [:]
@@ -52,6 +55,14 @@ public final class AssessmentFormViewModel: ViewModel {
     public private(set) var isWorking = false
     public private(set) var error: QorgauAppError?
     public private(set) var lastRecorded: RecordedAssessment?
+
+    /// The score so far as the core computes it (`scorePreview`: unanswered items count as "no"
+    /// and are counted), asked again off the main thread whenever the instrument, an answer or
+    /// the calendar changes. Nil before the first answer arrives from the core, or when it
+    /// refused the form as it stands.
+    public private(set) var preview: ScorePreview?
+    private var previewTask: Task<Void, Never>?
+    private var previewRun = 0
 
     /// Drops everything loaded or typed (a lock: `SessionGate`).
     public override func forget() {
@@ -71,6 +82,7 @@ public final class AssessmentFormViewModel: ViewModel {
             recommendArrest = false
             error = nil
             lastRecorded = nil
+            preview = nil
         }
     }
 
@@ -111,7 +123,7 @@ public final class AssessmentFormViewModel: ViewModel {
     public var answerOptions: [Answer] { instrument?.answerOptions ?? [.yes, .no, .dontKnow] }
 
     public func setAnswer(_ answer: Answer?, for itemId: String) {
-        mutate { answers[itemId] = answer }
+        mutate { answers[itemId] = answer; previewChanged() }
     }
 
     // ---- calendar (weighted instruments) ----------------------------------------------------
@@ -123,12 +135,13 @@ public final class AssessmentFormViewModel: ViewModel {
         mutate {
             calendar.append(CalendarEntry(date: d, severity: severity))
             calendar.sort { $0.date < $1.date }
+            previewChanged()
         }
     }
 
     public func removeIncident(at index: Int) {
         guard calendar.indices.contains(index) else { return }
-        mutate { _ = calendar.remove(at: index) }
+        mutate { _ = calendar.remove(at: index); previewChanged() }
     }
 
     // ---- preview and override ---------------------------------------------------------------
@@ -138,22 +151,66 @@ public final class AssessmentFormViewModel: ViewModel {
         (instrument?.items ?? []).filter { $0.required && answers[$0.id] == nil }
     }
 
-    /// The score as the instrument defines it, shown while answering. The core computes the
-    /// recorded score itself and refuses anything inconsistent.
-    public var previewScore: UInt32 {
-        guard let inst = instrument else { return 0 }
-        var s: UInt32 = 0
-        for item in inst.items where answers[item.id] == .yes { s += item.weight }
-        if let rule = inst.calendar {
-            for e in calendar where e.severity >= 1 && e.severity <= rule.maxSeverity {
-                s += rule.pointsBySeverity[Int(e.severity) - 1]
-            }
+    /// Asks the core for the preview of the form as it stands now; an answer that arrives after
+    /// a newer change is dropped.
+    private func previewChanged() {
+        previewRun += 1
+        let run = previewRun
+        guard let inst = instrument else {
+            preview = nil
+            previewTask = nil
+            return
         }
-        return s
+        let (id, version, answers, calendar) = (inst.id, inst.version, self.answers, self.calendar)
+        previewTask = Task { [weak self, session, language] in
+            let result = await session.run(language) {
+                try $0.scorePreview(instrumentId: id, version: version, answers: answers, calendar: calendar)
+            }
+            guard let self, run == self.previewRun else { return }
+            self.mutate { self.preview = try? result.get() }
+        }
     }
 
+    /// Waits until ``preview`` reflects the latest change (for tests; the screen observes it).
+    public func previewSettled() async {
+        await previewTask?.value
+    }
+
+    /// The score so far (0 until the core's preview arrives).
+    public var previewScore: UInt32 { preview?.score ?? 0 }
+
+    /// The level of the score so far, as the instrument's band.
     public var previewBand: Band? {
-        instrument?.bands.last { previewScore >= $0.minScore }
+        guard let level = preview?.level else { return nil }
+        return instrument?.bands.first { $0.level == level }
+    }
+
+    /// Required questions the preview counts as not answered yet.
+    public var questionsLeft: UInt32? { preview?.unanswered }
+
+    /// The preview in one line: the level in the UI language, the score and how many questions
+    /// are left ("Орташа (балл 11) · қалған сұрақтар: 3").
+    public var previewLine: String? {
+        guard let p = preview else { return nil }
+        let level = previewBand.map(label) ?? p.level
+        let l = language
+        let head: String
+        switch l {
+        case .kk: head = "\(level) (балл \(p.score))"
+        case .ru: head = "\(level) (балл \(p.score))"
+        case .en: head = "\(level) (score \(p.score))"
+        }
+        let left: String
+        switch (l, p.unanswered) {
+        case (.kk, 0): left = "барлық сұраққа жауап берілді"
+        case (.ru, 0): left = "ответы на все вопросы"
+        case (.en, 0): left = "all questions answered"
+        case (.kk, let n): left = "қалған сұрақтар: \(n)"
+        case (.ru, let n): left = "осталось вопросов: \(n)"
+        case (.en, 1): left = "1 question left"
+        case (.en, let n): left = "\(n) questions left"
+        }
+        return head + " · " + left
     }
 
     /// Levels the professional can raise the assessment to (never lower).
@@ -201,11 +258,13 @@ public final class AssessmentFormViewModel: ViewModel {
                 answers = [:]; calendar = []; overrideLevel = nil; overrideReason = ""; notes = ""
                 recommendProtectionOrder = false; recommendShelter = false; recommendArrest = false; followUp = nil
                 isWorking = false
+                previewChanged()
             }
             return r
         case let .failure(e):
+            let shown = await ClinicalAccess.explain(e, session: session, language: language)
             mutate {
-                error = e
+                error = shown
                 if e.kind == .permissionDenied { access = .psychologistsOnly }
                 isWorking = false
             }
@@ -275,7 +334,13 @@ public final class AssessmentSummaryViewModel: ViewModel {
         mutate { detail = .loading }
         switch await session.run(language, { try $0.assessmentDetail(assessmentId: assessmentId) }) {
         case let .success(d): mutate { detail = .loaded(d) }
-        case let .failure(e): mutate { detail = e.kind == .permissionDenied ? .psychologistsOnly(e) : .failed(e) }
+        case let .failure(e):
+            guard e.kind == .permissionDenied else {
+                mutate { detail = .failed(e) }
+                break
+            }
+            let shown = await ClinicalAccess.explain(e, session: session, language: language)
+            mutate { detail = .psychologistsOnly(shown) }
         }
         return detail
     }
@@ -323,6 +388,19 @@ public final class AssessmentSummaryViewModel: ViewModel {
             return d.clinical.answers.keys.sorted().map { ($0, d.clinical.answers[$0]) }
         }
         return inst.items.map { ($0.text.text(language), d.clinical.answers[$0.id]) }
+    }
+}
+
+/// A refusal of clinical content, explained by who is signed in (never by the core's words).
+enum ClinicalAccess {
+    /// A psychologist still waiting for the clinical key is told so (``QorgauAppError/Kind/clinicalKeyPending``),
+    /// not the general permission message: the core refuses both alike, and the refusal is in
+    /// the custody log either way.
+    static func explain(_ e: QorgauAppError, session: FieldSession, language: Language) async -> QorgauAppError {
+        guard e.kind == .permissionDenied,
+              case let .success(acting?) = await session.run(language, { $0.currentProfile() }),
+              SignInViewModel.waitsForClinicalKey(acting) else { return e }
+        return QorgauAppError(kind: .clinicalKeyPending, language: language, technicalDetail: e.technicalDetail)
     }
 }
 

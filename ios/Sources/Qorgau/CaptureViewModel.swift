@@ -21,7 +21,8 @@ public struct PendingCapture: Identifiable, Sendable, Equatable {
     /// an earlier run of the app (stopped during a save).
     public internal(set) var error: QorgauAppError?
 
-    /// The core refused it as damaged or cut short: it can be kept as damaged evidence.
+    /// The core refused it and it is a photo (by its first bytes): it may be kept as damaged
+    /// evidence (``QorgauAppError/Kind/damagedMedia``).
     public var isDamaged: Bool { error?.isDamagedMedia ?? false }
 
     /// Kept in ``CaptureViewModel/pending`` when not saved: the app's own file or the camera's
@@ -227,19 +228,23 @@ public final class CaptureViewModel: ViewModel {
         let caseId = self.caseId
         let info = CaptureInfo(gps: capture.gps, note: capture.note, platformThumbnail: nil, keepDamaged: keepDamaged)
         let work: @Sendable (QorgauStore, CaptureProgress) throws -> RecordedEvidence
+        // What the capture begins with, to tell a damaged photo from other refused media.
+        let leadingBytes: Data?
         switch capture.source {
         case let .file(url, expected, thumbnail, _):
+            leadingBytes = expected == nil || expected == .photo ? MediaStart.of(file: url) : nil
             let path = url.path
             let info = CaptureInfo(gps: info.gps, note: info.note, platformThumbnail: thumbnail, keepDamaged: keepDamaged)
             work = { store, observer in
                 try store.addEvidenceFile(caseId: caseId, path: path, expected: expected, capture: info, progress: observer)
             }
         case let .photo(bytes):
+            leadingBytes = bytes.prefix(16)
             work = { store, _ in try store.addPhotoBytes(caseId: caseId, bytes: bytes, capture: info) }
         }
         inFlight = capture.fileURL
         defer { inFlight = nil }
-        let outcome = await ingest(work)
+        let outcome = await ingest(work, leadingBytes: leadingBytes)
         switch outcome {
         case let .success(added):
             if case let .file(url, _, _, true) = capture.source {
@@ -271,7 +276,8 @@ public final class CaptureViewModel: ViewModel {
     }
 
     /// Runs one save with progress. Failure: the error, or nil when the officer stopped it.
-    private func ingest(_ work: @escaping @Sendable (QorgauStore, CaptureProgress) throws -> RecordedEvidence) async -> Result<RecordedEvidence, Failure> {
+    private func ingest(_ work: @escaping @Sendable (QorgauStore, CaptureProgress) throws -> RecordedEvidence,
+                        leadingBytes: Data?) async -> Result<RecordedEvidence, Failure> {
         run += 1
         let token = run
         let observer = CaptureProgress { [weak self] done, total in
@@ -294,7 +300,7 @@ public final class CaptureViewModel: ViewModel {
             set { finish(token); wasCancelled = true }
             return .failure(Failure(nil))
         } catch {
-            let e = QorgauAppError(error, language: language)
+            let e = QorgauAppError.capture(error, leadingBytes: leadingBytes, language: language)
             set { finish(token); self.error = e }
             return .failure(Failure(e))
         }

@@ -128,6 +128,67 @@ public final class CheckPersonViewModel: ViewModel {
 
     public var activeOrders: [ActiveOrder] { record?.activeOrders ?? [] }
 
+    /// The person's date of birth as the record has it (the registry's, else the one in the IIN),
+    /// in the UI language's conventions; nil until a record applies to this person.
+    public var birthDateText: String? {
+        record?.birthDate.map { UserMessages.day($0, language) }
+    }
+
+    /// How fresh the station's registry behind a check is.
+    public enum RegistryFreshness: Equatable, Sendable {
+        /// No registry from the station on this device: only what this device recorded.
+        case noRegistry
+        /// Produced by the station `days` calendar days ago (0: today).
+        case current(days: Int)
+        /// Older than ``CheckPersonViewModel/staleAfterDays``: orders issued on other devices
+        /// since then are not known to this phone.
+        case stale(days: Int)
+    }
+
+    /// A registry older than this many days is shown as out of date.
+    public nonisolated static let staleAfterDays = 7
+
+    /// The freshness of the registry the last check used (nil before a check).
+    public func registryFreshness(now: Date = Date()) -> RegistryFreshness? {
+        guard let check = lastCheck else { return nil }
+        guard let produced = check.registryGeneratedAt else { return .noRegistry }
+        let days = max(0, Dates.days(from: produced, to: now))
+        return days > Self.staleAfterDays ? .stale(days: days) : .current(days: days)
+    }
+
+    /// The registry behind the last check in one line: when the station produced it and how old
+    /// it is, or that there is none (nil before a check).
+    public func registryLine(now: Date = Date()) -> String? {
+        guard let freshness = registryFreshness(now: now) else { return nil }
+        let l = language
+        let produced = lastCheck?.registryGeneratedAt.map { UserMessages.dateTime($0, l) } ?? ""
+        func age(_ days: Int) -> String {
+            switch (l, days) {
+            case (.kk, 0): return "бүгін"
+            case (.ru, 0): return "сегодня"
+            case (.en, 0): return "today"
+            case (.kk, let n): return "\(n) күн бұрын"
+            case (.ru, let n): return "дней назад: \(n)"
+            case (.en, 1): return "1 day old"
+            case (.en, let n): return "\(n) days old"
+            }
+        }
+        switch freshness {
+        case .noRegistry:
+            return Say(kk: "Бөлімнен тізілім әлі жоқ: тек осы құрылғы тіркегені.",
+                       ru: "Реестра из отдела ещё нет: только записанное на этом устройстве.",
+                       en: "No registry from the station yet: only what this device recorded.")(l)
+        case let .current(days):
+            return Say(kk: "Бөлім тізілімі: \(produced) (\(age(days))).",
+                       ru: "Реестр отдела: \(produced) (\(age(days))).",
+                       en: "Station registry of \(produced) (\(age(days))).")(l)
+        case let .stale(days):
+            return Say(kk: "Бөлім тізілімі ескі: \(produced) (\(age(days))). Кейінгі нұсқамалар көрсетілмеуі мүмкін: синхрондаңыз немесе жаңа тізілімді жүктеңіз.",
+                       ru: "Реестр отдела устарел: \(produced) (\(age(days))). Более поздних предписаний может не быть: синхронизируйте или загрузите новый реестр.",
+                       en: "The station registry is out of date: \(produced) (\(age(days))). Later orders may be missing: sync, or import a newer registry.")(l)
+        }
+    }
+
     /// A prohibition's wording in the UI language (the code itself if the rules do not know it).
     public func prohibitionText(_ code: String) -> String {
         rules?.prohibitions.first { $0.code == code }?.text.text(language) ?? code
@@ -186,3 +247,5 @@ public final class CheckPersonViewModel: ViewModel {
         }
     }
 }
+
+private typealias Say = UserMessages.Text

@@ -4,7 +4,7 @@ import QorgauFFI
 /// Conversions between the core's date types and Foundation's.
 ///
 /// The core takes calendar dates (`NaiveDate`, "YYYY-MM-DD": dates of birth, intervention dates,
-/// the week of what is due) and UTC instants (`Date`); profile lock-outs arrive as RFC 3339 text.
+/// the week of what is due) and UTC instants (`Date`); the sync status keeps some times as RFC 3339 text.
 /// Calendar dates are always Gregorian, in the device's time zone, whatever calendar the user has.
 public enum Dates {
     /// The Gregorian calendar in the device's time zone.

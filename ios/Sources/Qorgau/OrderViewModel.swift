@@ -272,14 +272,23 @@ public final class OrderViewModel: ViewModel {
     }
 }
 
-/// A verified order code as the officer reads it.
+/// A verified order code as the officer reads it: the core's typed answer, its times in the UI
+/// language's conventions and its prohibitions worded from the rule table.
 public struct VerifiedOrder: Equatable, Sendable {
-    public let payload: OrderPayload
-    public let validFrom: Date
-    public let validUntil: Date
-    public let issuedAt: Date
+    /// What the code says (number, validity, restricted and protected persons as printed,
+    /// prohibition codes, the issuing device).
+    public let code: VerifiedOrderCode
     /// The prohibitions, worded in the UI language.
     public let prohibitions: [String]
+    /// Valid from, valid until (after extensions, as printed) and issued, as local date and time.
+    public let validFromText: String
+    public let validUntilText: String
+    public let issuedAtText: String
+
+    public var number: String { code.number }
+    public var validFrom: Date { code.validFrom }
+    public var validUntil: Date { code.validUntil }
+    public var issuedAt: Date { code.issuedAt }
 }
 
 /// The verification of a scanned order code, offline. Scanners report the same code many times
@@ -312,10 +321,13 @@ public final class OrderQrViewModel: ViewModel {
         mutate { lastText = text; result = .working }
         let language = self.language
         let r = await session.run(language) { store -> VerifiedOrder in
-            let p = try store.verifyOrderQr(text: text)
+            let c = try store.verifyOrderQr(text: text)
             let rules = store.orderRules()
-            let words = p.x.map { code in rules.prohibitions.first { $0.code == code }?.text.text(language) ?? code }
-            return VerifiedOrder(payload: p, validFrom: Dates.unix(p.f), validUntil: Dates.unix(p.u), issuedAt: Dates.unix(p.i), prohibitions: words)
+            let words = c.prohibitions.map { code in rules.prohibitions.first { $0.code == code }?.text.text(language) ?? code }
+            return VerifiedOrder(code: c, prohibitions: words,
+                                 validFromText: UserMessages.dateTime(c.validFrom, language),
+                                 validUntilText: UserMessages.dateTime(c.validUntil, language),
+                                 issuedAtText: UserMessages.dateTime(c.issuedAt, language))
         }
         switch r {
         case let .success(v): mutate { result = .done(v) }; return v

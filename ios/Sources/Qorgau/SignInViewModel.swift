@@ -51,6 +51,10 @@ public final class SignInViewModel: ViewModel {
             attemptsLeft = nil
             lockedUntil = nil
             error = nil
+            handOverTargetId = nil
+            handOverPin = ""
+            handOverAttemptsLeft = nil
+            handedOver = nil
         }
     }
 
@@ -107,7 +111,7 @@ public final class SignInViewModel: ViewModel {
                 isWorking = false
                 switch e.kind {
                 case let .wrongPin(left): attemptsLeft = left
-                case let .profileLocked(until): lockedUntil = Dates.rfc3339(until); attemptsLeft = 0
+                case let .profileLocked(until): lockedUntil = until; attemptsLeft = 0
                 default: break
                 }
             }
@@ -122,20 +126,28 @@ public final class SignInViewModel: ViewModel {
         mutate { current = nil; pin = "" }
     }
 
-    /// Creates a profile (6–12 digits, not trivial; a second psychologist profile only while a
-    /// psychologist is signed in, who hands over the clinical key). The first profile on a phone
-    /// must be a supervisor's; after it only a signed-in supervisor adds profiles.
+    /// Creates a profile (6–12 digits, not trivial). The first profile on a phone must be a
+    /// supervisor's; after it only a signed-in supervisor adds profiles. A psychologist added
+    /// while a colleague holds the clinical key waits for her to hand it over
+    /// (``handOverClinicalKey()``).
     @discardableResult
     public func createProfile(role: TeamRole, name: String, badge: String, pin: String) async -> Profile? {
         mutate { isWorking = true; error = nil }
         let result = await session.run(language) { store -> Profile in
             // Read fresh from the core, not from what this screen loaded: the first profile is the
             // supervisor's; after it, only a signed-in supervisor adds profiles.
-            let allowed = SessionGate.newProfileRoles(profiles: try store.profiles(), signedIn: store.currentProfile())
+            let existing = try store.profiles()
+            let allowed = SessionGate.newProfileRoles(profiles: existing, signedIn: store.currentProfile())
             guard allowed.contains(role) else {
-                throw QorgauError.PermissionDenied(reason: allowed == [.supervisor]
-                    ? "the first profile on this phone must be a supervisor's"
-                    : "create a profile (a supervisor must be signed in)")
+                // The same refusals as the core's (core/src/store/profiles.rs); the officer reads
+                // the permission message, the words are for the log.
+                if existing.isEmpty {
+                    throw QorgauError.PermissionDenied(reason: "create this profile first (the first profile on a phone is the supervisor's)")
+                }
+                if !existing.contains(where: { $0.role == .supervisor }) {
+                    throw QorgauError.PermissionDenied(reason: "create a profile (this phone has no supervisor: a signed-in profile must create the supervisor first)")
+                }
+                throw QorgauError.PermissionDenied(reason: "create a profile (a supervisor must be signed in)")
             }
             return try store.createProfile(role: role, name: name, badge: badge, pin: pin)
         }
@@ -146,6 +158,95 @@ public final class SignInViewModel: ViewModel {
             return p
         case let .failure(e):
             mutate { error = e; isWorking = false }
+            return nil
+        }
+    }
+
+    // MARK: Handing over the clinical key
+
+    // A psychologist added by the supervisor while a colleague already holds the clinical key
+    // gets her profile without it (`clinicalAccess == false`): she cannot read answers or notes
+    // yet. The colleague who holds the key signs in and hands it over; the newcomer types her
+    // own PIN on the same phone, which wraps the key for her (`grantClinicalAccess`). The core
+    // decides: a caller without the key is refused, a wrong PIN counts towards the newcomer's
+    // lock-out, and the hand-over is audited.
+
+    /// A psychologist's profile that does not hold the clinical key yet.
+    public nonisolated static func waitsForClinicalKey(_ p: Profile) -> Bool {
+        p.role == .psychologist && !p.clinicalAccess
+    }
+
+    /// The psychologists waiting for the clinical key.
+    public var waitingForClinicalKey: [Profile] { profiles.filter(Self.waitsForClinicalKey) }
+
+    /// The signed-in profile is a psychologist who holds the clinical key.
+    public var holdsClinicalKey: Bool { current.map { $0.role == .psychologist && $0.clinicalAccess } ?? false }
+
+    /// "Hand over the clinical key" is offered: the signed-in psychologist holds the key and a
+    /// colleague waits for it.
+    public var canHandOverClinicalKey: Bool { holdsClinicalKey && !waitingForClinicalKey.isEmpty }
+
+    /// The colleague who is to receive the key (she types her PIN next).
+    public var handOverTargetId: Uuid? {
+        willSet { willChange() }
+        didSet {
+            if handOverTargetId != oldValue { handOverPin = ""; handOverAttemptsLeft = nil; handedOver = nil }
+            didChange()
+        }
+    }
+
+    public var handOverTarget: Profile? { profiles.first { $0.id == handOverTargetId } }
+
+    /// The colleague's own PIN: digits only, at most 12; cleared after every attempt.
+    public var handOverPin = "" {
+        willSet { willChange() }
+        didSet {
+            let digits = String(handOverPin.filter { $0.isASCII && $0.isNumber }.prefix(Self.pinLength.upperBound))
+            if digits != handOverPin { handOverPin = digits }
+            didChange()
+        }
+    }
+
+    /// The colleague's wrong PINs left before her profile locks, after a wrong PIN.
+    public private(set) var handOverAttemptsLeft: UInt32?
+    /// The colleague's profile after a successful hand-over.
+    public private(set) var handedOver: Profile?
+
+    /// Starts the hand-over to `profileId` (the screen asks her for her PIN).
+    public func beginHandOver(to profileId: Uuid) {
+        mutate { handOverTargetId = profileId; error = nil }
+    }
+
+    public func cancelHandOver() {
+        mutate { handOverTargetId = nil; handOverPin = "" }
+    }
+
+    public var canHandOver: Bool { handOverTargetId != nil && Self.pinLength.contains(handOverPin.count) && !isWorking }
+
+    /// Hands the clinical key to the chosen colleague with the PIN she typed (off the main
+    /// thread: her PIN key is derived). Nil on a refusal (`error`; a wrong PIN also sets
+    /// `handOverAttemptsLeft`).
+    @discardableResult
+    public func handOverClinicalKey() async -> Profile? {
+        guard let id = handOverTargetId else { return nil }
+        let pin = handOverPin
+        mutate { isWorking = true; error = nil; handOverPin = "" }
+        let result = await session.run(language) { try $0.grantClinicalAccess(profileId: id, pin: pin) }
+        switch result {
+        case let .success(p):
+            mutate { isWorking = false; handOverAttemptsLeft = nil }
+            await load()
+            mutate { handOverTargetId = nil; handedOver = p }
+            return p
+        case let .failure(e):
+            mutate {
+                error = e
+                isWorking = false
+                // A wrong PIN counts towards the colleague's lock-out; once locked, the error
+                // (locked until …) says so.
+                if case let .wrongPin(left) = e.kind { handOverAttemptsLeft = left } else { handOverAttemptsLeft = nil }
+            }
+            await reloadProfilesKeepingError()
             return nil
         }
     }

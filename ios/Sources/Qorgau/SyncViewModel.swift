@@ -136,7 +136,7 @@ public final class SyncViewModel: ViewModel {
         }
         // The core refuses it too; refused here before any network call, in plain words.
         if Self.isPlainHTTPOffThisMachine(url) {
-            set { error = QorgauAppError(kind: .invalidInput(field: "station_url"), language: language, technicalDetail: Self.plainHTTPRefusal) }
+            set { error = QorgauAppError(kind: .plainHTTPRefused, language: language) }
             return false
         }
         let code = Self.normalisedCode(self.code)
@@ -248,7 +248,7 @@ public final class SyncViewModel: ViewModel {
     public func syncNow() async -> SyncReport? {
         guard !isSyncing, !isEnrolling else { return nil }
         guard station != nil else {
-            set { error = QorgauAppError(kind: .invalidInput(field: "station"), language: language) }
+            set { error = QorgauAppError(kind: .sync(.notEnrolled), language: language) }
             return nil
         }
         run += 1
@@ -277,7 +277,7 @@ public final class SyncViewModel: ViewModel {
                 lastReport = report
                 bytesDone = report.uploadedBytes
             case .notEnrolled:
-                error = QorgauAppError(kind: .invalidInput(field: "station"), language: language)
+                error = QorgauAppError(kind: .sync(.notEnrolled), language: language)
             case .cancelled:
                 wasCancelled = true
             case let .failed(e):
@@ -420,19 +420,32 @@ public final class SyncViewModel: ViewModel {
         return Say(kk: "Соңғы сәтті жіберу: \(when).", ru: "Последняя успешная отправка: \(when).", en: "Last successful sync: \(when).")(l)
     }
 
-    /// The last failure in plain words, when it is more recent than the last success.
-    public var lastErrorLine: String? {
-        guard let status, let failure = status.lastError else { return nil }
-        if let ok = status.lastSuccessAt.flatMap(Dates.rfc3339), let failed = status.lastErrorAt.flatMap(Dates.rfc3339), ok >= failed {
-            return nil
-        }
+    /// The last sync's problem as the store keeps it (a kind and its time), with whether it
+    /// should clear by itself. Nil when the last sync went through cleanly (the store clears it).
+    public struct LastProblem: Sendable, Equatable {
+        public let problem: SyncProblem
+        /// When it happened (nil if the store has no time for it).
+        public let at: Date?
+        /// Whether the next sync may succeed without anyone acting (`syncFailureIsTransient` for a
+        /// failed sync); nil when there is nothing to say (the officer stopped the sync).
+        public let clearsByItself: Bool?
+    }
+
+    /// The store's last sync problem (``SyncStatus/lastProblem``), as a kind with its time.
+    public var lastProblem: LastProblem? {
+        guard let status, let problem = status.lastProblem else { return nil }
+        return LastProblem(problem: problem, at: status.lastErrorAt.flatMap(Dates.rfc3339),
+                           clearsByItself: UserMessages.clearsByItself(problem))
+    }
+
+    /// The last sync's problem in plain words, with its time and whether it clears by itself.
+    public var lastProblemLine: String? {
+        guard let last = lastProblem else { return nil }
         let l = language
-        let reason = Wording.lastError(failure, l)
-        guard let at = status.lastErrorAt else {
-            return Say(kk: "Соңғы әрекет: \(reason)", ru: "Последняя попытка: \(reason)", en: "Last attempt: \(reason)")(l)
-        }
-        let when = UserMessages.localTime(at, l)
-        return Say(kk: "Соңғы әрекет (\(when)): \(reason)", ru: "Последняя попытка (\(when)): \(reason)", en: "Last attempt (\(when)): \(reason)")(l)
+        var what = UserMessages.message(for: last.problem, l)
+        if let clears = last.clearsByItself { what += " " + UserMessages.retryNote(clears, l) }
+        guard let at = last.at else { return Strings.text("sync.lastProblem %@", l, [what]) }
+        return Strings.text("sync.lastProblem %@ %@", l, [UserMessages.localTime(at, l), what])
     }
 
     /// Progress of the running sync.
@@ -467,20 +480,15 @@ public final class SyncViewModel: ViewModel {
             lines.append(Say(kk: "Жіберілді: \(what).", ru: "Отправлено: \(what).", en: "Sent: \(what).")(l))
         }
         if !r.rejected.isEmpty {
-            let n = Wording.records(UInt64(r.rejected.count), l)
-            lines.append(Say(kk: "Бөлім қабылдамады: \(n). Олар осы құрылғыда сақталған; кезекшіге хабарлаңыз.",
-                             ru: "Отдел не принял: \(n). Они сохранены на этом устройстве; сообщите дежурному.",
-                             en: "The station refused \(n). They are kept on this device; tell the duty officer.")(l))
+            lines.append(UserMessages.message(for: .entriesRefused(count: UInt64(r.rejected.count)), l))
+            if let why = UserMessages.rejections(r.rejected.map(\.code), l) { lines.append(why) }
         }
         if r.registry != nil {
             lines.append(Say(kk: "Бөлімнің тізілімі жаңартылды.", ru: "Реестр отдела обновлён.", en: "The station's registry was updated.")(l))
         }
-        if let detail = r.registryError {
+        if r.registryError != nil {
             // The registry could not be imported; since issue 10 this no longer stops sending.
-            let why = QorgauAppError(kind: .invalidRegistry, language: l, technicalDetail: detail).message
-            lines.append(Say(kk: "Бөлімнің тізілімі жаңартылмады. \(why)",
-                             ru: "Реестр отдела не обновлён. \(why)",
-                             en: "The station's registry was not updated. \(why)")(l))
+            lines.append(UserMessages.message(for: .registryNotUpdated, l))
         }
         return lines.joined(separator: " ")
     }
@@ -544,10 +552,6 @@ public final class SyncViewModel: ViewModel {
         url.lowercased().hasPrefix("https://")
     }
 
-    /// The core's wording for the same refusal (core/src/sync/enrolment.rs), so that both map to
-    /// one message.
-    nonisolated static let plainHTTPRefusal = "plain http is refused off this machine: use the station's https address"
-
     /// Plain `http://` to anything but this machine: originals would cross the network
     /// unencrypted, so the app refuses it as the core does.
     public nonisolated static func isPlainHTTPOffThisMachine(_ url: String) -> Bool {
@@ -565,24 +569,27 @@ public final class SyncViewModel: ViewModel {
         return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { !$0.isEmpty && $0.count <= 3 && UInt8($0) != nil }
     }
 
-    /// A card that could not be read, in plain words. The core names the card's address
-    /// `station` when it refuses it (plain http to another machine): on this screen that is the
-    /// card's fault, not the address field's.
+    /// A card that could not be read, by kind. The core names the card's address `station` when
+    /// it refuses it (plain http to another machine): on this screen that is the card's fault,
+    /// not the address field's.
     nonisolated static func cardScanError(_ error: Error, language: Language) -> QorgauAppError {
-        if case let .InvalidInput(field, reason) = error as? QorgauError, field == "station" {
-            return QorgauAppError(kind: .invalidInput(field: "enrolment card"), language: language, technicalDetail: reason)
+        let e = QorgauAppError(error, language: language)
+        if e.kind == .invalidInput(field: "station") {
+            return QorgauAppError(kind: .cardAddressRefused, language: language, technicalDetail: e.technicalDetail)
         }
-        return QorgauAppError(error, language: language)
+        return e
     }
 
-    /// A refused card enrolment in plain words. With a card, a TLS certificate the phone does not
-    /// trust means the station did not show the root the card names.
+    /// A refused card enrolment, by kind. With a card, a TLS certificate the phone does not trust
+    /// or an answer that does not verify means the station is not the one the card names.
     nonisolated static func cardEnrolmentError(_ error: Error, language: Language) -> QorgauAppError {
-        if case let .Sync(reason) = error as? QorgauError, reason.contains("certificate is not trusted") {
-            return QorgauAppError(kind: .sync, language: language,
-                                  technicalDetail: "enrolment: the station's TLS certificate is not the one on the card (\(reason))")
+        let e = cardScanError(error, language: language)
+        switch e.kind {
+        case .sync(.untrustedCertificate), .sync(.enrolmentNotAuthentic):
+            return QorgauAppError(kind: .stationNotOnCard, language: language, technicalDetail: e.technicalDetail)
+        default:
+            return e
         }
-        return cardScanError(error, language: language)
     }
 
     /// The code as the station issues it: letters and digits only, upper case (codes are read
@@ -634,7 +641,7 @@ public enum BackgroundSync {
     }
 }
 
-/// Counts, sizes and stored sync errors in plain words.
+/// Counts and sizes in plain words.
 enum Wording {
     /// "3 records" / "3 записи" / "3 жазба".
     static func records(_ n: UInt64, _ l: Language) -> String {
@@ -666,27 +673,5 @@ enum Wording {
             text = l == .en ? s : s.replacingOccurrences(of: ".", with: ",")
         }
         return "\(text) \(units[unit])"
-    }
-
-    /// The store's last sync error (the core's English message) for the officer.
-    static func lastError(_ detail: String, _ l: Language) -> String {
-        if detail == "cancelled" {
-            return Say(kk: "Жіберуді қызметкер тоқтатты; жіберілмегені осы құрылғыда күтуде.",
-                       ru: "Отправка остановлена сотрудником; неотправленное ждёт на этом устройстве.",
-                       en: "Sending was stopped by the officer; what was not sent still waits on this device.")(l)
-        }
-        let kind: QorgauAppError.Kind
-        if detail.hasPrefix("sync:") || detail.hasPrefix("refused by the station") {
-            kind = .sync
-        } else if detail.hasPrefix("registry update rejected") {
-            kind = .invalidRegistry
-        } else if detail.hasPrefix("integrity failure") {
-            kind = .integrity
-        } else {
-            return Say(kk: "Құрылғыда қате болды. Бәрі осы құрылғыда сақталған; қайталап көріңіз.",
-                       ru: "Ошибка на устройстве. Всё сохранено на этом устройстве; повторите попытку.",
-                       en: "An error on the device. Everything is kept on this device; try again.")(l)
-        }
-        return QorgauAppError(kind: kind, language: l, technicalDetail: detail).message
     }
 }

@@ -19,6 +19,7 @@ public final class VerifyExportViewModel: ViewModel {
             report = nil
             export = nil
             confirmingShare = false
+            sharedEntrySeq = nil
             error = nil
         }
     }
@@ -89,29 +90,56 @@ public final class VerifyExportViewModel: ViewModel {
 
     // ---- handing the bundle over -----------------------------------------------------------
     // The bundle holds personal data in clear. It leaves the app only by an explicit act the
-    // officer confirms (`askToShare` → `confirmShare`), and is deleted as soon as the share sheet
-    // closes, whether it was sent or not (`sharingFinished`). A lock deletes it too (`TransientFiles`).
+    // officer confirms (`askToShare` → `confirmShare`). Confirming first writes a
+    // `bundle_shared` entry in the case's custody chain (`recordBundleShared`: who, when, how);
+    // only when the core has recorded it is the bundle handed to the share sheet. If the core
+    // refuses (nobody signed in) or fails, nothing is shared and the error is shown instead of
+    // the sheet. The bundle is deleted as soon as the share sheet closes, whether it was sent or
+    // not (`sharingFinished`). A lock deletes it too (`TransientFiles`).
+
+    /// What the custody entry says the bundle goes to: the system share sheet (the officer's
+    /// choice inside it is not known to the app).
+    public nonisolated static let shareDestination = "share sheet"
 
     /// The officer asked to share: the screen asks for confirmation.
     public private(set) var confirmingShare = false
+    /// The custody entry's sequence number for the share being handed over.
+    public private(set) var sharedEntrySeq: UInt64?
 
     public func askToShare() {
         guard bundleURL != nil else { return }
-        set { confirmingShare = true }
+        set { confirmingShare = true; error = nil }
     }
 
     public func cancelShare() {
         set { confirmingShare = false }
     }
 
-    /// Confirmed: the bundle to hand to the share sheet, if it is still on the phone.
-    public func confirmShare() -> URL? {
-        set { confirmingShare = false }
+    /// Confirmed: records the share in the custody chain, then returns the bundle to hand to the
+    /// share sheet. Nil (no sheet) when the bundle is no longer on the phone, or when the core
+    /// refused or failed to record the share (`error` says why; the bundle stays until deleted
+    /// or purged).
+    public func confirmShare() async -> URL? {
+        set { confirmingShare = false; sharedEntrySeq = nil }
         guard let url = bundleURL, FileManager.default.fileExists(atPath: url.path) else {
             set { export = nil }
             return nil
         }
-        return url
+        let caseId = self.caseId
+        set { isWorking = true; error = nil }
+        switch await session.run(language, { try $0.recordBundleShared(caseId: caseId, to: Self.shareDestination) }) {
+        case let .success(seq):
+            set { isWorking = false; sharedEntrySeq = seq }
+            // A lock during the call purges the bundle: then there is nothing to hand over.
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                set { export = nil }
+                return nil
+            }
+            return url
+        case let .failure(e):
+            set { isWorking = false; error = e }
+            return nil
+        }
     }
 
     /// The share sheet closed (sent or not): the bundle is deleted.
@@ -122,7 +150,7 @@ public final class VerifyExportViewModel: ViewModel {
     /// Deletes the exported bundle from the phone.
     public func discardBundle() {
         if let url = bundleURL { try? FileManager.default.removeItem(at: url) }
-        set { export = nil; confirmingShare = false }
+        set { export = nil; confirmingShare = false; sharedEntrySeq = nil }
     }
 
     private func set(_ change: () -> Void) {

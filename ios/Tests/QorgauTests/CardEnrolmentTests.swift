@@ -135,32 +135,23 @@ final class CardEnrolmentTests: TempDirTestCase {
         }
         XCTAssertNil(try store.station())
 
-        // The core names the field "station" (the card's address) today; "enrolment card" is
-        // accepted too. Either way the reason is plain http, and the screen words it for the card.
+        // The core names the field "station" (the card's address): a kind, decided by field.
         let card = Self.card(try station.enrolmentCard(), with: "url", Self.plainHTTPElsewhere)
-        XCTAssertQorgauError(try parseEnrolmentCard(text: card), "InvalidInput") {
-            if case let .InvalidInput(field, reason) = $0 { return ["station", "enrolment card"].contains(field) && reason.contains("plain http") }
-            return false
-        }
-        XCTAssertQorgauError(try store.enrolWithCard(card: card), "InvalidInput") {
-            if case let .InvalidInput(field, reason) = $0 { return ["station", "enrolment card"].contains(field) && reason.contains("plain http") }
-            return false
-        }
+        let stationField: (QorgauError) -> Bool = { if case let .InvalidInput(field, _) = $0 { return field == "station" }; return false }
+        XCTAssertQorgauError(try parseEnrolmentCard(text: card), "InvalidInput(station)", stationField)
+        XCTAssertQorgauError(try store.enrolWithCard(card: card), "InvalidInput(station)", stationField)
         XCTAssertNil(try store.station(), "nothing stored")
         XCTAssertEqual(try store.syncStatus().pendingRecords, 3, "nothing sent")
-        XCTAssertNil(try store.syncStatus().lastError, "no sync was tried")
+        XCTAssertNil(try store.syncStatus().lastProblem, "no sync was tried")
         // Refused before any connection: an attempt to 192.0.2.10 would wait for the 10 s timeout.
         XCTAssertLessThan(Date().timeIntervalSince(started), 5)
 
-        // The officer sees why, in plain words.
-        XCTAssertEqual(QorgauError.InvalidInput(field: "station", reason: "plain http is refused off this machine: use the station's https address").userMessage(.en),
-                       "Plain http is not allowed: evidence would cross the network unencrypted. Enter the station's https address, or scan its enrolment card.")
+        // On the card screen the refused address is the card's fault: its own kind.
         do {
             _ = try parseEnrolmentCard(text: card)
             XCTFail("read a card with plain http to another machine")
         } catch {
-            XCTAssertEqual(SyncViewModel.cardScanError(error, language: .ru).message,
-                           "На этой карточке незашифрованный адрес http: телефон отправляет на другое устройство только по https. Попросите у дежурного новую карточку.")
+            XCTAssertEqual(SyncViewModel.cardScanError(error, language: .ru).kind, .cardAddressRefused)
         }
     }
 
@@ -173,22 +164,22 @@ final class CardEnrolmentTests: TempDirTestCase {
         let otherKey = Self.card(genuine, with: "key", Self.altered(try XCTUnwrap(Self.field("key", of: genuine))))
         let info = try parseEnrolmentCard(text: otherKey)
         XCTAssertNotEqual(info.stationKeyFingerprint, try parseEnrolmentCard(text: genuine).stationKeyFingerprint)
-        XCTAssertQorgauError(try store.enrolWithCard(card: otherKey), "Sync") {
-            if case let .Sync(reason) = $0 { return reason.contains("not the one on the card") }
+        XCTAssertQorgauError(try store.enrolWithCard(card: otherKey), "Sync(.enrolmentNotAuthentic)") {
+            if case .Sync(.enrolmentNotAuthentic, _) = $0 { return true }
             return false
         }
         XCTAssertNil(try store.station(), "nothing stored")
 
         // The ca= fingerprint altered: the TLS handshake is refused.
         let otherRoot = Self.card(genuine, with: "ca", Self.altered(try XCTUnwrap(Self.field("ca", of: genuine))))
-        XCTAssertQorgauError(try store.enrolWithCard(card: otherRoot), "Sync") {
-            if case let .Sync(reason) = $0 { return reason.contains("certificate") }
+        XCTAssertQorgauError(try store.enrolWithCard(card: otherRoot), "Sync(.untrustedCertificate)") {
+            if case .Sync(.untrustedCertificate, _) = $0 { return true }
             return false
         }
         XCTAssertNil(try store.station(), "nothing stored")
         XCTAssertEqual(try store.syncStatus().pendingRecords, 3)
-        XCTAssertQorgauError(try store.sync(progress: nil), "InvalidInput") {
-            if case let .InvalidInput(field, _) = $0 { return field == "station" }
+        XCTAssertQorgauError(try store.sync(progress: nil), "Sync(.notEnrolled)") {
+            if case .Sync(.notEnrolled, _) = $0 { return true }
             return false
         }
 
@@ -214,8 +205,7 @@ final class CardEnrolmentTests: TempDirTestCase {
         // the camera reporting the same code again changes nothing.
         XCTAssertFalse(vm.cardScanned("QORGAU-ORDER:1;n=PO-1"))
         XCTAssertNil(vm.pendingCard)
-        XCTAssertEqual(vm.error?.field, "enrolment card")
-        XCTAssertEqual(vm.error?.message, "This is not a Qorgau enrolment card (or it was not read completely). Scan it again, or ask the duty officer for a new one.")
+        XCTAssertEqual(vm.error?.kind, .invalidInput(field: "enrolment card"))
         var changes = 0
         vm.onChange = { changes += 1 }
         XCTAssertFalse(vm.cardScanned("QORGAU-ORDER:1;n=PO-1"))
@@ -261,7 +251,7 @@ final class CardEnrolmentTests: TempDirTestCase {
         }
         let confirmed = await vm.confirmCard()
         vm.onChange = nil
-        XCTAssertTrue(confirmed, vm.error?.technicalDetail ?? "")
+        XCTAssertTrue(confirmed, "\(String(describing: vm.error))")
         XCTAssertTrue(sawEnrolling)
         XCTAssertFalse(offMain, "the screen changes on the main thread")
         XCTAssertNil(vm.error)
@@ -301,8 +291,9 @@ final class CardEnrolmentTests: TempDirTestCase {
         XCTAssertTrue(vm.cardScanned(otherKey))
         var confirmed = await vm.confirmCard()
         XCTAssertFalse(confirmed)
-        XCTAssertEqual(vm.error?.kind, .sync)
-        XCTAssertEqual(vm.error?.message, "Бөлім картамен сәйкес келмейді: оның кілті немесе сертификаты картада көрсетілгендей емес. Ештеңе сақталған жоқ. Тіркелмеңіз, кезекшіге хабарлаңыз.")
+        XCTAssertEqual(vm.error?.kind, .stationNotOnCard)
+        XCTAssertEqual(vm.error?.language, .kk)
+        XCTAssertEqual(vm.error?.isSecurityFailure, true)
         XCTAssertNotNil(vm.pendingCard)
         XCTAssertFalse(vm.isEnrolled)
         XCTAssertNil(vm.enrolled)
@@ -314,8 +305,7 @@ final class CardEnrolmentTests: TempDirTestCase {
         XCTAssertTrue(vm.cardScanned(otherRoot))
         confirmed = await vm.confirmCard()
         XCTAssertFalse(confirmed)
-        XCTAssertEqual(vm.error?.message, "The station does not match the card: its key or certificate is not the one the card names. Nothing was stored. Do not enrol; tell the duty officer.")
-        XCTAssertTrue(vm.error?.technicalDetail.contains("certificate") == true, vm.error?.technicalDetail ?? "nil")
+        XCTAssertEqual(vm.error?.kind, .stationNotOnCard)
         vm.cancelCard()
         var stored = try await session.perform { try $0.station() }
         XCTAssertNil(stored)
@@ -324,7 +314,7 @@ final class CardEnrolmentTests: TempDirTestCase {
         let plainCard = Self.card(genuine, with: "url", Self.plainHTTPElsewhere)
         XCTAssertFalse(vm.cardScanned(plainCard))
         XCTAssertNil(vm.pendingCard)
-        XCTAssertEqual(vm.error?.message, "This card names a plain http address: the phone sends to another machine only over https. Ask the duty officer for a new card.")
+        XCTAssertEqual(vm.error?.kind, .cardAddressRefused)
 
         // Typed by hand (the fallback): refused before any network call, with a plain message.
         vm.stationUrl = Self.plainHTTPElsewhere
@@ -332,24 +322,22 @@ final class CardEnrolmentTests: TempDirTestCase {
         XCTAssertTrue(vm.canEnrol, "the form is complete; the address is refused on enrol")
         var enrolled = await vm.enrol()
         XCTAssertFalse(enrolled)
-        XCTAssertEqual(vm.error?.field, "station_url")
-        XCTAssertEqual(vm.error?.message, "Plain http is not allowed: evidence would cross the network unencrypted. Enter the station's https address, or scan its enrolment card.")
+        XCTAssertEqual(vm.error?.kind, .plainHTTPRefused)
         vm.language = .kk
-        XCTAssertEqual(vm.error?.localized(.kk).message, "Шифрланбаған http мекенжайына жіберуге болмайды: айғақтар желіде ашық жүреді. Бөлімнің https мекенжайын енгізіңіз немесе тіркеу картасын сканерлеңіз.")
         stored = try await session.perform { try $0.station() }
         XCTAssertNil(stored)
-        let tried = try await session.perform { try $0.syncStatus().lastError }
+        let tried = try await session.perform { try $0.syncStatus().lastProblem }
         XCTAssertNil(tried, "no network call was made")
 
         // The genuine card and the https address typed by hand both still work.
         vm.stationUrl = station.url
         enrolled = await vm.enrol()
-        XCTAssertTrue(enrolled, vm.error?.technicalDetail ?? "")
+        XCTAssertTrue(enrolled, "\(String(describing: vm.error))")
         XCTAssertEqual(vm.enrolled?.byCard, false)
         XCTAssertEqual(vm.enrolled?.tlsRootPinned, true)
         XCTAssertTrue(vm.cardScanned(genuine), "enrol again with another card (e.g. a new station)")
         confirmed = await vm.confirmCard()
-        XCTAssertTrue(confirmed, vm.error?.technicalDetail ?? "")
+        XCTAssertTrue(confirmed, "\(String(describing: vm.error))")
         XCTAssertEqual(vm.enrolled?.byCard, true)
         XCTAssertEqual(vm.station, station.url)
     }

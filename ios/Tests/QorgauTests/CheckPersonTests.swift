@@ -15,7 +15,6 @@ final class CheckPersonTests: TempDirTestCase {
         let early = await check.importRegistry(at: Synthetic.registryURL)
         XCTAssertNil(early)
         XCTAssertEqual(check.error?.kind, .invalidRegistry)
-        XCTAssertEqual(check.error?.message, "This device is not enrolled with a station yet: trust the station's key first.")
         let notHex = await check.trustStation(publicKeyHex: "not a key")
         XCTAssertFalse(notHex)
         XCTAssertEqual(check.error?.field, "public_key")
@@ -36,16 +35,13 @@ final class CheckPersonTests: TempDirTestCase {
         let refused = await check.importRegistry(at: altered)
         XCTAssertNil(refused)
         XCTAssertEqual(check.error?.kind, .invalidRegistry)
-        XCTAssertTrue(check.error?.technicalDetail.contains("bad signature") ?? false, "\(String(describing: check.error))")
-        XCTAssertEqual(check.error?.message, "The registry file from the police station was refused. Nothing was changed.")
 
         let imported = await check.importRegistry(at: Synthetic.registryURL)
         XCTAssertEqual(imported?.sequence, 1)
         XCTAssertEqual(imported?.rows, 1)
         let replay = await check.importRegistry(at: Synthetic.registryURL)
         XCTAssertNil(replay)
-        XCTAssertEqual(check.error?.localized(.ru).message,
-                       "Файл реестра устарел или идёт не по порядку. Получите последний в отделе. Ничего не изменено.")
+        XCTAssertEqual(check.error?.kind, .invalidRegistry, "out of sequence")
 
         // No IIN at hand: name (any spacing and case) and date of birth.
         check.name = "  nurlan   SAMPLEULY "
@@ -57,6 +53,7 @@ final class CheckPersonTests: TempDirTestCase {
         XCTAssertEqual(pending, .confirmIdentity(displayName: "Nurlan Sampleuly (synthetic registry record)"))
         XCTAssertTrue(check.needsConfirmation)
         XCTAssertNil(check.record, "nothing is shown as his before the officer confirms")
+        XCTAssertNil(check.birthDateText)
         XCTAssertFalse(check.isRepeatOffender)
         XCTAssertTrue(check.activeOrders.isEmpty)
 
@@ -71,6 +68,29 @@ final class CheckPersonTests: TempDirTestCase {
         XCTAssertEqual(check.activeOrders.first?.source, .registry)
         XCTAssertEqual(check.activeOrders.first?.prohibitions.map(check.prohibitionText),
                        ["Call or make any other contact against their will", "Visit the protected person against their will"])
+
+        // The birth date the registry has, and how fresh the registry is (produced by the
+        // station on 2026-11-20), in the officer's language.
+        XCTAssertEqual(check.record?.birthDate, "1990-11-02")
+        let born = try XCTUnwrap(check.birthDateText)
+        XCTAssertEqual(born, UserMessages.day("1990-11-02", .en))
+        XCTAssertTrue(born.contains("1990") && !born.contains("1990-11-02"), born)
+        let produced = try XCTUnwrap(check.record?.registryGeneratedAt)
+        XCTAssertEqual(produced, Dates.rfc3339("2026-11-20T00:00:00Z"))
+        let threeDaysLater = produced.addingTimeInterval(3 * 86_400 + 12 * 3600)
+        let age = Dates.days(from: produced, to: threeDaysLater)
+        XCTAssertEqual(check.registryFreshness(now: threeDaysLater), .current(days: age))
+        XCTAssertEqual(check.registryLine(now: threeDaysLater), "Station registry of \(UserMessages.dateTime(produced, .en)) (\(age) days old).")
+        XCTAssertEqual(check.registryFreshness(now: produced.addingTimeInterval(3600)), .current(days: Dates.days(from: produced, to: produced.addingTimeInterval(3600))))
+        let monthLater = produced.addingTimeInterval(30 * 86_400)
+        XCTAssertEqual(check.registryFreshness(now: monthLater), .stale(days: Dates.days(from: produced, to: monthLater)))
+        XCTAssertTrue(check.registryLine(now: monthLater)?.hasPrefix("The station registry is out of date: ") == true)
+        check.language = .ru
+        XCTAssertTrue(check.birthDateText?.contains("1990") == true)
+        XCTAssertTrue(check.registryLine(now: monthLater)?.hasPrefix("Реестр отдела устарел: ") == true)
+        check.language = .kk
+        XCTAssertTrue(check.registryLine(now: threeDaysLater)?.hasSuffix("(\(age) күн бұрын).") == true, check.registryLine(now: threeDaysLater) ?? "nil")
+        check.language = .en
 
         // The officer says the record is someone else: nothing is shown.
         await check.check()
@@ -87,16 +107,15 @@ final class CheckPersonTests: TempDirTestCase {
 
         // An invalid IIN: refused as typed, and by the core if sent anyway.
         check.iin = Synthetic.invalidIin
-        XCTAssertEqual(check.iinStatus, .invalid(message: "The IIN's check digit does not match: check for a typo."))
+        XCTAssertEqual(check.iinStatus, .invalid(message: QorgauAppError(kind: .invalidIin(.checkDigitMismatch), language: .en).message))
         XCTAssertFalse(check.canCheck)
         await check.check()
-        XCTAssertEqual(check.error?.field, "iin")
+        XCTAssertEqual(check.error?.kind, .invalidIin(.checkDigitMismatch))
         XCTAssertEqual(check.outcome, .notChecked)
         check.clear()
         XCTAssertEqual(check.iin, "")
         XCTAssertEqual(check.makeQuery(), PersonQuery(iin: nil, name: nil, dateOfBirth: nil, currentCase: nil))
         await check.check()
-        XCTAssertEqual(check.error?.field, "query")
-        XCTAssertEqual(check.error?.message, "Enter an IIN, or a name and a date of birth.")
+        XCTAssertEqual(check.error?.kind, .invalidInput(field: "query"))
     }
 }

@@ -83,7 +83,6 @@ final class OrderFlowTests: TempDirTestCase {
         let twice = await vm.serveRefused()
         XCTAssertNil(twice)
         XCTAssertEqual(vm.error?.kind, .conflict)
-        XCTAssertEqual(vm.error?.message, "Бұл нұсқама бұрын табыс етілген.")
 
         // The printable order, for the share sheet.
         let pdf = try await unwrapped { await vm.makePdf(copy: .served, languages: [.kk, .ru]) }
@@ -100,10 +99,22 @@ final class OrderFlowTests: TempDirTestCase {
         XCTAssertEqual(vm.qrPng?.prefix(8), Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
         let scan = OrderQrViewModel(session: s, language: .ru)
         let verified = try await unwrapped { await scan.verify(qr) }
-        XCTAssertEqual(verified.payload.n, order.number)
-        XCTAssertEqual(verified.payload.r, Synthetic.aggressorIin)
-        XCTAssertEqual(verified.payload.p, ["A.T."], "initials only, never a full name")
+        // The core's typed answer (VerifiedOrderCode): times as Date, the issuing device.
+        XCTAssertEqual(verified.code.number, order.number)
+        XCTAssertEqual(verified.code.restricted, Synthetic.aggressorIin)
+        XCTAssertEqual(verified.code.protected, ["A.T."], "initials only, never a full name")
+        XCTAssertEqual(verified.code.prohibitions, ["commit_violence", "visit", "contact"])
+        XCTAssertEqual(verified.code.deviceId.count, 32)
         XCTAssertEqual(verified.validUntil.timeIntervalSince1970, order.validUntil.timeIntervalSince1970, accuracy: 1)
+        XCTAssertEqual(verified.validFrom.timeIntervalSince1970, order.validFrom.timeIntervalSince1970, accuracy: 1)
+        XCTAssertEqual(verified.issuedAt.timeIntervalSinceNow, 0, accuracy: 600)
+        // The times as the officer reads them, in the screen's language (Russian here).
+        XCTAssertEqual(verified.validUntilText, UserMessages.dateTime(verified.validUntil, .ru))
+        XCTAssertEqual(verified.validFromText, UserMessages.dateTime(verified.validFrom, .ru))
+        XCTAssertEqual(verified.issuedAtText, UserMessages.dateTime(verified.issuedAt, .ru))
+        XCTAssertFalse(verified.validUntilText.contains("T"), verified.validUntilText)
+        let year = String(Dates.gregorian.component(.year, from: verified.validUntil))
+        XCTAssertTrue(verified.validUntilText.contains(year), verified.validUntilText)
         XCTAssertEqual(verified.prohibitions, ["Совершать насилие в семье (бытовое насилие)", "Посещать защищаемое лицо против его воли",
                                                "Звонить и вступать в иные контакты против его воли"])
         await scan.scanned(qr)
@@ -113,13 +124,21 @@ final class OrderFlowTests: TempDirTestCase {
         let refused = await scan.verify(cut)
         XCTAssertNil(refused)
         let qrError = try XCTUnwrap(scan.result.error)
-        XCTAssertEqual(qrError.kind, .invalidQr)
-        XCTAssertTrue(qrError.technicalDetail.contains("cut off"), qrError.technicalDetail)
-        XCTAssertEqual(qrError.message, "Это не код предписания Qorgau или он считан не полностью. Отсканируйте ещё раз.")
-        XCTAssertQorgauError(try s.store.verifyOrderQr(text: cut), "InvalidQr") {
-            if case .InvalidQr = $0 { return true }
+        XCTAssertEqual(qrError.kind, .invalidQr(.malformed))
+        XCTAssertQorgauError(try s.store.verifyOrderQr(text: cut), "InvalidQr(.malformed)") {
+            if case .InvalidQr(.malformed, _) = $0 { return true }
             return false
         }
+        // The content altered (another order number), the signature kept: tampered.
+        let tampered = try Self.qr(qr, replacing: order.number, with: "PO-FORGED-0001")
+        XCTAssertQorgauError(try s.store.verifyOrderQr(text: tampered), "InvalidQr(.tampered)") {
+            if case .InvalidQr(.tampered, _) = $0 { return true }
+            return false
+        }
+        let forged = await scan.verify(tampered)
+        XCTAssertNil(forged)
+        XCTAssertEqual(scan.result.error?.kind, .invalidQr(.tampered))
+        XCTAssertEqual(scan.result.error?.isSecurityFailure, true)
 
         // A violation: at the next check he is a repeat offender with the order in force.
         let violation = await vm.recordViolation(description: "Called the survivor 14 times (synthetic)")
@@ -137,20 +156,19 @@ final class OrderFlowTests: TempDirTestCase {
         // Extend (with a reason), then revoke: no order in force, still a repeat offender.
         let blank = await vm.extend(until: order.validUntil.addingTimeInterval(10 * 86_400), reason: " ")
         XCTAssertNil(blank)
-        XCTAssertEqual(vm.error?.field, "reason")
-        XCTAssertEqual(vm.error?.message, "Мына өрісті тексеріңіз: себебі.")
+        XCTAssertEqual(vm.error?.kind, .invalidInput(field: "reason"))
         let extended = await vm.extend(until: order.validUntil.addingTimeInterval(10 * 86_400), reason: "Survivor still at risk (synthetic)")
         XCTAssertNotNil(extended)
         XCTAssertEqual(try XCTUnwrap(vm.selected).validUntil.timeIntervalSince(order.validUntil), 10 * 86_400, accuracy: 1)
         let tooLong = await vm.extend(until: order.validFrom.addingTimeInterval(90 * 86_400), reason: "too long")
         XCTAssertNil(tooLong)
-        XCTAssertEqual(vm.error?.localized(.en).message, "The order would run longer in total than the rules allow.")
+        XCTAssertEqual(vm.error?.kind, .invalidInput(field: "valid_until"))
         let revoked = await vm.revoke(reason: "Court decision (synthetic)")
         XCTAssertNotNil(revoked)
         XCTAssertEqual(OrderViewModel.state(of: try XCTUnwrap(vm.selected)), .revoked)
         let again = await vm.revoke(reason: "again")
         XCTAssertNil(again)
-        XCTAssertEqual(vm.error?.message, "Бұл нұсқаманың күші жойылған.")
+        XCTAssertEqual(vm.error?.kind, .conflict)
         await check.check()
         XCTAssertTrue(check.activeOrders.isEmpty)
         XCTAssertTrue(check.isRepeatOffender)
@@ -172,8 +190,7 @@ final class OrderFlowTests: TempDirTestCase {
         vm.protectedPersonIds = [scene.aggressor.id]
         let wrong = await vm.issue()
         XCTAssertNil(wrong)
-        XCTAssertEqual(vm.error?.field, "restricted_person")
-        XCTAssertEqual(vm.error?.message, "A survivor or a child cannot be the restricted person.")
+        XCTAssertEqual(vm.error?.kind, .invalidInput(field: "restricted_person"))
         XCTAssertTrue(vm.orders.isEmpty)
 
         // Refused in front of a witness, on an order with a pre-printed form number.
@@ -185,14 +202,29 @@ final class OrderFlowTests: TempDirTestCase {
         vm.witnesses = []
         let noWitness = await vm.serveRefused()
         XCTAssertNil(noWitness)
-        XCTAssertEqual(vm.error?.message, "A refusal to sign needs at least one witness present.")
+        XCTAssertEqual(vm.error?.kind, .invalidInput(field: "witnesses"))
         vm.witnesses = ["Gulnara Fictiva (neighbour)"]
         let refused = await vm.serveRefused()
         guard case let .served(service: .refusedToSign(witnesses))? = refused?.record.event else { return XCTFail() }
         XCTAssertEqual(witnesses, ["Gulnara Fictiva (neighbour)"])
         let outside = await vm.recordViolation(description: "Before the order (synthetic)", occurredAt: Date(timeIntervalSinceNow: -86_400))
         XCTAssertNil(outside)
-        XCTAssertEqual(vm.error?.message, "The time of the violation is outside the order's validity.")
+        XCTAssertEqual(vm.error?.kind, .invalidInput(field: "occurred_at"))
+    }
+
+    /// The order's QR text with its signed content changed (base64url JSON between the prefix and
+    /// the signature), the signature left as it was.
+    static func qr(_ text: String, replacing old: String, with new: String) throws -> String {
+        let prefix = "QORGAU1."
+        let parts = text.dropFirst(prefix.count).split(separator: ".", maxSplits: 1).map(String.init)
+        XCTAssertEqual(parts.count, 2)
+        var b64 = parts[0].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while b64.count % 4 != 0 { b64 += "=" }
+        let json = String(decoding: try XCTUnwrap(Data(base64Encoded: b64)), as: UTF8.self)
+        XCTAssertTrue(json.contains(old), json)
+        let altered = Data(json.replacingOccurrences(of: old, with: new).utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        return prefix + altered + "." + parts[1]
     }
 
     func testSignaturePngIsSmallAndWellFormed() throws {

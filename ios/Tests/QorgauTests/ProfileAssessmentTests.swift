@@ -18,16 +18,16 @@ final class ProfileAssessmentTests: TempDirTestCase {
         // The first profile is the supervisor's (issue 11); the PIN rules apply to it too.
         let easy = await vm.createProfile(role: .supervisor, name: "Dana Supervisorova", badge: "KZ-DEMO-0417", pin: "123456")
         XCTAssertNil(easy)
-        XCTAssertEqual(vm.error?.message, "This PIN is too easy to guess (one digit repeated, or a run). Choose another.")
+        XCTAssertEqual(vm.error?.kind, .invalidInput(field: "pin"))
         let short = await vm.createProfile(role: .supervisor, name: "Dana Supervisorova", badge: "KZ-DEMO-0417", pin: "2704")
         XCTAssertNil(short)
-        XCTAssertEqual(vm.error?.localized(.kk).message, "PIN-код 6–12 цифрдан тұрады.")
+        XCTAssertEqual(vm.error?.kind, .invalidInput(field: "pin"))
         let profile = try await unwrapped { await vm.createProfile(role: .supervisor, name: "Dana Supervisorova", badge: "KZ-DEMO-0417", pin: "270415") }
         vm.pin = "270415"
         _ = try await unwrapped { await vm.unlock() }
         let duplicate = await vm.createProfile(role: .officer, name: "Other", badge: "KZ-DEMO-0417", pin: "864203")
         XCTAssertNil(duplicate)
-        XCTAssertEqual(vm.error?.message, "A profile with this badge number already exists.")
+        XCTAssertEqual(vm.error?.kind, .conflict)
         await vm.signOut()
         XCTAssertEqual(vm.selectedId, profile.id)
 
@@ -44,7 +44,7 @@ final class ProfileAssessmentTests: TempDirTestCase {
             XCTAssertNil(p)
             XCTAssertEqual(vm.attemptsLeft, left)
             XCTAssertEqual(vm.error?.kind, .wrongPin(attemptsLeft: left))
-            XCTAssertEqual(vm.error?.message, "Wrong PIN. Attempts left: \(left).")
+            XCTAssertTrue(vm.error?.message.contains("\(left)") == true, vm.error?.message ?? "nil")
             XCTAssertEqual(vm.pin, "", "the PIN field is cleared after every attempt")
             XCTAssertNil(vm.lockedUntil(now: Date()))
         }
@@ -54,9 +54,14 @@ final class ProfileAssessmentTests: TempDirTestCase {
         let until = try XCTUnwrap(vm.lockedUntil(now: Date()))
         XCTAssertEqual(until.timeIntervalSinceNow, 5 * 60, accuracy: 30)
         XCTAssertEqual(vm.attemptsLeft, 0)
-        guard case .profileLocked = vm.error?.kind else { return XCTFail("\(String(describing: vm.error))") }
+        // The core's lock-out is a time (not text): in the future, about five minutes away.
+        guard case let .profileLocked(lockedUntil)? = vm.error?.kind else { return XCTFail("\(String(describing: vm.error))") }
+        XCTAssertGreaterThan(lockedUntil, Date())
+        XCTAssertLessThanOrEqual(lockedUntil.timeIntervalSinceNow, 5 * 60 + 30)
+        XCTAssertEqual(lockedUntil, until)
         XCTAssertTrue(vm.error?.isSecurityFailure ?? false)
-        XCTAssertTrue(vm.error?.message.hasPrefix("Too many wrong PINs. The profile is locked until ") ?? false)
+        // Shown as local time in the officer's language.
+        XCTAssertTrue(vm.error?.message.contains(UserMessages.localTime(lockedUntil, .en)) == true, vm.error?.message ?? "nil")
         vm.pin = "270415"
         XCTAssertFalse(vm.canUnlock(), "locked: even the right PIN is not tried")
         XCTAssertTrue(vm.canUnlock(now: until.addingTimeInterval(1)))
@@ -71,9 +76,55 @@ final class ProfileAssessmentTests: TempDirTestCase {
         XCTAssertFalse(again.canUnlock())
         let forced = await again.unlock()
         XCTAssertNil(forced)
-        guard case .profileLocked = again.error?.kind else { return XCTFail("\(String(describing: again.error))") }
-        XCTAssertTrue(again.error?.message.hasPrefix("Слишком много неверных PIN-кодов. Профиль заблокирован до ") ?? false)
+        guard case let .profileLocked(stillUntil)? = again.error?.kind else { return XCTFail("\(String(describing: again.error))") }
+        XCTAssertEqual(stillUntil.timeIntervalSince(until), 0, accuracy: 1, "the same lock-out, read after a restart")
+        XCTAssertEqual(again.error?.message, QorgauAppError(kind: .profileLocked(until: stillUntil), language: .ru).message)
         XCTAssertNil(s.store.currentProfile())
+    }
+
+    /// The core's pure preview of a form in progress: unanswered items count as "no" and are
+    /// counted; it stores nothing, needs no one signed in, and agrees with the recorded score
+    /// once the form is complete. Refusals come back by kind.
+    func testScorePreviewOfAPartialForm() throws {
+        let store = try QorgauStore.create(dir: storeDir.path, keystore: MemoryKeyStore(), profile: Synthetic.profile)
+        let dash = try XCTUnwrap(try store.instruments().first { $0.id == "dash-style-kz" })
+        let required = UInt32(dash.items.filter(\.required).count)
+        func preview(_ answers: [String: Answer]) throws -> ScorePreview {
+            try store.scorePreview(instrumentId: dash.id, version: dash.version, answers: answers, calendar: [])
+        }
+        let empty = try preview([:])
+        XCTAssertEqual(empty.score, 0)
+        XCTAssertEqual(empty.unanswered, required)
+        XCTAssertEqual(empty.level, "standard")
+        XCTAssertEqual(empty.levelRank, 0)
+
+        // Eleven "yes" out of the first twelve, the rest unanswered: medium already.
+        var partial: [String: Answer] = [:]
+        for (i, item) in dash.items.prefix(12).enumerated() { partial[item.id] = i < 11 ? .yes : .dontKnow }
+        let p = try preview(partial)
+        XCTAssertEqual(p.score, dash.items.prefix(11).reduce(0) { $0 + $1.weight })
+        XCTAssertEqual(p.unanswered, required - 12)
+        XCTAssertEqual(p.level, "medium")
+        XCTAssertEqual(p.levelRank, 1)
+        XCTAssertEqual(dash.bands[Int(p.levelRank)].level, p.level)
+
+        // Complete: nothing left.
+        var all = partial
+        for item in dash.items where all[item.id] == nil { all[item.id] = .no }
+        XCTAssertEqual(try preview(all).unanswered, 0)
+        XCTAssertEqual(try preview(all).score, p.score)
+        XCTAssertEqual(try store.custodyLog(caseId: try store.openCase(newCase: Synthetic.neighbourReport).record.id).count, 1,
+                       "a preview writes nothing")
+
+        // Refusals by kind: an item the instrument does not have, an instrument version it does not know.
+        XCTAssertQorgauError(try preview(["no-such-item": .yes]), "InvalidInput(answers)") {
+            if case let .InvalidInput(field, _) = $0 { return field == "answers" }
+            return false
+        }
+        XCTAssertQorgauError(try store.scorePreview(instrumentId: dash.id, version: "9.9.9", answers: [:], calendar: []), "NotFound") {
+            if case .NotFound = $0 { return true }
+            return false
+        }
     }
 
     @MainActor
@@ -107,12 +158,32 @@ final class ProfileAssessmentTests: TempDirTestCase {
         XCTAssertEqual(form.text(dash.items[0]), "Жәбірленуші қазір, осы оқиғадан жарақат алды ма?")
         XCTAssertEqual(form.unanswered.count, 27)
         XCTAssertFalse(form.canSubmit)
+        // The core's preview of the empty form: nothing scored yet, every question left.
+        await form.previewSettled()
+        XCTAssertEqual(form.preview?.score, 0)
+        XCTAssertEqual(form.preview?.unanswered, 27)
+        // A partial form: the preview follows each answer (unanswered count as "no").
+        for (i, item) in dash.items.prefix(5).enumerated() {
+            form.setAnswer(i < 4 ? .yes : .no, for: item.id)
+        }
+        await form.previewSettled()
+        XCTAssertEqual(form.preview?.score, 4)
+        XCTAssertEqual(form.preview?.unanswered, 22)
+        XCTAssertEqual(form.questionsLeft, 22)
+        XCTAssertEqual(form.previewBand?.level, "standard")
+        XCTAssertEqual(form.previewLine, "Стандартты (балл 4) · қалған сұрақтар: 22")
         for (i, item) in dash.items.enumerated() {
             form.setAnswer(i < 11 ? .yes : (i == 20 ? .dontKnow : .no), for: item.id)
         }
         XCTAssertTrue(form.unanswered.isEmpty)
+        await form.previewSettled()
         XCTAssertEqual(form.previewScore, 11)
+        XCTAssertEqual(form.preview?.unanswered, 0)
         XCTAssertEqual(form.previewBand.map(form.label), "Орташа")
+        XCTAssertEqual(form.previewLine, "Орташа (балл 11) · барлық сұраққа жауап берілді")
+        form.language = .en
+        XCTAssertEqual(form.previewLine, "Medium (score 11) · all questions answered")
+        form.language = .kk
         XCTAssertEqual(form.overrideChoices.map(\.level), ["high"])
         form.overrideLevel = "high"
         XCTAssertFalse(form.canSubmit, "an override needs its reason")
@@ -128,7 +199,7 @@ final class ProfileAssessmentTests: TempDirTestCase {
         let refused = await form.submit()
         XCTAssertNil(refused)
         XCTAssertEqual(form.access, .psychologistsOnly)
-        XCTAssertEqual(form.error?.message, "Қауіпті бағалауды тек PIN-кодымен кірген психолог тіркей алады.")
+        XCTAssertEqual(form.error?.kind, .permissionDenied)
         XCTAssertTrue(form.unanswered.isEmpty)
         XCTAssertEqual(form.notes, note)
 
@@ -174,7 +245,7 @@ final class ProfileAssessmentTests: TempDirTestCase {
             let state = await summary.openDetail(recorded.id)
             guard case let .psychologistsOnly(e) = state else { return XCTFail("\(profile.role): \(state)") }
             XCTAssertEqual(e.kind, .permissionDenied)
-            XCTAssertEqual(e.message, "Ответы и клинические записи доступны только психологу. Эта попытка записана в журнал дела.")
+            XCTAssertEqual(e.language, .ru)
             let again = await form.submit()
             XCTAssertNil(again)
         }
@@ -206,6 +277,7 @@ final class ProfileAssessmentTests: TempDirTestCase {
         form.addIncident(on: DateComponents(year: 2026, month: 11, day: 18), severity: 4)
         form.addIncident(on: DateComponents(year: 2026, month: 11, day: 10), severity: 5)
         XCTAssertEqual(form.calendar.map(\.date), ["2026-11-10", "2026-11-18"])
+        await form.previewSettled()
         XCTAssertEqual(form.previewScore, 4 + 3 + 2)
         XCTAssertEqual(form.previewBand?.level, "elevated")
         form.addIncident(on: DateComponents(year: 2026, month: 11, day: 1), severity: 1)

@@ -39,6 +39,8 @@ enum Synthetic {
     static let survivorIin = "940312402103"
     static let aggressorIin = "901102303307"
     static let invalidIin = "940312402109"
+    /// A real birth date and century digit, but no check digit fits its first 11 digits.
+    static let noCheckDigitIin = "940312400910"
 
     static let officer = TeamMember(role: .officer, name: "Aibek Demoulin", badge: "KZ-DEMO-0417")
 

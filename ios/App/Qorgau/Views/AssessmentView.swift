@@ -207,8 +207,13 @@ struct AssessmentFormView: View {
                     }
                 }
                 Section("risk.result") {
-                    LabeledContent("risk.previewScore", value: "\(vm.previewScore)")
-                    if let band = vm.previewBand { LabeledContent("risk.previewLevel", value: vm.label(band)) }
+                    // The core's preview of the form as it stands (level, score, questions left),
+                    // refreshed by the view model as answers change.
+                    if let line = vm.previewLine {
+                        LabeledContent("risk.preview", value: line)
+                    } else {
+                        ProgressView()
+                    }
                     if !vm.overrideChoices.isEmpty {
                         Picker("risk.override", selection: $vm.overrideLevel) {
                             Text("risk.noOverride").tag(String?.none)

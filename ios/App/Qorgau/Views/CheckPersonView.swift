@@ -79,14 +79,26 @@ struct CheckPersonView: View {
             }
             Section("check.record") {
                 if let name = record.displayName { Text(name).privacySensitive() }
+                if let born = vm.birthDateText {
+                    LabeledContent("person.dateOfBirth", value: born).privacySensitive()
+                }
                 LabeledContent("check.pastViolations", value: "\(record.pastViolations)")
                 LabeledContent("check.earlierCases", value: "\(record.earlierCases)")
                 if record.matchKind == .nameAndBirthDate {
                     Text("check.confirmedByOfficer").font(.caption).foregroundStyle(.secondary)
                 }
-                Text(record.registrySequence == 0 ? L10n.string("check.noRegistry")
-                     : String(format: L10n.string("check.registrySequence %lld"), Int(record.registrySequence)))
-                    .font(.caption).foregroundStyle(.secondary)
+                if record.registrySequence != 0 {
+                    Text(String(format: L10n.string("check.registrySequence %lld"), Int(record.registrySequence)))
+                        .font(.caption).foregroundStyle(.secondary)
+                }
+                // When the station produced the registry behind this answer, and how old it is.
+                if let line = vm.registryLine() {
+                    if case .stale = vm.registryFreshness() {
+                        Label(line, systemImage: "clock.badge.exclamationmark").font(.caption).foregroundStyle(.orange)
+                    } else {
+                        Text(line).font(.caption).foregroundStyle(.secondary)
+                    }
+                }
             }
             Section("check.activeOrders") {
                 if record.activeOrders.isEmpty {

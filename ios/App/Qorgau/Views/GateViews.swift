@@ -15,6 +15,34 @@ extension EnvironmentValues {
     }
 }
 
+/// How this phone protects the device key (from `AppModel`; nil until the store is open).
+private struct DeviceKeyProtectionKey: EnvironmentKey {
+    static let defaultValue: DeviceKeyProtection? = nil
+}
+
+extension EnvironmentValues {
+    var deviceKeyProtection: DeviceKeyProtection? {
+        get { self[DeviceKeyProtectionKey.self] }
+        set { self[DeviceKeyProtectionKey.self] = newValue }
+    }
+}
+
+/// "Device key: protected by the Secure Enclave" / "kept in the Keychain (no Secure Enclave)".
+struct KeyProtectionRow: View {
+    @Environment(\.deviceKeyProtection) private var protection
+
+    var body: some View {
+        switch protection {
+        case .secureEnclave?:
+            Label("keys.secureEnclave", systemImage: "lock.shield.fill")
+        case .keychain?:
+            Label("keys.keychain", systemImage: "key.fill")
+        case nil:
+            Label("keys.unknown", systemImage: "questionmark.circle")
+        }
+    }
+}
+
 private struct QuickHideItem: ViewModifier {
     @Environment(\.quickHide) private var quickHide
 
@@ -135,6 +163,9 @@ struct SupervisorSetUpView: View {
                     }
                 } footer: {
                     Text("gate.setUpFooter")
+                }
+                Section("keys.title") {
+                    KeyProtectionRow()
                 }
                 ErrorBanner(error: gate.error)
                 Button("gate.createSupervisor") {

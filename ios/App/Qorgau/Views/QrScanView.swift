@@ -60,15 +60,17 @@ struct QrScanView: View {
         case let .done(order):
             Section {
                 Label("qr.valid", systemImage: "checkmark.seal.fill").foregroundStyle(.green).font(.headline)
-                LabeledContent("order.number", value: order.payload.n)
-                LabeledContent("order.from", value: order.validFrom.formatted(date: .abbreviated, time: .shortened))
-                LabeledContent("order.end", value: order.validUntil.formatted(date: .abbreviated, time: .shortened))
-                LabeledContent("qr.restricted", value: order.payload.r).privacySensitive()
-                LabeledContent("qr.protected", value: order.payload.p.joined(separator: ", ")).privacySensitive()
+                // The core's typed answer (VerifiedOrderCode); times in the UI language.
+                LabeledContent("order.number", value: order.code.number)
+                LabeledContent("order.from", value: order.validFromText)
+                LabeledContent("order.end", value: order.validUntilText)
+                LabeledContent("qr.issued", value: order.issuedAtText)
+                LabeledContent("qr.restricted", value: order.code.restricted).privacySensitive()
+                LabeledContent("qr.protected", value: order.code.protected.joined(separator: ", ")).privacySensitive()
                 ForEach(order.prohibitions, id: \.self) { Label($0, systemImage: "nosign").font(.callout) }
                 Button("qr.again") { vm.reset() }
             } footer: {
-                Text(String(format: L10n.string("qr.device %@"), order.payload.d)).font(.caption2.monospaced())
+                Text(String(format: L10n.string("qr.device %@"), order.code.deviceId)).font(.caption2.monospaced())
             }
         }
     }

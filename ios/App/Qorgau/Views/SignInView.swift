@@ -13,6 +13,7 @@ struct SignInView: View {
     @StateObject private var vm: SignInViewModel
     @ObservedObject private var gate: SessionGate
     @State private var showingNewProfile = false
+    @State private var showingHandOver = false
     @Environment(\.dismiss) private var dismiss
 
     init(session: FieldSession, language: Language, gate: SessionGate) {
@@ -42,7 +43,14 @@ struct SignInView: View {
                     }
                     Picker("signin.profile", selection: $vm.selectedId) {
                         ForEach(vm.profiles) { p in
-                            Text("\(p.name) · \(L10n.teamRole(p.role)) · \(p.badge)").tag(Uuid?.some(p.id))
+                            VStack(alignment: .leading, spacing: 2) {
+                                Text("\(p.name) · \(L10n.teamRole(p.role)) · \(p.badge)")
+                                if SignInViewModel.waitsForClinicalKey(p) {
+                                    Label("signin.waitingForKey", systemImage: "key.slash")
+                                        .font(.caption).foregroundStyle(.orange)
+                                }
+                            }
+                            .tag(Uuid?.some(p.id))
                         }
                     }
                     .pickerStyle(.inline)
@@ -81,6 +89,34 @@ struct SignInView: View {
                 if let error = vm.error, vm.attemptsLeft == nil {
                     ErrorBanner(error: error)
                 }
+                // A psychologist who holds the clinical key hands it to a colleague waiting for
+                // it; the colleague types her own PIN (the core decides, and audits it).
+                if vm.canHandOverClinicalKey {
+                    Section {
+                        ForEach(vm.waitingForClinicalKey) { p in
+                            Button {
+                                vm.beginHandOver(to: p.id)
+                                showingHandOver = true
+                            } label: {
+                                Label(String(format: L10n.string("signin.handOverTo %@"), p.name), systemImage: "key.horizontal")
+                            }
+                        }
+                    } header: {
+                        Text("signin.handOver")
+                    } footer: {
+                        Text("signin.handOverFooter")
+                    }
+                }
+                if let done = vm.handedOver {
+                    Label(String(format: L10n.string("signin.handedOver %@"), done.name), systemImage: "checkmark.seal")
+                        .foregroundStyle(.green)
+                }
+                // What protects the device key on this phone (account sheet only).
+                if isSheet {
+                    Section("keys.title") {
+                        KeyProtectionRow()
+                    }
+                }
                 // Only a signed-in supervisor adds profiles (and the very first one is set up by
                 // the gate, as the supervisor's).
                 if !vm.newProfileRoles.isEmpty && vm.current != nil {
@@ -99,6 +135,53 @@ struct SignInView: View {
             .task { await vm.load() }
             .sheet(isPresented: $showingNewProfile) {
                 NewProfileView(vm: vm) { showingNewProfile = false }
+            }
+            .sheet(isPresented: $showingHandOver, onDismiss: { vm.cancelHandOver() }) {
+                HandOverKeyView(vm: vm) { showingHandOver = false }
+            }
+        }
+    }
+}
+
+/// Handing over the clinical key: the signed-in psychologist gives the phone to the colleague
+/// waiting for it, who types her own PIN.
+struct HandOverKeyView: View {
+    @ObservedObject var vm: SignInViewModel
+    let done: () -> Void
+
+    var body: some View {
+        NavigationStack {
+            Form {
+                Section {
+                    if let target = vm.handOverTarget {
+                        LabeledContent(target.name, value: "\(L10n.teamRole(target.role)) · \(target.badge)")
+                    }
+                    Text("signin.handOverExplain").font(.callout).foregroundStyle(.secondary)
+                }
+                Section {
+                    SecureField("signin.handOverPin", text: $vm.handOverPin)
+                        .noKeyboardLearning()
+                        .keyboardType(.numberPad)
+                    if let left = vm.handOverAttemptsLeft {
+                        Label(String(format: L10n.string("signin.attemptsLeft %lld"), Int(left)), systemImage: "exclamationmark.triangle")
+                            .foregroundStyle(.orange)
+                    }
+                    if vm.isWorking { ProgressView() }
+                }
+                ErrorBanner(error: vm.handOverAttemptsLeft == nil ? vm.error : nil)
+            }
+            .navigationTitle("signin.handOver")
+            .quickHideItem()
+            .toolbar {
+                ToolbarItem(placement: .cancellationAction) { Button("common.cancel") { done() } }
+                ToolbarItem(placement: .confirmationAction) {
+                    Button("signin.handOverConfirm") {
+                        Task {
+                            if await vm.handOverClinicalKey() != nil { done() }
+                        }
+                    }
+                    .disabled(!vm.canHandOver)
+                }
             }
         }
     }
@@ -133,6 +216,9 @@ struct NewProfileView: View {
                 }
                 ErrorBanner(error: vm.error)
             }
+            // The roles offered may exclude the default (a phone without a supervisor offers
+            // only the supervisor's profile).
+            .onAppear { if !roles.contains(role), let first = roles.first { role = first } }
             .navigationTitle("signin.newProfile")
             .quickHideItem()
             .toolbar {

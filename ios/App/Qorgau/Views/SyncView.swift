@@ -34,8 +34,11 @@ struct SyncView: View {
                 if let success = vm.lastSuccessLine {
                     Text(success).font(.callout).foregroundStyle(.secondary)
                 }
-                if let failure = vm.lastErrorLine {
-                    Label(failure, systemImage: "exclamationmark.triangle").font(.callout).foregroundStyle(.orange)
+                // The store's last problem as a kind, with its time and whether it clears by itself.
+                if let problem = vm.lastProblemLine {
+                    Label(problem, systemImage: vm.lastProblem?.clearsByItself == true ? "arrow.clockwise.circle" : "exclamationmark.triangle")
+                        .font(.callout)
+                        .foregroundStyle(vm.lastProblem?.clearsByItself == true ? Color.secondary : Color.orange)
                 }
             }
 

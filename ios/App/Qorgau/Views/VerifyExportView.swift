@@ -4,7 +4,9 @@ import Qorgau
 import QorgauFFI
 
 /// Verification on the device, and export of the case for court. The bundle holds personal data
-/// in clear: it is written to a protected temporary folder, shared, then deleted.
+/// in clear: it is written to a protected temporary folder, and leaves only by a confirmed share
+/// that is first written to the case's custody chain (`recordBundleShared`); it is deleted as
+/// soon as the share sheet closes.
 struct VerifyExportView: View {
     @StateObject private var vm: VerifyExportViewModel
     @State private var sharing: SharedBundle?
@@ -36,7 +38,7 @@ struct VerifyExportView: View {
                         .font(.caption)
                     // Leaves the app only by a confirmed act; deleted as soon as the share sheet closes.
                     Button { vm.askToShare() } label: { Label("export.share", systemImage: "square.and.arrow.up.on.square") }
-                        .disabled(!FileManager.default.fileExists(atPath: url.path))
+                        .disabled(vm.isWorking || !FileManager.default.fileExists(atPath: url.path))
                     Button("export.delete", role: .destructive) { vm.discardBundle() }
                 }
             } footer: {
@@ -46,7 +48,11 @@ struct VerifyExportView: View {
         }
         .confirmationDialog("export.confirmTitle", isPresented: Binding(get: { vm.confirmingShare }, set: { if !$0 { vm.cancelShare() } }),
                             titleVisibility: .visible) {
-            Button("export.confirmShare") { sharing = vm.confirmShare().map(SharedBundle.init) }
+            // Recorded in the custody chain first; only then is the share sheet offered (an
+            // error is shown instead if the core refuses or fails).
+            Button("export.confirmShare") {
+                Task { sharing = await vm.confirmShare().map(SharedBundle.init) }
+            }
             Button("common.cancel", role: .cancel) { vm.cancelShare() }
         } message: {
             Text("export.confirmMessage")
