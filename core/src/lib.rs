@@ -9,7 +9,6 @@ pub mod canonical;
 pub mod crypto;
 pub mod document;
 pub mod error;
-pub mod export;
 pub mod files;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
@@ -19,11 +18,14 @@ pub mod model;
 pub mod registry;
 pub mod store;
 pub mod sync;
-pub mod verify;
 
 pub use crypto::keys::{FileKeyStore, KeyStore};
 pub use error::{Error, Result};
 pub use export::ExportSummary;
 pub use store::cases::{CaseFile, CaseSummary};
+/// Export for court (its code lives with the store: it reads the store's tables).
+pub use store::export;
+/// Verification of a case (its code lives with the store: it reads the store's tables).
+pub use store::verify;
 pub use store::{DeviceInfo, DeviceProfile, NoProgress, Progress, Recorded, Store, StoreOptions};
 pub use verify::{VerifyFailure, VerifyReport};

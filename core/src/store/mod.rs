@@ -14,6 +14,7 @@ pub mod cases;
 mod custody;
 mod documents;
 mod evidence;
+pub mod export;
 mod integrity;
 mod orders;
 mod outbox;
@@ -25,6 +26,7 @@ mod registry;
 pub mod schema;
 mod session;
 mod statements;
+pub mod verify;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
