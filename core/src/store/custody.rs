@@ -236,29 +236,9 @@ impl Store {
             ],
         )?;
         // The outbox entry and the signed head commit or roll back with the change itself.
-        tx.execute(
-            "INSERT INTO outbox (case_id, seq, enqueued_at) VALUES (?1, ?2, ?3)",
-            params![case.to_string(), seq, at.utc_rfc3339()],
-        )?;
-        super::integrity::reseal_outbox(tx, self.keys(), &case.to_string(), seq as i64)?;
+        self.outbox_enqueue(tx, case, seq, &at.utc_rfc3339())?;
         self.put_head(tx, case, seq, &hash)?;
         Ok(seq)
-    }
-
-    /// Names a blob the entry `seq` of `case` needs uploaded before its record (same transaction).
-    pub(crate) fn outbox_blob(
-        &self,
-        tx: &Transaction<'_>,
-        case: Uuid,
-        seq: u64,
-        blob: &str,
-        bytes: u64,
-    ) -> Result<()> {
-        tx.execute(
-            "UPDATE outbox SET blob_name = ?1, blob_bytes = ?2 WHERE case_id = ?3 AND seq = ?4",
-            params![blob, bytes, case.to_string(), seq],
-        )?;
-        super::integrity::reseal_outbox(tx, self.keys(), &case.to_string(), seq as i64)
     }
 
     /// Appends an event that creates no record (viewed, exported), with its detail, in its own

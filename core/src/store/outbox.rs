@@ -1,6 +1,6 @@
 //! The outbox: what is still waiting to reach the station, and what the UI shows about it.
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -39,6 +39,37 @@ pub struct OutboxItem {
 }
 
 impl Store {
+    /// Queues custody entry `seq` of `case` for the station, in the transaction that appends it.
+    pub(crate) fn outbox_enqueue(
+        &self,
+        tx: &Transaction<'_>,
+        case: Uuid,
+        seq: u64,
+        at: &str,
+    ) -> Result<()> {
+        tx.execute(
+            "INSERT INTO outbox (case_id, seq, enqueued_at) VALUES (?1, ?2, ?3)",
+            params![case.to_string(), seq, at],
+        )?;
+        super::integrity::reseal_outbox(tx, self.keys(), &case.to_string(), seq as i64)
+    }
+
+    /// Names a blob the entry `seq` of `case` needs uploaded before its record (same transaction).
+    pub(crate) fn outbox_blob(
+        &self,
+        tx: &Transaction<'_>,
+        case: Uuid,
+        seq: u64,
+        blob: &str,
+        bytes: u64,
+    ) -> Result<()> {
+        tx.execute(
+            "UPDATE outbox SET blob_name = ?1, blob_bytes = ?2 WHERE case_id = ?3 AND seq = ?4",
+            params![blob, bytes, case.to_string(), seq],
+        )?;
+        super::integrity::reseal_outbox(tx, self.keys(), &case.to_string(), seq as i64)
+    }
+
     /// Counts what is waiting, for the UI.
     pub fn sync_status(&self) -> Result<SyncStatus> {
         let conn = self.conn();
