@@ -43,11 +43,11 @@ fn ingest_once(store: &Store, case: uuid::Uuid, photo: &Path) {
         .expect("ingest");
 }
 
-fn child_mode(photo: &Path) {
-    let dir = tempfile::tempdir().unwrap();
-    let ks = FileKeyStore::open_or_create(&dir.path().join("k")).unwrap();
+/// A new store under `dir` (key file `k`, store `s`) with one open case.
+fn new_store(dir: &Path) -> (Store, uuid::Uuid) {
+    let ks = FileKeyStore::open_or_create(&dir.join("k")).unwrap();
     let store = Store::init(
-        &dir.path().join("s"),
+        &dir.join("s"),
         &ks,
         fixtures::officer_profile(),
         StoreOptions::default(),
@@ -58,6 +58,12 @@ fn child_mode(photo: &Path) {
         .unwrap()
         .record
         .id;
+    (store, case)
+}
+
+fn child_mode(photo: &Path) {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, case) = new_store(dir.path());
     ingest_once(&store, case, photo);
 }
 
@@ -114,19 +120,7 @@ fn main() {
     let mut ours = Vec::new();
     for _ in 0..runs {
         let dir = tempfile::tempdir_in(work.path()).unwrap();
-        let ks = FileKeyStore::open_or_create(&dir.path().join("k")).unwrap();
-        let store = Store::init(
-            &dir.path().join("s"),
-            &ks,
-            fixtures::officer_profile(),
-            StoreOptions::default(),
-        )
-        .unwrap();
-        let case = store
-            .open_case(fixtures::neighbour_report_case())
-            .unwrap()
-            .record
-            .id;
+        let (store, case) = new_store(dir.path());
         let t = Instant::now();
         ingest_once(&store, case, &photo);
         ours.push(t.elapsed());
@@ -139,17 +133,7 @@ fn main() {
     let mut whole = Vec::new();
     for _ in 0..runs {
         let dir = tempfile::tempdir_in(work.path()).unwrap();
-        {
-            let ks = FileKeyStore::open_or_create(&dir.path().join("k")).unwrap();
-            let store = Store::init(
-                &dir.path().join("s"),
-                &ks,
-                fixtures::officer_profile(),
-                StoreOptions::default(),
-            )
-            .unwrap();
-            store.open_case(fixtures::neighbour_report_case()).unwrap();
-        }
+        drop(new_store(dir.path()));
         let (t, _) = run_measured(
             Command::new(&me)
                 .arg("--child-open-ingest")
