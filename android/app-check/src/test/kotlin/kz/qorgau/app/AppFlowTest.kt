@@ -23,11 +23,13 @@ import kz.qorgau.app.model.NewCaseModel
 import kz.qorgau.app.model.PeopleModel
 import kz.qorgau.app.model.StatementModel
 import kz.qorgau.app.model.VerifyModel
+import kz.qorgau.core.ErrorText
 import kz.qorgau.core.UiLanguage
 import kz.qorgau.ffi.CaseCategory
 import kz.qorgau.ffi.DeviceProfile
 import kz.qorgau.ffi.GeoPoint
 import kz.qorgau.ffi.Language
+import kz.qorgau.ffi.IinProblem
 import kz.qorgau.ffi.MediaKind
 import kz.qorgau.ffi.PersonRole
 import kz.qorgau.ffi.QorgauException
@@ -160,7 +162,7 @@ class AppFlowTest {
         people.update { it.copy(fullName = "Aigerim Testova", iin = "940312402109") }
         val bad = people.state.await("IIN refused") { it.iinProblem != null }
         assertFalse(bad.canSave)
-        assertFalse(bad.iinProblem!!.contains("940312402109"), "the reason does not echo the IIN")
+        assertEquals(IinProblem.CHECK_DIGIT_MISMATCH, bad.iinProblem, "typed: the screen says it in the UI language")
         people.update { it.copy(iin = "940312402103") }
         people.state.await("IIN accepted") { it.iinProblem == null }
         people.update { it.copy(addressConfidential = false) }
@@ -227,7 +229,7 @@ class AppFlowTest {
         assertTrue(File(summary!!.bundle, "SHA256SUMS").isFile)
         export.export()
         val again = export.state.await("second export refused") { !it.running && it.error != null }.error!!
-        assertEquals("Это действие не разрешено", again.headline, "Conflict, in the UI language")
+        assertEquals(ErrorText.ERROR_CONFLICT, again.text, "Conflict, by kind")
 
         // The same store opens again with the same key; not with another one.
         runBlocking { SessionManager(storeDir, fileKeyStore(keyFile)).also { it.start() } }.let {
@@ -237,7 +239,7 @@ class AppFlowTest {
         runBlocking { other.start() }
         val failed = other.state.value as SessionState.Failed
         assertTrue(failed.error is QorgauException.WrongKey)
-        assertEquals("Қойма бұл құрылғының кілтімен ашылмайды; ештеңе өзгертілмеді", UiError.of(failed.error, UiLanguage.KK).headline)
+        assertEquals(ErrorText.ERROR_WRONG_KEY, UiError.of(failed.error).text)
     }
 
     @Test
@@ -262,7 +264,7 @@ class AppFlowTest {
         val cancelled = capture.state.await("cancelled") { s -> s.items.single().state is IngestState.Failed }
         val error = (cancelled.items.single().state as IngestState.Failed).error
         assertTrue(error.cancelled, "cancelled: $error")
-        assertEquals("Cancelled", error.headline)
+        assertEquals(ErrorText.ERROR_CANCELLED, error.text)
         assertTrue(video.isFile, "a cancelled capture is kept")
         assertEquals(listOf(MediaKind.VIDEO), previews, "a platform preview was asked for the video")
         assertNull(runBlocking { repo.caseFile(caseId) }.evidence.firstOrNull(), "nothing stored")
@@ -279,7 +281,9 @@ class AppFlowTest {
         capture.captured(junk, MediaKind.PHOTO)
         val refused = capture.state.await("refused") { s -> s.items.any { it.file == junk && it.state is IngestState.Failed } }
         val item: IngestItem = refused.items.single { it.file == junk }
-        assertEquals("The file is not photo, video or audio, or is damaged", (item.state as IngestState.Failed).error.headline)
+        val notMedia = (item.state as IngestState.Failed).error
+        assertEquals(ErrorText.ERROR_BAD_MEDIA, notMedia.text)
+        assertFalse(notMedia.damaged, "not media: nothing to keep as damaged")
         capture.discard(junk)
         assertFalse(junk.exists())
         assertTrue(capture.state.await("nothing pending") { s -> s.pending.isEmpty() && s.items.none { it.file == junk } }.pending.isEmpty())
@@ -307,8 +311,7 @@ class AppFlowTest {
         val item = asked.askKeepDamaged!!
         val error = (item.state as IngestState.Failed).error
         assertTrue(error.damaged, "$error")
-        assertEquals("The file is not photo, video or audio, or is damaged", error.headline)
-        assertTrue(error.detail.orEmpty().contains("damaged evidence"), error.detail)
+        assertEquals(ErrorText.ERROR_BAD_MEDIA, error.text)
         assertEquals(here, item.gps, "the position of the capture is kept for the second try")
         assertTrue(cut.isFile, "kept on the phone until the officer answers")
         assertTrue(runBlocking { repo.caseFile(caseId) }.evidence.isEmpty(), "nothing stored")

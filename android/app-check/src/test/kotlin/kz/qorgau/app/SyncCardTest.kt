@@ -9,7 +9,8 @@ import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.runBlocking
 import kz.qorgau.app.model.SyncModel
 import kz.qorgau.app.model.SyncPhase
-import kz.qorgau.app.model.SyncProblem
+import kz.qorgau.core.ErrorMessage
+import kz.qorgau.core.ErrorText
 import kz.qorgau.core.UiLanguage
 import kz.qorgau.ffi.DeviceProfile
 import kz.qorgau.ffi.TeamMember
@@ -130,7 +131,7 @@ class SyncCardTest {
         assertTrue(model.state.value.canScan)
         model.scanned("https://example.org/not-a-card")
         var s = model.state.await("not a card") { !it.readingCard && it.failure != null }
-        assertEquals(SyncProblem.NOT_A_CARD, s.failure!!.problem, "${s.failure}")
+        assertEquals(ErrorText.SYNC_CHECK_NOT_A_CARD, s.failure!!.text, "${s.failure}")
         assertNull(s.card)
 
         // The card: shown to compare, nothing sent yet.
@@ -176,9 +177,9 @@ class SyncCardTest {
         assertEquals(profile.unit, trusted.enrolment.unit)
 
         model.sendNow()
-        s = model.state.await("sent") { !it.sending && (it.lastReport != null || it.failure != null || it.lastError != null) }
+        s = model.state.await("sent") { !it.sending && (it.lastReport != null || it.failure != null || it.lastProblem != null) }
         assertNull(s.failure, "${s.failure}")
-        assertNull(s.lastError, "${s.lastError}")
+        assertNull(s.lastProblem, "${s.lastProblem}")
         assertEquals(2uL, s.lastReport!!.acked)
         assertTrue(s.lastReport!!.rejected.isEmpty())
         assertEquals(photoSize.toULong(), s.lastReport!!.uploadedBytes)
@@ -194,7 +195,7 @@ class SyncCardTest {
         val model = model(p, UiLanguage.KK)
         model.scanned("QORGAU-ENROL:1;url=http://192.0.2.10:8440;code=ABCDEFGHJKMNPQ23")
         var s = model.state.await("http card refused") { !it.readingCard && it.failure != null }
-        assertEquals(SyncProblem.PLAIN_HTTP, s.failure!!.problem, "${s.failure}")
+        assertEquals(ErrorText.SYNC_CHECK_PLAIN_HTTP, s.failure!!.text, "${s.failure}")
         assertNull(s.card, "never shown for confirmation")
         assertNull(s.station)
         assertTrue(s.canScan, "scan again")
@@ -203,14 +204,14 @@ class SyncCardTest {
         model.setCode("ABCD EFGH JKMN PQ23")
         model.enrol()
         s = model.state.await("http address refused") { it.failure != null }
-        assertEquals(SyncProblem.PLAIN_HTTP, s.failure!!.problem)
+        assertEquals(ErrorText.SYNC_CHECK_PLAIN_HTTP, s.failure!!.text)
         assertFalse(s.enrolling)
         assertNull(runBlocking { p.sync.refresh() }.station, "nothing stored")
-        assertNull(runBlocking { p.sync.refresh() }.status.lastError, "no network call was made")
+        assertNull(runBlocking { p.sync.refresh() }.status.lastProblem, "no network call was made")
 
         // The plain words, in each language, point to the https address on the card.
         listOf("values", "values-kk", "values-ru").forEach { dir ->
-            val words = strings(dir).getValue("sync_problem_plain_http")
+            val words = strings(dir).getValue(ErrorText.SYNC_CHECK_PLAIN_HTTP.key)
             assertTrue(words.contains("https://"), "$dir: $words")
         }
     }
@@ -231,14 +232,15 @@ class SyncCardTest {
         model.confirmCard()
         s = model.state.await("refused") { !it.enrolling && (it.enrolled || it.failure != null) }
         assertFalse(s.enrolled)
-        assertEquals(SyncProblem.STATION_MISMATCH, s.failure!!.problem, "${s.failure}")
-        assertTrue(s.failure!!.detail!!.contains("not the one on the card"), "${s.failure}")
+        // By kind: the answer is not bound to the card (another station key), whatever its words.
+        assertEquals(ErrorMessage(ErrorText.SYNC_FAILURE_ENROLMENT_NOT_AUTHENTIC), s.failure!!.message, "${s.failure}")
+        assertEquals(false, s.failure.transient, "trying again will not help")
         assertNull(s.card, "a card that does not match is dropped")
         assertNull(s.station)
         assertNull(s.enrolledStation)
         assertEquals(SyncPhase.NOT_ENROLLED, s.phase)
         assertEquals(2L, s.pendingRecords, "nothing was sent")
-        assertTrue(strings("values-ru").getValue("sync_problem_station_mismatch").startsWith("Ответил не тот отдел"))
+        assertTrue(strings("values-ru").getValue(ErrorText.SYNC_FAILURE_ENROLMENT_NOT_AUTHENTIC.key).startsWith("Ответивший отдел не подтвердил"))
 
         // The real card from the same phone: enrolled, the phone trusts what it names.
         model.scanned(text)
@@ -260,7 +262,8 @@ class SyncCardTest {
         stopStation()
         model.confirmCard()
         var s = model.state.await("failed", ms = 120_000) { !it.enrolling && (it.enrolled || it.failure != null) }
-        assertEquals(SyncProblem.UNREACHABLE, s.failure!!.problem, "${s.failure}")
+        assertEquals(ErrorText.SYNC_FAILURE_UNREACHABLE, s.failure!!.text, "${s.failure}")
+        assertEquals(true, s.failure.transient, "may pass by itself: the card stays")
         assertNotNull(s.card, "kept for another try")
         assertTrue(s.canConfirmCard)
         assertNull(s.station)

@@ -18,13 +18,17 @@ import kz.qorgau.app.data.verdict
 import kz.qorgau.app.model.CaptureModel
 import kz.qorgau.app.model.SyncModel
 import kz.qorgau.app.model.SyncPhase
-import kz.qorgau.app.model.SyncProblem
 import kz.qorgau.app.model.SyncState
 import kz.qorgau.core.NewCaseForm
+import kz.qorgau.core.ErrorMessage
+import kz.qorgau.core.ErrorText
 import kz.qorgau.core.UiLanguage
 import kz.qorgau.ffi.DeviceProfile
+import kz.qorgau.ffi.ErrorCode
 import kz.qorgau.ffi.MediaKind
 import kz.qorgau.ffi.QorgauException
+import kz.qorgau.ffi.SyncFailure
+import kz.qorgau.ffi.SyncProblem
 import kz.qorgau.ffi.TeamMember
 import kz.qorgau.ffi.TeamRole
 import kz.qorgau.ffi.Uuid
@@ -37,6 +41,7 @@ import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.assertThrows
 import org.junit.jupiter.api.io.TempDir
 import java.awt.image.BufferedImage
 import java.io.File
@@ -146,7 +151,7 @@ class SyncFlowTest {
         assertEquals(SyncPhase.NOT_ENROLLED, s.phase)
         assertFalse(s.canSend)
         model.sendNow()
-        model.state.await("refused before enrolment") { it.failure?.problem == SyncProblem.NOT_ENROLLED }
+        model.state.await("refused before enrolment") { it.failure?.text == ErrorText.SYNC_FAILURE_NOT_ENROLLED }
 
         val (_, photoSize) = caseWithPhoto(p, p.sync, "Synthetic street 5, Astana")
         s = model.state.await("case and photo waiting") { (it.pendingRecords ?: 0) >= 2 }
@@ -160,24 +165,26 @@ class SyncFlowTest {
         model.setStationUrl("127.0.0.1:8440")
         model.setCode("ABCD")
         model.enrol()
-        model.state.await("bad address refused") { it.failure?.problem == SyncProblem.BAD_ADDRESS }
+        model.state.await("bad address refused") { it.failure?.text == ErrorText.SYNC_CHECK_BAD_ADDRESS }
         // Plain http to another machine: refused on the phone, in plain words.
         model.setStationUrl("http://192.0.2.10:8440")
         model.enrol()
         s = model.state.await("plain http refused") { it.failure != null }
-        assertEquals(SyncProblem.PLAIN_HTTP, s.failure!!.problem)
+        assertEquals(ErrorText.SYNC_CHECK_PLAIN_HTTP, s.failure!!.text)
         assertFalse(s.enrolling)
         assertNull(s.station)
         model.setStationUrl("$url/")
         model.setCode(" - ")
         assertFalse(model.state.await("no code") { it.code == " - " }.canEnrol)
         model.enrol()
-        model.state.await("no code refused") { it.failure?.problem == SyncProblem.NO_CODE }
+        model.state.await("no code refused") { it.failure?.text == ErrorText.SYNC_CHECK_NO_CODE }
         // A wrong code: the station refuses it; the code stays for correcting, still not enrolled.
         model.setCode("NOTA-VALI-DCOD-E234")
         model.enrol()
-        s = model.state.await("wrong code refused") { !it.enrolling && it.failure.let { f -> f != null && f.problem != SyncProblem.NO_CODE } }
-        assertEquals(SyncProblem.CODE_REFUSED, s.failure!!.problem, "${s.failure}")
+        s = model.state.await("wrong code refused") { !it.enrolling && it.failure.let { f -> f != null && f.text != ErrorText.SYNC_CHECK_NO_CODE } }
+        // By the station's code, whatever its words: an unknown code, 403; waiting will not help.
+        assertEquals(ErrorMessage(ErrorText.SYNC_REFUSED_CODE_UNKNOWN, number = 403), s.failure!!.message, "${s.failure}")
+        assertEquals(false, s.failure.transient)
         assertEquals("NOTA-VALI-DCOD-E234", s.code)
         assertNull(s.station)
         // The duty officer's code, typed in lower-case groups.
@@ -197,9 +204,9 @@ class SyncFlowTest {
         assertTrue(s.canSend)
 
         model.sendNow()
-        s = model.state.await("sent") { !it.sending && (it.lastReport != null || it.failure != null || it.lastError != null) }
+        s = model.state.await("sent") { !it.sending && (it.lastReport != null || it.failure != null || it.lastProblem != null) }
         assertNull(s.failure, "${s.failure}")
-        assertNull(s.lastError, "${s.lastError}")
+        assertNull(s.lastProblem, "${s.lastProblem}")
         val report = s.lastReport!!
         assertEquals(2uL, report.acked)
         assertTrue(report.rejected.isEmpty())
@@ -240,11 +247,13 @@ class SyncFlowTest {
 
         stopStation()
         model.sendNow()
-        val s = model.state.await("failed", ms = 120_000) { !it.sending && it.lastError != null }
-        assertEquals(SyncProblem.UNREACHABLE, s.lastError!!.problem, "${s.lastError}")
-        assertTrue(s.lastError!!.detail!!.contains("cannot reach the station"), "${s.lastError}")
-        assertNotNull(s.lastError!!.at)
-        assertNull(s.failure, "shown once: as the store's last error, with its time")
+        val s = model.state.await("failed", ms = 120_000) { !it.sending && it.lastProblem != null }
+        val last = s.lastProblem!!
+        assertEquals(SyncProblem.Failed(SyncFailure.Unreachable), last.problem, "$last")
+        assertEquals(ErrorMessage(ErrorText.SYNC_FAILURE_UNREACHABLE), last.message)
+        assertEquals(true, last.retriesByItself, "a network fault passes by itself")
+        assertNotNull(last.at)
+        assertNull(s.failure, "shown once: as the store's last problem, with its time")
         assertEquals(SyncPhase.WAITING, s.phase, "never \"all sent\"")
         assertEquals(before.pendingRecords, s.pendingRecords, "everything still waits")
         assertEquals(photoSize, s.pendingBytes)
@@ -253,10 +262,11 @@ class SyncFlowTest {
         assertEquals(1, requests.get(), "a background run is asked for, for when the station is back")
 
         // What the screen shows for it, in the UI language (Russian here), and in the others.
-        val ru = strings("values-ru").getValue("sync_problem_${s.lastError!!.problem.name.lowercase()}")
+        val ru = strings("values-ru").getValue(last.message.text.key)
         assertEquals("Не удалось связаться с отделом (нет сети или сервер отдела выключен). Всё сохранено на этом телефоне и будет отправлено позже.", ru)
-        assertTrue(strings("values-kk").getValue("sync_problem_unreachable").startsWith("Бөліммен байланыс болмады"))
-        assertTrue(strings("values").getValue("sync_problem_unreachable").startsWith("The station could not be reached"))
+        assertTrue(strings("values-kk").getValue("sync_failure_unreachable").startsWith("Бөліммен байланыс болмады"))
+        assertTrue(strings("values").getValue("sync_failure_unreachable").startsWith("The station could not be reached"))
+        assertTrue(strings("values").getValue("sync_retries_by_itself").isNotBlank())
 
         // The background worker: the same failure is retried (with backoff), nothing is lost;
         // with the store not held open it does not touch it and asks to be retried.
@@ -272,30 +282,20 @@ class SyncFlowTest {
     }
 
     @Test
-    fun `every sync problem has its own words in kk, ru and en`() {
+    fun `the sync screen's words are in kk, ru and en, and the phone's own checks`() {
         val langs = listOf("values", "values-kk", "values-ru").associateWith { strings(it) }
         val keys = langs.getValue("values").keys.filter { it.startsWith("sync_") }
         langs.forEach { (dir, s) -> assertEquals(keys.toSet(), s.keys.filter { it.startsWith("sync_") }.toSet(), "sync strings of $dir") }
-        SyncProblem.entries.forEach { p ->
-            val key = "sync_problem_${p.name.lowercase()}"
-            val words = langs.mapValues { (_, s) -> s[key] ?: throw AssertionError("$key missing") }
-            assertEquals(3, words.values.toSet().size, "$key differs by language: $words")
+        // Every kind the screen can show: each in its own words, different in each language
+        // (ErrorTextsTest checks every message of the app the same way).
+        ErrorText.entries.filter { it.key.startsWith("sync_") }.forEach { t ->
+            val words = langs.mapValues { (_, s) -> s[t.key] ?: throw AssertionError("${t.key} missing") }
+            assertEquals(3, words.values.toSet().size, "${t.key} differs by language: $words")
         }
-        // The core's wording (core/src/sync/client.rs, station/src/station.rs) → the officer's.
-        assertEquals(SyncProblem.UNREACHABLE, SyncProblem.of("sync: push: cannot reach the station (Io)"))
-        assertEquals(SyncProblem.CODE_REFUSED, SyncProblem.of("sync: enrolment: station answered 403: unknown or already used enrolment code"))
-        assertEquals(SyncProblem.DEVICE_NOT_ACCEPTED, SyncProblem.of("sync: push: station answered 403: device revoked"))
-        assertEquals(SyncProblem.DEVICE_NOT_ACCEPTED, SyncProblem.of("sync: push: station answered 401: device not enrolled, or bad request signature"))
-        assertEquals(SyncProblem.STATION_MISMATCH, SyncProblem.of("sync: enrolment: the station key is not the one on the card; nothing was stored"))
-        assertEquals(SyncProblem.STATION_MISMATCH, SyncProblem.of("sync: enrolment: the answer is not bound to this code (changed on the way, or not this station); nothing was stored"))
-        assertEquals(SyncProblem.STATION_MISMATCH, SyncProblem.of("sync: enrolment: the station's TLS certificate is not from the root it names; nothing was stored"))
-        assertEquals(SyncProblem.NO_CERTIFICATE, SyncProblem.of("sync: enrolment: the station names no TLS root; scan its enrolment card; nothing was stored"))
-        assertEquals(SyncProblem.BAD_CERTIFICATE, SyncProblem.of("sync: enrolment: the station's TLS certificate is not trusted (enrol with the station's own CA certificate)"))
-        assertEquals(SyncProblem.SERVER_FAULT, SyncProblem.of("sync: push: station answered 503: busy"))
-        assertEquals(SyncProblem.RECORDS_REFUSED, SyncProblem.of("refused by the station: bad signature"))
-        assertEquals(SyncProblem.NOT_A_STATION, SyncProblem.of("sync: enrolment: malformed answer (expected value)"))
-        assertEquals(SyncProblem.STOPPED, SyncProblem.of("cancelled"))
-        assertEquals(SyncProblem.OTHER, SyncProblem.of("integrity failure in outbox"))
+        // A card's address, read on the phone before the core reads the card.
+        assertEquals("http://192.0.2.10:8440", SyncModel.cardAddress(" QORGAU-ENROL:1;url=http://192.0.2.10:8440;code=ABCDEFGHJKMNPQ23 "))
+        assertNull(SyncModel.cardAddress("https://example.org/not-a-card"))
+        assertNull(SyncModel.cardAddress("QORGAU-ENROL:1;code=ABCDEFGHJKMNPQ23"))
         assertEquals("http://10.0.0.5:8440", SyncModel.stationUrl(" http://10.0.0.5:8440// "))
         assertNull(SyncModel.stationUrl("ftp://10.0.0.5"))
         assertNull(SyncModel.stationUrl("http://user@10.0.0.5"))
@@ -309,6 +309,77 @@ class SyncFlowTest {
         assertEquals(listOf("AB12 CD34 EF56 7890", "1111 2222"), SyncModel.fingerprintLines("AB12 CD34 EF56 7890 1111 2222"))
         assertNotEquals("", SyncModel.normalisedCode("ab2c-d3ef 4ghj"))
         assertEquals("AB2CD3EF4GHJ", SyncModel.normalisedCode("ab2c-d3ef 4ghj"))
+    }
+
+    /** `revoke <device-id>`: the duty officer revokes a lost phone at the station (as the Rust tests do). */
+    private fun revoke(deviceId: String) {
+        val p = ProcessBuilder(bin.path, "--data", File(tmp, "station").path, "revoke", deviceId).redirectErrorStream(true).start()
+        val text = p.inputStream.bufferedReader().readText().trim()
+        assertEquals(0, p.waitFor(), text)
+    }
+
+    @Test
+    fun `a revoked phone - refused with DEVICE_REVOKED, shown as the last problem that needs someone, nothing lost`() {
+        val p = phone()
+        val requests = AtomicInteger()
+        val model = SyncModel(scope, p.sync, { UiLanguage.KK }, requestBackground = { requests.incrementAndGet() })
+        model.refresh()
+        model.state.await("counts read") { !it.loading && it.status != null }
+        model.setStationUrl(url)
+        model.setCode(enrolmentCode())
+        model.enrol()
+        assertTrue(model.state.await("enrolled") { !it.enrolling && (it.enrolled || it.failure != null) }.enrolled)
+        caseWithPhoto(p, p.sync, "Synthetic street 9, Astana")
+        model.sendNow()
+        assertEquals(SyncPhase.ALL_SENT, model.state.await("sent") { !it.sending && (it.lastReport != null || it.failure != null) }.phase)
+
+        // The phone is reported lost; the station revokes it. New work waits to be sent.
+        revoke(p.sessions.session.store.device().deviceId)
+        runBlocking { p.repo.openCase(NewCaseForm(address = "Synthetic street 10, Astana", team = listOf(officer))) }
+        model.refresh()
+        model.state.await("waiting") { it.pendingRecords == 1L }
+        model.sendNow()
+        val s = model.state.await("refused") { !it.sending && (it.lastProblem != null || it.failure != null) }
+        val revoked = SyncFailure.Refused(ErrorCode.DEVICE_REVOKED, 403u)
+        // The store keeps it as a kind with its time; the screen shows it once, from there.
+        assertEquals(SyncProblem.Failed(revoked), s.status!!.lastProblem)
+        val last = s.lastProblem!!
+        assertEquals(SyncProblem.Failed(revoked), last.problem)
+        assertEquals(ErrorText.SYNC_REFUSED_DEVICE_REVOKED, last.message.text)
+        assertEquals(false, last.retriesByItself, "waiting does not help: a new enrolment does")
+        assertNotNull(last.at)
+        assertNull(s.failure, "shown once")
+        assertEquals(0, requests.get(), "no background run asked for: it would be refused again")
+        assertEquals(SyncPhase.WAITING, s.phase)
+        assertEquals(1L, s.pendingRecords, "everything still waits on the phone")
+
+        // The background worker: a failure, not a retry with backoff.
+        val background = runBlocking { p.sync.sync(background = true) }
+        assertTrue(background is SyncOutcome.Failed && (background.error as QorgauException.Sync).failure == revoked, "$background")
+        assertEquals(WorkVerdict.FAILURE, background.verdict(stopped = false))
+        assertTrue(strings("values-kk").getValue(last.message.text.key).isNotBlank())
+    }
+
+    @Test
+    fun `a used code - a second phone's enrolment is refused with CODE_USED and stays unenrolled`() {
+        val code = enrolmentCode()
+        val first = phone()
+        runBlocking { first.sync.enrol(url, code) }
+        val second = testPhone(File(tmp, "second").apply { mkdirs() }, profile)
+        val model = SyncModel(scope, second.sync, { UiLanguage.RU })
+        model.refresh()
+        model.state.await("counts read") { !it.loading && it.status != null }
+        model.setStationUrl(url)
+        model.setCode(code)
+        model.enrol()
+        val s = model.state.await("refused") { !it.enrolling && (it.enrolled || it.failure != null) }
+        assertFalse(s.enrolled)
+        assertEquals(ErrorMessage(ErrorText.SYNC_REFUSED_CODE_USED, number = 403), s.failure!!.message, "${s.failure}")
+        assertEquals(false, s.failure.transient)
+        assertEquals(code, s.code, "kept: the officer sees what was typed")
+        assertNull(s.station)
+        val thrown = assertThrows<QorgauException.Sync> { runBlocking { second.sync.enrol(url, code) } }
+        assertEquals(SyncFailure.Refused(ErrorCode.CODE_USED, 403u), thrown.failure)
     }
 }
 

@@ -6,11 +6,16 @@ import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.cancel
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.first
+import kotlinx.coroutines.runBlocking
 import kz.qorgau.app.model.SyncModel
 import kz.qorgau.app.model.SyncPhase
-import kz.qorgau.app.model.SyncProblem
+import kz.qorgau.core.ErrorMessage
+import kz.qorgau.core.ErrorText
 import kz.qorgau.core.UiLanguage
 import kz.qorgau.ffi.DeviceProfile
+import kz.qorgau.ffi.QorgauException
+import kz.qorgau.ffi.SyncFailure
+import kz.qorgau.ffi.syncFailureIsTransient
 import kz.qorgau.ffi.TeamMember
 import kz.qorgau.ffi.TeamRole
 import org.junit.jupiter.api.AfterEach
@@ -20,6 +25,7 @@ import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.assertThrows
 import org.junit.jupiter.api.io.TempDir
 import java.io.File
 import java.util.concurrent.TimeUnit
@@ -148,9 +154,9 @@ class SyncTlsTest {
         assertEquals(officer.badge, trusted.enrolment.officer)
 
         model.sendNow()
-        s = model.state.await("sent") { !it.sending && (it.lastReport != null || it.failure != null || it.lastError != null) }
+        s = model.state.await("sent") { !it.sending && (it.lastReport != null || it.failure != null || it.lastProblem != null) }
         assertNull(s.failure, "${s.failure}")
-        assertNull(s.lastError, "${s.lastError}")
+        assertNull(s.lastProblem, "${s.lastProblem}")
         assertEquals(2uL, s.lastReport!!.acked)
         assertEquals(photoSize.toULong(), s.lastReport!!.uploadedBytes)
         assertEquals(SyncPhase.ALL_SENT, s.phase)
@@ -172,13 +178,14 @@ class SyncTlsTest {
         // "Station's own certificate" chosen but none attached, or not a certificate: refused on the phone.
         model.setOwnCertificate(true)
         model.enrol()
-        model.state.await("no CA refused") { it.failure?.problem == SyncProblem.NO_CERTIFICATE }
+        model.state.await("no CA refused") { it.failure?.text == ErrorText.SYNC_CHECK_NO_CERTIFICATE }
         model.attachCaFile("not a certificate".toByteArray())
-        model.state.await("not PEM refused") { it.failure?.problem == SyncProblem.BAD_CERTIFICATE }
+        model.state.await("not PEM refused") { it.failure?.text == ErrorText.SYNC_CHECK_NOT_PEM }
         model.setCaPem("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----")
         model.enrol()
         var s = model.state.await("bad PEM refused by the core") { !it.enrolling && it.failure != null }
-        assertEquals(SyncProblem.BAD_CERTIFICATE, s.failure!!.problem, "${s.failure}")
+        // The core's InvalidInput carries only words: the generic message with its field.
+        assertEquals(ErrorMessage(ErrorText.ERROR_INVALID_INPUT, field = "certificate"), s.failure!!.message, "${s.failure}")
         assertNull(s.station)
 
         // The CA from a picked file.
@@ -193,9 +200,9 @@ class SyncTlsTest {
 
         // Sync trusts the CA the store remembered at enrolment.
         model.sendNow()
-        s = model.state.await("sent") { !it.sending && (it.lastReport != null || it.failure != null || it.lastError != null) }
+        s = model.state.await("sent") { !it.sending && (it.lastReport != null || it.failure != null || it.lastProblem != null) }
         assertNull(s.failure, "${s.failure}")
-        assertNull(s.lastError, "${s.lastError}")
+        assertNull(s.lastProblem, "${s.lastProblem}")
         assertEquals(2uL, s.lastReport!!.acked)
         assertEquals(photoSize.toULong(), s.lastReport!!.uploadedBytes)
         assertEquals(SyncPhase.ALL_SENT, s.phase)
@@ -224,14 +231,19 @@ class SyncTlsTest {
         var s = model.state.await("refused") { !it.enrolling && (it.enrolled || it.failure != null) }
         assertFalse(s.enrolled)
         val f = s.failure!!
-        assertEquals(SyncProblem.BAD_CERTIFICATE, f.problem, "an untrusted station certificate is said as such: $f")
-        assertTrue(f.detail!!.contains("certificate is not trusted"), "$f")
+        assertEquals(ErrorMessage(ErrorText.SYNC_FAILURE_UNTRUSTED_CERTIFICATE), f.message, "an untrusted station certificate is said as such: $f")
+        assertEquals(false, f.transient, "another CA is needed: it does not pass by itself")
         assertNull(s.station)
         assertFalse(s.isEnrolled)
+        // The kind as the library throws it, from the repository the screen uses.
+        val thrown = assertThrows<QorgauException.Sync> { runBlocking { p.sync.enrol(url, enrolmentCode(), caPem) } }
+        assertEquals(SyncFailure.UntrustedCertificate, thrown.failure)
+        assertFalse(syncFailureIsTransient(thrown.failure))
+        assertNull(runBlocking { p.sync.refresh() }.station, "nothing stored")
 
         // Nothing was sent: everything still waits, and "send now" needs an enrolment first.
         model.sendNow()
-        s = model.state.await("not enrolled") { it.failure?.problem == SyncProblem.NOT_ENROLLED }
+        s = model.state.await("not enrolled") { it.failure?.text == ErrorText.SYNC_FAILURE_NOT_ENROLLED }
         assertEquals(SyncPhase.NOT_ENROLLED, s.phase)
         assertEquals(2L, s.pendingRecords)
         assertEquals(photoSize, s.pendingBytes)

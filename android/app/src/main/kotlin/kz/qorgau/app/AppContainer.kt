@@ -39,7 +39,9 @@ class AppContainer(private val context: Context, val requestBackgroundSync: (Syn
     val appScope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
 
     val dirs = AppDirs.of(context)
-    val sessions = SessionManager(dirs.store, AndroidKeystoreKeyStore())
+    /** The store's wrapping keys; its records (app-private prefs) say how the key was made. */
+    val keyStore = AndroidKeystoreKeyStore(context.getSharedPreferences("qorgau.keystore", Context.MODE_PRIVATE))
+    val sessions = SessionManager(dirs.store, keyStore)
     val repository = CaseRepository({ sessions.session }, dirs.exports)
     val profiles = ProfileRepository({ sessions.session })
     val documents = OrderDocuments(dirs.documents)

@@ -3,6 +3,7 @@ package kz.qorgau.core
 import kz.qorgau.ffi.CaseLocation
 import kz.qorgau.ffi.CaseCategory
 import kz.qorgau.ffi.GeoPoint
+import kz.qorgau.ffi.IinProblem
 import kz.qorgau.ffi.NewCase
 import kz.qorgau.ffi.NewPerson
 import kz.qorgau.ffi.PersonRole
@@ -46,14 +47,14 @@ data class PersonForm(
     val identityProtected: Boolean = false,
     val addressConfidential: Boolean = false,
 ) {
-    /** Null when the IIN is empty or valid; otherwise the core's reason (no digits echoed). */
-    fun iinProblem(): String? {
+    /** Null when the IIN is empty or valid; otherwise why the core refuses it (typed; no digits echoed). */
+    fun iinProblem(): IinProblem? {
         if (iin.isBlank()) return null
         return try {
             validateIin(iin.trim())
             null
-        } catch (e: QorgauException.InvalidInput) {
-            e.reason
+        } catch (e: QorgauException.InvalidIin) {
+            e.problem
         }
     }
 

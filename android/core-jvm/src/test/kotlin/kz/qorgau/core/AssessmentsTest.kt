@@ -25,12 +25,16 @@ class AssessmentsTest {
             val store = s.store
             val case = store.openCase(NewCaseForm(trigger = Trigger.WITNESS_REPORT, address = "Synthetic street 1", team = listOf(Fixtures.officer)).toNewCase()).record.id
             val survivor = store.addPerson(case, PersonForm(role = PersonRole.SURVIVOR, fullName = "Aigerim Testova", iin = Fixtures.SURVIVOR_IIN).toNewPerson()).record.id
+            // The supervisor first (issue 11); signed in, she adds the others, then signs out.
+            val lead = store.createProfile(TeamRole.SUPERVISOR, "Marat Lead", "KZ-DEMO-SUP-1", "864203")
+            store.unlockProfile(lead.id, "864203")
             val psy = store.createProfile(TeamRole.PSYCHOLOGIST, "Saule Examplova", "KZ-DEMO-PSY-02", "480917")
             val others = listOf(
                 store.createProfile(TeamRole.OFFICER, "Aibek Demoulin", "KZ-DEMO-0417", "270415") to "270415",
                 store.createProfile(TeamRole.SOCIAL_WORKER, "Dina Casework", "KZ-DEMO-SW-1", "735190") to "735190",
-                store.createProfile(TeamRole.SUPERVISOR, "Marat Lead", "KZ-DEMO-SUP-1", "864203") to "864203",
+                lead to "864203",
             )
+            store.lockProfile()
             val dash = store.instruments().first { it.id == "dash-style-kz" }
             val answers = dash.items.mapIndexed { i, item -> item.id to if (i < 11) Answer.YES else Answer.NO }.toMap()
             val new = NewAssessment(survivor, dash.id, dash.version, answers, emptyList(), null, null, Recommendations(true, false, false, null), "SECRET-NOTE (synthetic)")
@@ -47,7 +51,7 @@ class AssessmentsTest {
                 store.unlockProfile(profile.id, pin)
                 assertEquals("medium", store.assessmentSummary(a.id).level)
                 val e = assertThrows<QorgauException.PermissionDenied> { store.assessmentDetail(a.id) }
-                assertEquals("Бұл рөлге рұқсат жоқ (әрекет тіркелді)", ErrorMessages.headline(e, UiLanguage.KK))
+                assertEquals(ErrorText.ERROR_PERMISSION_DENIED, ErrorMessages.of(e).text)
             }
             val log = store.custodyLog(case)
             assertEquals(3, log.count { it.entry.kind == EventKind.ACCESS_DENIED && it.detail.orEmpty().contains("clinical_content") })
@@ -60,8 +64,11 @@ class AssessmentsTest {
     @Test
     fun `wrong PINs count down and then lock the profile`() {
         FieldSession.openOrInit(File(tmp, "store"), TestKeyStore(), Fixtures.profile).use { s ->
+            val lead = s.store.createProfile(TeamRole.SUPERVISOR, "Marat Lead", "KZ-DEMO-SUP-1", "864203")
+            s.store.unlockProfile(lead.id, "864203")
             val p = s.store.createProfile(TeamRole.OFFICER, "Aibek Demoulin", "KZ-DEMO-0417", "270415")
             assertThrows<QorgauException.InvalidInput> { s.store.createProfile(TeamRole.OFFICER, "X", "B-2", "111111") }
+            s.store.lockProfile()
             for (left in 4 downTo 1) {
                 val e = assertThrows<QorgauException.WrongPin> { s.store.unlockProfile(p.id, "000999") }
                 assertEquals(left.toUInt(), e.attemptsLeft)

@@ -64,23 +64,28 @@ class AtRestTest {
 
             // Nobody signed in (and no profile yet): refused.
             val nobody = assertThrows<QorgauException.PermissionDenied> { store.trustStationKey(hex) }
-            assertTrue(nobody.reason.contains("supervisor"), nobody.reason)
-            assertEquals("Not allowed for this role (the attempt is recorded)", ErrorMessages.headline(nobody, UiLanguage.EN))
+            assertEquals(ErrorText.ERROR_PERMISSION_DENIED, ErrorMessages.of(nobody).text)
             // Nothing trusted: a signed registry cannot be imported.
             val reg1 = registry(keys, File(tmp, "reg1.jsonl"), 1)
-            assertThrows<QorgauException.InvalidRegistry> { store.importRegistry(reg1.path) }
+            val untrusted = assertThrows<QorgauException.InvalidRegistry> { store.importRegistry(reg1.path) }
+            assertEquals(ErrorText.ERROR_INVALID_REGISTRY, ErrorMessages.of(untrusted).text)
 
-            // An officer signed in: refused. (No supervisor exists yet, so anyone creates profiles.)
+            // The supervisor's profile comes first (issue 11); it exists, nobody is signed in: refused.
+            val supervisor = store.createProfile(TeamRole.SUPERVISOR, "Marat Lead", "KZ-DEMO-SUP-1", "864203")
+            assertNull(store.currentProfile())
+            assertThrows<QorgauException.PermissionDenied>("a supervisor exists but is not signed in") { store.trustStationKey(hex) }
+
+            // She signs in and adds the officer; the officer signed in: refused.
+            store.unlockProfile(supervisor.id, "864203")
             val officer = store.createProfile(TeamRole.OFFICER, "Aibek Demoulin", "KZ-DEMO-0417", "270415")
             store.unlockProfile(officer.id, "270415")
-            assertThrows<QorgauException.PermissionDenied> { store.trustStationKey(hex) }
-            val supervisor = store.createProfile(TeamRole.SUPERVISOR, "Marat Lead", "KZ-DEMO-SUP-1", "864203")
             assertEquals(TeamRole.OFFICER, store.currentProfile()?.role)
-            assertThrows<QorgauException.PermissionDenied>("still the officer acting") { store.trustStationKey(hex) }
+            assertThrows<QorgauException.PermissionDenied>("the officer acting") { store.trustStationKey(hex) }
 
             // The supervisor signed in: allowed; a registry signed with that key now verifies.
             store.unlockProfile(supervisor.id, "864203")
-            assertThrows<QorgauException.InvalidInput> { store.trustStationKey("00ff") }
+            val short = assertThrows<QorgauException.InvalidInput> { store.trustStationKey("00ff") }
+            assertEquals(ErrorMessage(ErrorText.ERROR_INVALID_INPUT, field = short.field), ErrorMessages.of(short))
             store.trustStationKey(hex)
             assertEquals(1uL, store.importRegistry(reg1.path).sequence)
             assertEquals(1uL, s.registrySequence())
@@ -103,17 +108,17 @@ class AtRestTest {
             val cutBytes = whole.copyOf(whole.size / 2)
             val cut = File(tmp, "IMG_cut.jpg").apply { writeBytes(cutBytes) }
 
-            // Refused with the core's plain reason; nothing stored.
+            // Refused as bad media, offered to keep; nothing stored.
             val refused = assertThrows<QorgauException.BadMedia> {
                 store.addEvidenceFile(case, cut.path, MediaKind.PHOTO, CaptureInfo(null, null, null), null)
             }
-            assertTrue(refused.reason.contains("damaged evidence"), refused.reason)
+            assertEquals(ErrorText.ERROR_BAD_MEDIA, ErrorMessages.of(refused).text)
             assertTrue(ErrorMessages.keepableAsDamaged(refused))
             assertTrue(store.evidenceList(case).isEmpty(), "nothing stored")
             // Not media at all is not "damaged": there is nothing to keep.
             val text = File(tmp, "notes.txt").apply { writeText("not media at all") }
             val notMedia = assertThrows<QorgauException.BadMedia> { store.addEvidenceFile(case, text.path, null, CaptureInfo(null, null, null), null) }
-            assertFalse(ErrorMessages.keepableAsDamaged(notMedia), notMedia.reason)
+            assertFalse(ErrorMessages.keepableAsDamaged(notMedia))
 
             // The officer confirmed: kept as it is, marked damaged, no preview.
             val kept = store.addEvidenceFile(case, cut.path, MediaKind.PHOTO, CaptureInfo(null, "cut short (synthetic)", null, keepDamaged = true), null).record

@@ -1,13 +1,16 @@
 package kz.qorgau.core
 
 import kz.qorgau.ffi.CaptureInfo
+import kz.qorgau.ffi.IinProblem
 import kz.qorgau.ffi.MediaKind
 import kz.qorgau.ffi.PersonRole
 import kz.qorgau.ffi.QorgauException
 import kz.qorgau.ffi.Trigger
 import kz.qorgau.ffi.diagnosticsPanic
+import kz.qorgau.ffi.validateIin
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
@@ -24,17 +27,38 @@ class ErrorCasesTest {
         store.openCase(NewCaseForm(trigger = Trigger.SURVIVOR_CALL, address = "Synthetic street 1", team = listOf(Fixtures.officer)).toNewCase()).record.id
 
     @Test
-    fun `invalid IIN is InvalidInput with the field and no digits in the message`() {
+    fun `an invalid IIN is InvalidIin with its typed problem, and no digits in the message`() {
         session().use { s ->
             val case = s.newCase()
             val form = PersonForm(role = PersonRole.WITNESS, fullName = "Typo", iin = Fixtures.INVALID_IIN)
-            assertEquals("invalid IIN: check digit does not match", form.iinProblem())
-            val e = assertThrows<QorgauException.InvalidInput> { s.store.addPerson(case, form.toNewPerson()) }
-            assertEquals("iin", e.field)
-            assertFalse(e.reason.contains("940312") || e.message!!.contains("940312"), "the IIN is not echoed")
-            assertEquals("Енгізілген дерек қате", ErrorMessages.headline(e, UiLanguage.KK))
+            assertEquals(IinProblem.CHECK_DIGIT_MISMATCH, form.iinProblem())
+            val e = assertThrows<QorgauException.InvalidIin> { s.store.addPerson(case, form.toNewPerson()) }
+            assertEquals(IinProblem.CHECK_DIGIT_MISMATCH, e.problem)
+            assertFalse(e.reason.contains("940312") || e.message.contains("940312"), "the IIN is not echoed")
+            assertEquals(ErrorMessage(ErrorText.ERROR_IIN_CHECK_DIGIT_MISMATCH), ErrorMessages.of(e))
             assertEquals(0, s.store.caseFile(case).people.size)
         }
+    }
+
+    @Test
+    fun `every IIN problem arrives typed through validateIin and the live form check`() {
+        val cases = mapOf(
+            "12345" to IinProblem.WRONG_LENGTH,
+            "86041530012a" to IinProblem.WRONG_LENGTH,
+            "860415700123" to IinProblem.BAD_CENTURY_DIGIT,
+            "860231300123" to IinProblem.NO_SUCH_BIRTH_DATE,
+            Fixtures.INVALID_IIN to IinProblem.CHECK_DIGIT_MISMATCH,
+        )
+        for ((iin, problem) in cases) {
+            val e = assertThrows<QorgauException.InvalidIin>(iin) { validateIin(iin) }
+            assertEquals(problem, e.problem, iin)
+            assertEquals(problem, PersonForm(iin = iin).iinProblem(), iin)
+        }
+        validateIin(Fixtures.SURVIVOR_IIN)
+        assertNull(PersonForm(iin = Fixtures.SURVIVOR_IIN).iinProblem())
+        assertNull(PersonForm(iin = "").iinProblem(), "empty is not a problem")
+        // Each problem has its own message.
+        assertEquals(IinProblem.entries.size, IinProblem.entries.map { ErrorMessages.of(it) }.toSet().size)
     }
 
     @Test
@@ -43,7 +67,7 @@ class ErrorCasesTest {
         session(keys).use { it.newCase() }
         val other = TestKeyStore()
         val e = assertThrows<QorgauException.WrongKey> { FieldSession.open(File(tmp, "store"), other) }
-        assertTrue(e.reason.contains("nothing was changed"))
+        assertEquals(ErrorText.ERROR_WRONG_KEY, ErrorMessages.of(e).text)
         FieldSession.open(File(tmp, "store"), keys).use { assertEquals(1, it.store.listCases().size) }
     }
 
@@ -52,12 +76,14 @@ class ErrorCasesTest {
         session().use { s ->
             val case = s.newCase()
             val text = File(tmp, "notes.txt").apply { writeText("not media at all") }
-            assertThrows<QorgauException.BadMedia> { s.store.addEvidenceFile(case, text.path, null, CaptureInfo(null, null, null), null) }
+            val notMedia = assertThrows<QorgauException.BadMedia> { s.store.addEvidenceFile(case, text.path, null, CaptureInfo(null, null, null), null) }
+            assertEquals(ErrorText.ERROR_BAD_MEDIA, ErrorMessages.of(notMedia).text)
             val empty = File(tmp, "empty.jpg").apply { writeBytes(ByteArray(0)) }
             assertThrows<QorgauException.BadMedia> { s.store.addEvidenceFile(case, empty.path, MediaKind.PHOTO, CaptureInfo(null, null, null), null) }
             val photo = Fixtures.jpeg(File(tmp, "p.jpg"), 64, 48)
             assertThrows<QorgauException.BadMedia> { s.store.addEvidenceFile(case, photo.path, MediaKind.VIDEO, CaptureInfo(null, null, null), null) }
-            assertThrows<QorgauException.NotFound> { s.store.addEvidenceFile("3f1c8a54-0000-4000-8000-000000000000", photo.path, null, CaptureInfo(null, null, null), null) }
+            val unknown = assertThrows<QorgauException.NotFound> { s.store.addEvidenceFile("3f1c8a54-0000-4000-8000-000000000000", photo.path, null, CaptureInfo(null, null, null), null) }
+            assertEquals(ErrorText.ERROR_NOT_FOUND, ErrorMessages.of(unknown).text)
             assertTrue(s.store.verify(case).ok)
         }
     }
@@ -77,7 +103,8 @@ class ErrorCasesTest {
             val observer = object : kz.qorgau.ffi.ProgressObserver by cancelling {
                 override fun isCancelled() = progress.isCancelled()
             }
-            assertThrows<QorgauException.Cancelled> { s.store.addEvidenceFile(case, video.path, MediaKind.VIDEO, CaptureInfo(null, null, null), observer) }
+            val cancelled = assertThrows<QorgauException.Cancelled> { s.store.addEvidenceFile(case, video.path, MediaKind.VIDEO, CaptureInfo(null, null, null), observer) }
+            assertEquals(ErrorText.ERROR_CANCELLED, ErrorMessages.of(cancelled).text)
             assertEquals(0, s.store.evidenceList(case).size)
             val ev = s.store.addEvidenceFile(case, video.path, MediaKind.VIDEO, CaptureInfo(null, null, null), CaptureProgress()).record
             assertEquals(video.length().toULong(), ev.sizeBytes)
@@ -87,7 +114,7 @@ class ErrorCasesTest {
     @Test
     fun `a panic inside the core arrives as QorgauException Internal, not a crash`() {
         val e = assertThrows<QorgauException.Internal> { diagnosticsPanic("synthetic failure") }
-        assertTrue(e.reason.contains("(panic in core): synthetic failure"), e.reason)
+        assertEquals(ErrorText.ERROR_INTERNAL, ErrorMessages.of(e).text)
         // The library is still usable afterwards.
         session().use { assertTrue(it.store.listCases().isEmpty()) }
     }

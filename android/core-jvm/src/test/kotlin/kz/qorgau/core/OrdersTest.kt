@@ -1,5 +1,6 @@
 package kz.qorgau.core
 
+import kz.qorgau.ffi.IinProblem
 import kz.qorgau.ffi.InterventionKind
 import kz.qorgau.ffi.Language
 import kz.qorgau.ffi.MatchKind
@@ -11,6 +12,7 @@ import kz.qorgau.ffi.OrderSource
 import kz.qorgau.ffi.PersonQuery
 import kz.qorgau.ffi.PersonRole
 import kz.qorgau.ffi.QorgauException
+import kz.qorgau.ffi.QrRejection
 import kz.qorgau.ffi.ReferralChange
 import kz.qorgau.ffi.ReferralKind
 import kz.qorgau.ffi.ReferralStatus
@@ -19,6 +21,7 @@ import kz.qorgau.ffi.Service
 import kz.qorgau.ffi.Trigger
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
@@ -57,9 +60,23 @@ class OrdersTest {
             val pdf = store.orderPdf(order.id, OrderCopy.SERVED, listOf(Language.KK, Language.RU))
             assertEquals("%PDF", String(pdf.copyOfRange(0, 4)))
             val qr = store.orderQrText(order.id)
-            assertEquals(order.number, store.verifyOrderQr(qr).n)
-            val e = assertThrows<QorgauException.InvalidQr> { store.verifyOrderQr(qr.dropLast(10)) }
-            assertTrue(e.reason.contains("cut off"), e.reason)
+            val verified = store.verifyOrderQr(qr)
+            assertEquals(order.number, verified.number)
+            assertEquals(order.validFrom.epochSecond, verified.validFrom.epochSecond, "typed instants (the code keeps seconds)")
+            assertEquals(order.validUntil.epochSecond, verified.validUntil.epochSecond)
+            assertEquals(codes.take(3), verified.prohibitions)
+            assertEquals(store.device().deviceId.replace("-", ""), verified.deviceId.replace("-", ""), "this phone signed it (the code holds the id without dashes)")
+            assertFalse(verified.issuedAt.isAfter(Instant.now()))
+            val cut = assertThrows<QorgauException.InvalidQr> { store.verifyOrderQr(qr.dropLast(10)) }
+            assertEquals(QrRejection.MALFORMED, cut.rejection)
+            assertEquals(ErrorText.ERROR_QR_MALFORMED, ErrorMessages.of(cut).text)
+            // One character of the signature changed: still well-formed, no longer signed.
+            val dot = qr.lastIndexOf('.')
+            val i = dot + 20
+            val tampered = qr.substring(0, i) + (if (qr[i] == 'A') 'B' else 'A') + qr.substring(i + 1)
+            val altered = assertThrows<QorgauException.InvalidQr> { store.verifyOrderQr(tampered) }
+            assertEquals(QrRejection.TAMPERED, altered.rejection)
+            assertEquals(ErrorText.ERROR_QR_TAMPERED, ErrorMessages.of(altered).text)
             assertTrue(store.orderQrPng(order.id, 4u).size > 100)
 
             store.recordViolation(order.id, "called 14 times", Instant.now())
@@ -70,6 +87,8 @@ class OrdersTest {
             assertEquals(codes.take(3), check.activeOrders[0].prohibitions)
             assertEquals(1u, check.pastViolations)
             assertTrue(check.repeatOffender)
+            assertEquals("1990-11-02", check.birthDate, "read from the IIN asked about (no registry record)")
+            assertNull(check.registryGeneratedAt, "no registry from the station on this phone")
 
             val referral = store.makeReferral(case, NewReferral(survivor.id, ReferralKind.SHELTER, "Synthetic Refuge", 1u, true, null)).record
             store.updateReferral(referral.id, ReferralChange.ConsentWithdrawn(null))
@@ -92,7 +111,8 @@ class OrdersTest {
             val now = Instant.now()
             val ends = assertThrows<QorgauException.InvalidInput> { store.issueOrder(case, NewOrder(teen.id, listOf(survivor.id), listOf("contact"), now, now.minusSeconds(60), null, null)) }
             assertTrue(ends.field == "restricted_person" || ends.field == "valid_until")
-            assertThrows<QorgauException.InvalidInput> { store.checkPerson(PersonQuery(Fixtures.INVALID_IIN, null, null, null)) }
+            val iin = assertThrows<QorgauException.InvalidIin> { store.checkPerson(PersonQuery(Fixtures.INVALID_IIN, null, null, null)) }
+            assertEquals(IinProblem.CHECK_DIGIT_MISMATCH, iin.problem)
             assertTrue(store.ordersOfCase(case).isEmpty())
         }
     }

@@ -1,12 +1,17 @@
 package kz.qorgau.core
 
 import kz.qorgau.ffi.CaptureInfo
+import kz.qorgau.ffi.ErrorCode
 import kz.qorgau.ffi.PersonRole
 import kz.qorgau.ffi.QorgauException
+import kz.qorgau.ffi.SyncFailure
+import kz.qorgau.ffi.SyncProblem
 import kz.qorgau.ffi.Trigger
 import kz.qorgau.ffi.parseEnrolmentCard
+import kz.qorgau.ffi.syncFailureIsTransient
 import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNotEquals
 import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertNull
@@ -87,14 +92,17 @@ class SyncTest {
         startStation(plain = true)
         FieldSession.openOrInit(File(tmp, "store"), TestKeyStore(), Fixtures.profile).use { s ->
             val store = s.store
-            assertThrows<QorgauException.InvalidInput> { store.sync(null) }
+            val notEnrolled = assertThrows<QorgauException.Sync> { store.sync(null) }
+            assertEquals(SyncFailure.NotEnrolled, notEnrolled.failure)
+            assertFalse(syncFailureIsTransient(notEnrolled.failure))
             val photo = s.caseWithPhoto()
             val waiting = store.syncStatus()
             assertEquals(3uL, waiting.pendingRecords)
             assertEquals(photo.length().toULong(), waiting.pendingBytes)
 
             val wrong = assertThrows<QorgauException.Sync> { store.enrol(url, "NOTAVALIDCODE234") }
-            assertTrue(wrong.reason.contains("enrolment code"), wrong.reason)
+            assertEquals(SyncFailure.Refused(ErrorCode.CODE_UNKNOWN, 403u), wrong.failure)
+            assertEquals(ErrorMessage(ErrorText.SYNC_REFUSED_CODE_UNKNOWN, number = 403), ErrorMessages.of(wrong))
             assertNull(store.station())
             val enrolment = store.enrol(url, enrolmentCode())
             assertEquals(url, store.station())
@@ -112,6 +120,7 @@ class SyncTest {
             val after = store.syncStatus()
             assertEquals(0uL, after.pendingRecords)
             assertNotNull(after.lastSuccessAt)
+            assertNull(after.lastProblem, "a sync without problems clears the last one")
         }
     }
 
@@ -123,10 +132,12 @@ class SyncTest {
             s.store.openCase(NewCaseForm(trigger = Trigger.SURVIVOR_CALL, address = "Synthetic street 1", team = listOf(Fixtures.officer)).toNewCase())
             stopStation()
             val e = assertThrows<QorgauException.Sync> { s.store.sync(null) }
-            assertTrue(e.reason.contains("cannot reach the station"), e.reason)
+            assertEquals(SyncFailure.Unreachable, e.failure)
+            assertTrue(syncFailureIsTransient(e.failure))
             val st = s.store.syncStatus()
             assertEquals(1uL, st.pendingRecords)
-            assertTrue(st.lastError!!.contains("cannot reach"))
+            assertEquals(SyncProblem.Failed(SyncFailure.Unreachable), st.lastProblem)
+            assertNotNull(st.lastErrorAt)
         }
     }
 
@@ -172,16 +183,14 @@ class SyncTest {
         FieldSession.openOrInit(File(tmp, "store"), TestKeyStore(), Fixtures.profile).use { s ->
             val typed = assertThrows<QorgauException.InvalidInput> { s.store.enrol("http://192.0.2.10:8440", "ABCDEFGHJKMNPQ23") }
             assertEquals("station", typed.field)
-            assertTrue(typed.reason.contains("plain http"), typed.reason)
             val card = "QORGAU-ENROL:1;url=http://192.0.2.10:8440;code=ABCDEFGHJKMNPQ23"
             val parsed = assertThrows<QorgauException.InvalidInput> { parseEnrolmentCard(card) }
-            assertTrue(parsed.reason.contains("plain http"), parsed.reason)
             // The library names the card's address ("station"; "enrolment card" for the rest of a card).
             assertTrue(parsed.field in setOf("station", "enrolment card"), parsed.field)
             val scanned = assertThrows<QorgauException.InvalidInput> { s.store.enrolWithCard(card) }
             assertEquals(parsed.field, scanned.field)
             assertNull(s.store.station())
-            assertNull(s.store.syncStatus().lastError, "refused on the phone: no sync was attempted")
+            assertNull(s.store.syncStatus().lastProblem, "refused on the phone: no sync was attempted")
             // Not a card at all (an order's QR code, say).
             assertThrows<QorgauException.InvalidInput> { parseEnrolmentCard("QORGAU-ORDER:1;n=KZ-2026-000123") }
         }
@@ -199,10 +208,55 @@ class SyncTest {
         FieldSession.openOrInit(File(tmp, "store"), TestKeyStore(), Fixtures.profile).use { s ->
             s.store.openCase(NewCaseForm(trigger = Trigger.SURVIVOR_CALL, address = "Synthetic street 1", team = listOf(Fixtures.officer)).toNewCase())
             val e = assertThrows<QorgauException.Sync> { s.store.enrolWithCard(altered) }
-            assertTrue(e.reason.contains("not the one on the card"), e.reason)
+            assertEquals(SyncFailure.EnrolmentNotAuthentic, e.failure)
+            assertFalse(syncFailureIsTransient(e.failure))
             assertNull(s.store.station())
-            assertThrows<QorgauException.InvalidInput> { s.store.sync(null) }
+            assertEquals(SyncFailure.NotEnrolled, assertThrows<QorgauException.Sync> { s.store.sync(null) }.failure)
             assertEquals(1uL, s.store.syncStatus().pendingRecords)
+        }
+    }
+
+    /** `revoke <device-id>`: the station's duty officer revokes a lost phone. */
+    private fun revoke(deviceId: String) {
+        val p = ProcessBuilder(bin, "--data", data, "revoke", deviceId).redirectErrorStream(true).start()
+        val text = p.inputStream.bufferedReader().readText().trim()
+        assertEquals(0, p.waitFor(), text)
+    }
+
+    @Test
+    fun `a revoked phone is refused with DEVICE_REVOKED, kept as the last problem, and keeps everything`() {
+        startStation(plain = true)
+        FieldSession.openOrInit(File(tmp, "store"), TestKeyStore(), Fixtures.profile).use { s ->
+            s.store.enrol(url, enrolmentCode())
+            s.store.openCase(NewCaseForm(trigger = Trigger.SURVIVOR_CALL, address = "Synthetic street 1", team = listOf(Fixtures.officer)).toNewCase())
+            assertEquals(1uL, s.store.sync(null).acked, "accepted before the revocation")
+            s.store.openCase(NewCaseForm(trigger = Trigger.SURVIVOR_CALL, address = "Synthetic street 2", team = listOf(Fixtures.officer)).toNewCase())
+
+            revoke(s.store.device().deviceId)
+            val e = assertThrows<QorgauException.Sync> { s.store.sync(null) }
+            val revoked = SyncFailure.Refused(ErrorCode.DEVICE_REVOKED, 403u)
+            assertEquals(revoked, e.failure)
+            assertFalse(syncFailureIsTransient(e.failure), "waiting does not help: a new enrolment does")
+            assertEquals(ErrorText.SYNC_REFUSED_DEVICE_REVOKED, ErrorMessages.of(e).text)
+            val st = s.store.syncStatus()
+            assertEquals(SyncProblem.Failed(revoked), st.lastProblem)
+            assertNotNull(st.lastErrorAt)
+            assertEquals(ErrorText.SYNC_REFUSED_DEVICE_REVOKED, ErrorMessages.of(st.lastProblem!!).text)
+            assertEquals(1uL, st.pendingRecords, "the new case still waits")
+        }
+    }
+
+    @Test
+    fun `a used code is refused with CODE_USED and the second phone stays unenrolled`() {
+        startStation(plain = true)
+        val code = enrolmentCode()
+        FieldSession.openOrInit(File(tmp, "a"), TestKeyStore(), Fixtures.profile).use { a -> a.store.enrol(url, code) }
+        FieldSession.openOrInit(File(tmp, "b"), TestKeyStore(), Fixtures.profile).use { b ->
+            val e = assertThrows<QorgauException.Sync> { b.store.enrol(url, code) }
+            assertEquals(SyncFailure.Refused(ErrorCode.CODE_USED, 403u), e.failure)
+            assertFalse(syncFailureIsTransient(e.failure))
+            assertEquals(ErrorText.SYNC_REFUSED_CODE_USED, ErrorMessages.of(e).text)
+            assertNull(b.store.station())
         }
     }
 }

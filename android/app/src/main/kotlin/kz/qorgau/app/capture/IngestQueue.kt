@@ -124,7 +124,7 @@ class IngestQueue(
                     set(id, IngestState.Stored(evidence))
                     onStored()
                 },
-                onFailure = { e -> set(id, IngestState.Failed(UiError.of(e, language()))) },
+                onFailure = { e -> set(id, IngestState.Failed(UiError.of(e))) },
             )
         }
         return id

@@ -59,6 +59,15 @@ class CaseRepository(
     /** Re-hashes every original and checks the whole custody chain; can take a while. */
     suspend fun verify(caseId: Uuid): VerifyReport = withContext(io) { store.verify(caseId) }
 
+    /**
+     * Records in the case's custody chain that [summary]'s bundle is being shared ([to]: where,
+     * as far as the app knows); the only way to a [RecordedShare], so nothing is shared that the
+     * core did not record. PermissionDenied with nobody signed in.
+     */
+    suspend fun recordBundleShared(summary: ExportSummary, to: String): RecordedShare = withContext(io) {
+        RecordedShare(summary, store.recordBundleShared(summary.caseId, to))
+    }
+
     /** Writes the court bundle under [exportsDir]; fails with Conflict if it already exists. */
     suspend fun export(caseId: Uuid): ExportSummary = withContext(io) {
         exportsDir.mkdirs()

@@ -4,8 +4,10 @@ import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.withContext
 import kz.qorgau.core.FieldSession
+import kz.qorgau.ffi.Answer
 import kz.qorgau.ffi.AssessmentDetail
 import kz.qorgau.ffi.AssessmentSummary
+import kz.qorgau.ffi.CalendarEntry
 import kz.qorgau.ffi.DueItem
 import kz.qorgau.ffi.Instrument
 import kz.qorgau.ffi.Intervention
@@ -21,6 +23,7 @@ import kz.qorgau.ffi.RecordedReferralUpdate
 import kz.qorgau.ffi.ReferralChange
 import kz.qorgau.ffi.ReferralState
 import kz.qorgau.ffi.RegistryImport
+import kz.qorgau.ffi.ScorePreview
 import kz.qorgau.ffi.TrendPoint
 import kz.qorgau.ffi.Uuid
 import java.io.File
@@ -81,6 +84,13 @@ class AssessmentRepository(
     suspend fun instruments(): List<Instrument> = withContext(io) { store.instruments() }
 
     suspend fun record(caseId: Uuid, assessment: NewAssessment): RecordedAssessment = withContext(io) { store.recordAssessment(caseId, assessment) }
+
+    /**
+     * The score so far of a form being filled in (unanswered items count as "no" and are
+     * counted): pure, nothing stored or logged, no role needed.
+     */
+    suspend fun preview(instrumentId: String, version: String, answers: Map<String, Answer>, calendar: List<CalendarEntry>): ScorePreview =
+        withContext(io) { store.scorePreview(instrumentId, version, answers, calendar) }
 
     suspend fun ofCase(caseId: Uuid): List<AssessmentSummary> = withContext(io) { store.assessmentsOfCase(caseId) }
 

@@ -7,13 +7,13 @@ import kz.qorgau.core.FieldSession
 import kz.qorgau.ffi.Language
 import kz.qorgau.ffi.NewOrder
 import kz.qorgau.ffi.OrderCopy
-import kz.qorgau.ffi.OrderPayload
 import kz.qorgau.ffi.OrderRules
 import kz.qorgau.ffi.OrderStatus
 import kz.qorgau.ffi.RecordedOrder
 import kz.qorgau.ffi.RecordedOrderEvent
 import kz.qorgau.ffi.ServeOrder
 import kz.qorgau.ffi.Uuid
+import kz.qorgau.ffi.VerifiedOrderCode
 import java.io.File
 import java.time.Instant
 
@@ -52,8 +52,11 @@ class OrderRepository(
     /** The QR code as PNG, [scale] pixels per module. */
     suspend fun qrPng(orderId: Uuid, scale: Int = 8): ByteArray = withContext(io) { store.orderQrPng(orderId, scale.toUInt()) }
 
-    /** Verifies a scanned code offline (signature, signer known and not revoked, not expired). */
-    suspend fun verifyQr(text: String): OrderPayload = withContext(io) { store.verifyOrderQr(text.trim()) }
+    /**
+     * Verifies a scanned code offline (signature, signer known and not revoked, not expired);
+     * a refusal is `QorgauException.InvalidQr` with its typed `rejection`.
+     */
+    suspend fun verifyQr(text: String): VerifiedOrderCode = withContext(io) { store.verifyOrderQr(text.trim()) }
 
     /** Renders the order (one page per language) and writes it under the documents dir. */
     suspend fun pdf(orderId: Uuid, number: String, copy: OrderCopy, languages: List<Language>): File = withContext(io) {

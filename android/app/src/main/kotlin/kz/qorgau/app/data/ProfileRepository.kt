@@ -55,10 +55,34 @@ class ProfileRepository(
     /** The device's officer from setup: the first profile's suggested name and badge. */
     suspend fun deviceOfficer() = withContext(io) { store.device().profile.officer }
 
+    /** Who is signed in, as the core says now (not the [gate]'s mirror). */
+    suspend fun signedIn(): Profile? = withContext(io) { store.currentProfile() }
+
+    /**
+     * Creates a profile. The core's rule (issue 11): the first profile on a phone is the
+     * supervisor's; after that only a signed-in supervisor creates profiles (PermissionDenied).
+     */
     suspend fun create(role: TeamRole, name: String, badge: String, pin: String): Profile =
         withContext(io) { store.createProfile(role, name.trim(), badge.trim(), pin) }
 
-    /** First run is over (at least one profile exists): on to sign-in. */
+    /**
+     * First run: the supervisor just made is signed in with the PIN she chose, so that she adds
+     * the others on the same screen. The [gate] stays [ProfileGate.FirstRun] until
+     * [finishFirstRun]; every lock (background, idle) still applies in the core.
+     */
+    suspend fun signInDuringFirstRun(id: Uuid, pin: String): Profile = withContext(io) {
+        store.noteActivity()
+        store.unlockProfile(id, pin)
+    }
+
+    /**
+     * Hands the clinical key to the psychologist [id]: a psychologist who holds it is signed in,
+     * the colleague types her own [pin] (WrongPin / ProfileLocked count towards her lock-out).
+     */
+    suspend fun grantClinicalAccess(id: Uuid, pin: String): Profile = withContext(io) { store.grantClinicalAccess(id, pin) }
+
+    /** First run is over (at least one profile exists): on to the signed-in screens if the
+     *  supervisor is still signed in, else to sign-in. */
     suspend fun finishFirstRun() = refreshGate()
 
     /** Unlocks [id] with [pin]; throws WrongPin / ProfileLocked as the core does. */

@@ -1,8 +1,15 @@
 package kz.qorgau.app.data
 
-import android.content.Context
 import android.content.Intent
 import kz.qorgau.ffi.ExportSummary
+
+/**
+ * A share of a court bundle that the core has recorded in the case's custody chain
+ * (`bundle_shared` at [custodySeq], by the signed-in profile). Only
+ * [CaseRepository.recordBundleShared] makes one, and [ShareExport.intent] takes nothing else:
+ * a share the core refused (nobody signed in, the session locked) cannot be started.
+ */
+class RecordedShare internal constructor(val summary: ExportSummary, val custodySeq: ULong)
 
 /**
  * Shares *where* a court bundle is (its path on this phone, file count and the device
@@ -11,6 +18,10 @@ import kz.qorgau.ffi.ExportSummary
  * it holds personal data in clear and leaves the phone only by the unit's procedure.
  */
 object ShareExport {
+    /** What the custody entry says about where the share goes: the app is picked in Android's
+     *  chooser after the entry is written, so the app itself is not known to it. */
+    const val TO = "Android share chooser"
+
     fun text(summary: ExportSummary, headline: String): String = buildString {
         appendLine(headline)
         appendLine(summary.bundle)
@@ -19,11 +30,11 @@ object ShareExport {
         append("device fingerprint ${summary.deviceFingerprint}")
     }
 
-    fun intent(context: Context, summary: ExportSummary, headline: String, chooserTitle: String): Intent {
+    fun intent(share: RecordedShare, headline: String, chooserTitle: String): Intent {
         val send = Intent(Intent.ACTION_SEND).apply {
             type = "text/plain"
             putExtra(Intent.EXTRA_SUBJECT, headline)
-            putExtra(Intent.EXTRA_TEXT, text(summary, headline))
+            putExtra(Intent.EXTRA_TEXT, text(share.summary, headline))
         }
         return Intent.createChooser(send, chooserTitle)
     }

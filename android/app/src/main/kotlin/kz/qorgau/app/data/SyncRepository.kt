@@ -20,6 +20,7 @@ import kz.qorgau.ffi.QorgauException
 import kz.qorgau.ffi.SyncReport
 import kz.qorgau.ffi.SyncStatus
 import kz.qorgau.ffi.parseEnrolmentCard
+import kz.qorgau.ffi.syncFailureIsTransient
 import java.time.Instant
 
 /** What the store says about sending: its outbox counts and the station it is enrolled with. */
@@ -65,16 +66,18 @@ enum class WorkVerdict { SUCCESS, RETRY, FAILURE }
 
 /**
  * [stopped]: WorkManager stopped the worker (constraints lost, time limit). A closed store and a
- * station problem (network, server fault) are retried with backoff; a run the officer stopped,
- * an unenrolled phone and a finished run are done (the periodic work comes again); anything
- * else (damaged store, refused registry) is a failure of this run.
+ * sync failure that may pass by itself (the core's `syncFailureIsTransient`: network, the
+ * station's fault, busy, throttled) are retried with backoff; a run the officer stopped, an
+ * unenrolled phone and a finished run are done (the periodic work comes again); anything else
+ * (a revoked phone, an untrusted certificate, a damaged store, a refused registry) is a failure
+ * of this run: retrying will not help until someone acts.
  */
 fun SyncOutcome.verdict(stopped: Boolean): WorkVerdict = when (this) {
     SyncOutcome.StoreClosed -> WorkVerdict.RETRY
     SyncOutcome.NotEnrolled -> WorkVerdict.SUCCESS
     is SyncOutcome.Synced -> WorkVerdict.SUCCESS
     SyncOutcome.Cancelled -> if (stopped) WorkVerdict.RETRY else WorkVerdict.SUCCESS
-    is SyncOutcome.Failed -> if (error is QorgauException.Sync) WorkVerdict.RETRY else WorkVerdict.FAILURE
+    is SyncOutcome.Failed -> if ((error as? QorgauException.Sync)?.let { syncFailureIsTransient(it.failure) } == true) WorkVerdict.RETRY else WorkVerdict.FAILURE
 }
 
 /**

@@ -1,17 +1,24 @@
 package kz.qorgau.app.data
 
+import kz.qorgau.core.ErrorMessage
 import kz.qorgau.core.ErrorMessages
-import kz.qorgau.core.UiLanguage
+import kz.qorgau.core.ErrorText
 import kz.qorgau.ffi.QorgauException
+import kz.qorgau.ffi.syncFailureIsTransient
 import kotlin.coroutines.cancellation.CancellationException
 
 /**
- * An error as the officer sees it: a [headline] in the UI language (ErrorMessages) and the
- * core's [detail] (ids and field names only, never personal data, by the core's contract).
+ * An error as the officer sees it: a [message] by kind (ErrorMessages: the core's error kind
+ * and typed reason, never its English words), shown in the UI language from the app's string
+ * resources (ui/ErrorTexts.kt). The core's `reason` is not kept: it is English for logs.
  */
 data class UiError(
-    val headline: String,
-    val detail: String?,
+    val message: ErrorMessage,
+    /**
+     * A sync failure: whether it may pass without anyone acting, so a later background sync is
+     * worth it (the core's `syncFailureIsTransient`); null for anything else.
+     */
+    val transient: Boolean? = null,
     val cancelled: Boolean = false,
     /** The core refused the acting profile's role (PermissionDenied); the attempt is audited. */
     val denied: Boolean = false,
@@ -19,40 +26,19 @@ data class UiError(
      *  (ErrorMessages.keepableAsDamaged; added again with CaptureInfo.keepDamaged). */
     val damaged: Boolean = false,
 ) {
-    companion object {
-        fun of(t: Throwable, lang: UiLanguage): UiError = when (t) {
-            is QorgauException -> UiError(
-                ErrorMessages.headline(t, lang), detailOf(t),
-                cancelled = t is QorgauException.Cancelled,
-                denied = t is QorgauException.PermissionDenied,
-                damaged = ErrorMessages.keepableAsDamaged(t),
-            )
-            // Anything else (a JNA load failure, a bug in the app): the generic "internal"
-            // headline and the exception type only; its message could hold a path or more.
-            else -> UiError(ErrorMessages.headline(QorgauException.Internal(""), lang), t.javaClass.simpleName)
-        }
+    val text: ErrorText get() = message.text
 
-        fun detailOf(e: QorgauException): String? = when (e) {
-            is QorgauException.InvalidInput -> "${e.field}: ${e.reason}"
-            is QorgauException.BadMedia -> e.reason
-            is QorgauException.NotFound -> e.reason
-            is QorgauException.Conflict -> e.reason
-            is QorgauException.WrongKey -> e.reason
-            is QorgauException.Integrity -> e.reason
-            is QorgauException.NotInitialised -> e.reason
-            is QorgauException.AlreadyInitialised -> e.reason
-            is QorgauException.Storage -> e.reason
-            is QorgauException.InvalidQr -> e.reason
-            is QorgauException.InvalidRegistry -> e.reason
-            is QorgauException.PermissionDenied -> e.reason
-            is QorgauException.WrongPin -> e.reason
-            is QorgauException.ProfileLocked -> e.reason
-            is QorgauException.Sync -> e.reason
-            is QorgauException.Cancelled -> null
-            is QorgauException.KeyStore -> e.reason
-            is QorgauException.Io -> e.reason
-            is QorgauException.Internal -> e.reason
-        }
+    companion object {
+        fun of(t: Throwable): UiError = UiError(
+            ErrorMessages.of(t),
+            transient = (t as? QorgauException.Sync)?.let { syncFailureIsTransient(it.failure) },
+            cancelled = t is QorgauException.Cancelled,
+            denied = t is QorgauException.PermissionDenied,
+            damaged = ErrorMessages.keepableAsDamaged(t),
+        )
+
+        /** A check the app makes itself (the sync screen's address, code, certificate, card). */
+        fun of(text: ErrorText): UiError = UiError(ErrorMessage(text))
     }
 }
 
@@ -69,10 +55,10 @@ fun <T> Outcome<T>.valueOrNull(): T? = when (this) {
 }
 
 /** Runs [block], turning any failure except coroutine cancellation into [Outcome.Failed]. */
-suspend fun <T> attempt(lang: UiLanguage, block: suspend () -> T): Outcome<T> = try {
+suspend fun <T> attempt(block: suspend () -> T): Outcome<T> = try {
     Outcome.Ok(block())
 } catch (e: CancellationException) {
     throw e
 } catch (e: Exception) {
-    Outcome.Failed(UiError.of(e, lang))
+    Outcome.Failed(UiError.of(e))
 }

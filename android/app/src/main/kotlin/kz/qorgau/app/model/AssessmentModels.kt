@@ -1,6 +1,7 @@
 package kz.qorgau.app.model
 
 import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Job
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
@@ -22,6 +23,7 @@ import kz.qorgau.ffi.NewAssessment
 import kz.qorgau.ffi.Person
 import kz.qorgau.ffi.PersonRole
 import kz.qorgau.ffi.Recommendations
+import kz.qorgau.ffi.ScorePreview
 import kz.qorgau.ffi.TeamRole
 import kz.qorgau.ffi.Uuid
 
@@ -62,12 +64,22 @@ data class AssessmentFormState(
     val recorded: AssessmentSummary? = null,
     /** The recorded level in the UI language. */
     val recordedLevel: String = "",
+    /**
+     * The core's score so far of the answers and incidents entered (unanswered items count as
+     * "no"), recomputed as the form changes; null before the first answer is scored, after the
+     * recording, or while the core refuses what is entered.
+     */
+    val preview: ScorePreview? = null,
+    /** The preview's level in the UI language (the instrument's band label). */
+    val previewLevel: String = "",
 ) {
     val instrument: Instrument? get() = instrumentKey?.let { (id, v) -> instruments.firstOrNull { it.id == id && it.version == v } }
     val hasCalendar: Boolean get() = instrument?.calendar != null
     val maxSeverity: Int get() = instrument?.calendar?.maxSeverity?.toInt() ?: 0
     val answerOptions: List<Answer> get() = instrument?.answerOptions.orEmpty()
     val unanswered: Int get() = items.count { it.required && it.id !in answers }
+    /** Required questions still to answer, as the core counts them for the preview. */
+    val questionsLeft: Int? get() = preview?.unanswered?.toInt()
     val followUpValid: Boolean get() = followUp.isBlank() || Format.parseDate(followUp) != null
     /** A note, not a rule: the core refuses the recording for any other role. */
     val psychologistsOnlyNote: Boolean get() = role != TeamRole.PSYCHOLOGIST
@@ -79,7 +91,8 @@ data class AssessmentFormState(
  * The psychologist's risk assessment with the survivor: the instrument's items in the UI
  * language (yes / no / don't know as the instrument offers), the incident calendar of a
  * weighted instrument, a professional override upwards with its reason, recommendations and
- * clinical notes. The score, the level and who may record it are the core's.
+ * clinical notes. The score, the level and who may record it are the core's: the score so far
+ * is shown as the form is filled in ([AssessmentFormState.preview], the core's pure preview).
  */
 class AssessmentFormModel(
     private val scope: CoroutineScope,
@@ -91,10 +104,35 @@ class AssessmentFormModel(
 ) {
     private val _state = MutableStateFlow(AssessmentFormState())
     val state: StateFlow<AssessmentFormState> = _state.asStateFlow()
+    private var previewJob: Job? = null
+
+    /**
+     * Asks the core for the score so far of what is entered now; the latest answer wins (an
+     * earlier request still running is cancelled, and a result for other answers is dropped).
+     */
+    private fun rescore() {
+        val s = state.value
+        val i = s.instrument ?: return
+        if (s.recorded != null) return
+        val answers = s.answers
+        val entered = s.calendar
+        val calendar = if (i.kind == InstrumentKind.WEIGHTED) entered else emptyList()
+        previewJob?.cancel()
+        previewJob = scope.launch {
+            val r = attempt { assessments.preview(i.id, i.version, answers, calendar) }
+            _state.update {
+                if (it.instrumentKey != (i.id to i.version) || it.answers != answers || it.calendar != entered || it.recorded != null) it
+                else when (r) {
+                    is Outcome.Ok -> it.copy(preview = r.value, previewLevel = i.levelLabel(r.value.level, language()))
+                    is Outcome.Failed -> it.copy(preview = null, previewLevel = "")
+                }
+            }
+        }
+    }
 
     fun refresh() {
         scope.launch {
-            when (val r = attempt(language()) { assessments.instruments() to cases.caseFile(caseId).people }) {
+            when (val r = attempt { assessments.instruments() to cases.caseFile(caseId).people }) {
                 is Outcome.Ok -> {
                     val (instruments, people) = r.value
                     val survivors = people.filter { it.role == PersonRole.SURVIVOR }
@@ -104,6 +142,7 @@ class AssessmentFormModel(
                         val first = instruments.firstOrNull()
                         if (s.instrumentKey == null && first != null) withInstrument(withLists, first) else withLists
                     }
+                    rescore()
                 }
                 is Outcome.Failed -> _state.update { it.copy(loading = false, error = r.error) }
             }
@@ -118,25 +157,38 @@ class AssessmentFormModel(
             items = i.items.map { ItemView(it.id, it.text.pick(lang), it.weight.toInt(), it.required) },
             levels = i.bands.map { LevelView(it.level, it.label.pick(lang), it.minScore.toInt()) },
             answers = emptyMap(), calendar = emptyList(), overrideLevel = null, overrideReason = "", error = null,
+            preview = null, previewLevel = "",
         )
     }
 
-    fun chooseInstrument(id: String, version: String) = _state.update { s ->
-        val i = s.instruments.firstOrNull { it.id == id && it.version == version }
-        if (i == null || s.instrumentKey == (id to version)) s else withInstrument(s, i)
+    fun chooseInstrument(id: String, version: String) {
+        _state.update { s ->
+            val i = s.instruments.firstOrNull { it.id == id && it.version == version }
+            if (i == null || s.instrumentKey == (id to version)) s else withInstrument(s, i)
+        }
+        rescore()
     }
 
-    fun answer(itemId: String, a: Answer) = _state.update { it.copy(answers = it.answers + (itemId to a), error = null) }
+    fun answer(itemId: String, a: Answer) {
+        _state.update { it.copy(answers = it.answers + (itemId to a), error = null) }
+        rescore()
+    }
 
     fun update(transform: (AssessmentFormState) -> AssessmentFormState) = _state.update { transform(it).copy(error = null) }
 
-    fun addIncident() = _state.update { s ->
-        val date = Format.parseDate(s.calendarDate) ?: return@update s
-        if (s.calendarSeverity !in 1..s.maxSeverity) return@update s
-        s.copy(calendar = s.calendar + CalendarEntry(date.toString(), s.calendarSeverity.toUByte()), calendarDate = "", error = null)
+    fun addIncident() {
+        _state.update { s ->
+            val date = Format.parseDate(s.calendarDate) ?: return@update s
+            if (s.calendarSeverity !in 1..s.maxSeverity) return@update s
+            s.copy(calendar = s.calendar + CalendarEntry(date.toString(), s.calendarSeverity.toUByte()), calendarDate = "", error = null)
+        }
+        rescore()
     }
 
-    fun removeIncident(index: Int) = _state.update { s -> s.copy(calendar = s.calendar.filterIndexed { i, _ -> i != index }) }
+    fun removeIncident(index: Int) {
+        _state.update { s -> s.copy(calendar = s.calendar.filterIndexed { i, _ -> i != index }) }
+        rescore()
+    }
 
     fun save() {
         val s = state.value
@@ -156,11 +208,11 @@ class AssessmentFormModel(
                 recommendations = Recommendations(s.protectionOrder, s.shelter, s.arrestRequest, s.followUp.trim().ifEmpty { null }),
                 clinicalNotes = s.notes,
             )
-            when (val r = attempt(language()) { assessments.record(caseId, new) }) {
+            when (val r = attempt { assessments.record(caseId, new) }) {
                 is Outcome.Ok -> _state.update {
                     // The answers and notes leave the screen's state once the core sealed them.
                     it.copy(saving = false, recorded = r.value.record, recordedLevel = i.levelLabel(r.value.record.level, language()),
-                        answers = emptyMap(), notes = "", calendar = emptyList(), overrideReason = "")
+                        answers = emptyMap(), notes = "", calendar = emptyList(), overrideReason = "", preview = null, previewLevel = "")
                 }
                 is Outcome.Failed -> _state.update { it.copy(saving = false, error = r.error) }
             }
@@ -209,7 +261,7 @@ class AssessmentsModel(
 
     fun refresh() {
         scope.launch {
-            val r = attempt(language()) {
+            val r = attempt {
                 instruments = assessments.instruments()
                 Pair(assessments.ofCase(caseId), cases.caseFile(caseId).people.filter { it.role == PersonRole.SURVIVOR })
             }
@@ -233,7 +285,7 @@ class AssessmentsModel(
     fun showTrend(survivorId: Uuid) {
         _state.update { it.copy(trendFor = survivorId) }
         scope.launch {
-            when (val r = attempt(language()) { assessments.trend(survivorId) }) {
+            when (val r = attempt { assessments.trend(survivorId) }) {
                 is Outcome.Ok -> {
                     val lang = language()
                     val rows = r.value.map { p ->
@@ -258,7 +310,7 @@ class AssessmentsModel(
         if (state.value.busy) return
         _state.update { it.copy(busy = true, detailFor = assessmentId, detail = null, detailRefused = null, error = null) }
         scope.launch {
-            when (val r = attempt(language()) { assessments.detail(assessmentId) }) {
+            when (val r = attempt { assessments.detail(assessmentId) }) {
                 is Outcome.Ok -> {
                     val d = r.value
                     val lang = language()

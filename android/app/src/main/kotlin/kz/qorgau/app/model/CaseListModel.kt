@@ -31,7 +31,7 @@ class CaseListModel(
     fun refresh() {
         _state.update { it.copy(loading = true) }
         scope.launch {
-            when (val r = attempt(language()) { repo.cases() }) {
+            when (val r = attempt { repo.cases() }) {
                 is Outcome.Ok -> _state.value = CaseListState(loading = false, cases = r.value)
                 is Outcome.Failed -> _state.update { it.copy(loading = false, error = r.error) }
             }

@@ -28,7 +28,7 @@ class CaseOverviewModel(
 
     fun refresh() {
         scope.launch {
-            when (val r = attempt(language()) { repo.caseFile(caseId) }) {
+            when (val r = attempt { repo.caseFile(caseId) }) {
                 is Outcome.Ok -> _state.value = CaseOverviewState(loading = false, file = r.value)
                 is Outcome.Failed -> _state.update { it.copy(loading = false, error = r.error) }
             }
@@ -37,5 +37,5 @@ class CaseOverviewModel(
 
     /** The stored preview of a piece of evidence (JPEG), or null. */
     suspend fun thumbnail(evidenceId: Uuid): ByteArray? =
-        (attempt(language()) { repo.thumbnail(evidenceId) } as? Outcome.Ok)?.value
+        (attempt { repo.thumbnail(evidenceId) } as? Outcome.Ok)?.value
 }

@@ -47,7 +47,7 @@ class NewCaseModel(
     init {
         // The device's officer is on the team from the start.
         scope.launch {
-            val r = attempt(language()) { repo.officer() }
+            val r = attempt { repo.officer() }
             if (r is Outcome.Ok) _state.update { s -> if (s.form.team.isEmpty()) s.withForm { it.copy(team = listOf(r.value)) } else s }
         }
     }
@@ -90,7 +90,7 @@ class NewCaseModel(
         if (!s.canSave) return
         _state.update { it.copy(saving = true, error = null) }
         scope.launch {
-            when (val r = attempt(language()) { repo.openCase(s.form) }) {
+            when (val r = attempt { repo.openCase(s.form) }) {
                 is Outcome.Ok -> _state.update { it.copy(saving = false, opened = r.value.record.id) }
                 is Outcome.Failed -> _state.update { it.copy(saving = false, error = r.error) }
             }

@@ -18,7 +18,6 @@ import kz.qorgau.core.UiLanguage
 import kz.qorgau.ffi.Language
 import kz.qorgau.ffi.NewOrder
 import kz.qorgau.ffi.OrderCopy
-import kz.qorgau.ffi.OrderPayload
 import kz.qorgau.ffi.OrderRules
 import kz.qorgau.ffi.OrderStatus
 import kz.qorgau.ffi.Person
@@ -26,6 +25,7 @@ import kz.qorgau.ffi.PersonRole
 import kz.qorgau.ffi.ProtectionOrder
 import kz.qorgau.ffi.ServeOrder
 import kz.qorgau.ffi.Uuid
+import kz.qorgau.ffi.VerifiedOrderCode
 import java.io.File
 import java.time.Duration
 import java.time.Instant
@@ -55,7 +55,7 @@ class CaseOrdersModel(
 
     fun refresh() {
         scope.launch {
-            when (val r = attempt(language()) { orders.ofCase(caseId) to cases.caseFile(caseId).people }) {
+            when (val r = attempt { orders.ofCase(caseId) to cases.caseFile(caseId).people }) {
                 is Outcome.Ok -> _state.value = CaseOrdersState(loading = false, orders = r.value.first, people = r.value.second)
                 is Outcome.Failed -> _state.update { it.copy(loading = false, error = r.error) }
             }
@@ -109,7 +109,7 @@ class IssueOrderModel(
 
     fun refresh() {
         scope.launch {
-            when (val r = attempt(language()) { orders.rules() to cases.caseFile(caseId).people }) {
+            when (val r = attempt { orders.rules() to cases.caseFile(caseId).people }) {
                 is Outcome.Ok -> {
                     val (rules, people) = r.value
                     val lang = language()
@@ -164,7 +164,7 @@ class IssueOrderModel(
                 number = s.paperNumber.trim().ifEmpty { null },
                 survivorOpinion = s.survivorOpinion.trim().ifEmpty { null },
             )
-            when (val r = attempt(language()) { orders.issue(caseId, order) }) {
+            when (val r = attempt { orders.issue(caseId, order) }) {
                 is Outcome.Ok -> _state.update { it.copy(issuing = false, issued = r.value.record) }
                 is Outcome.Failed -> _state.update { it.copy(issuing = false, error = r.error) }
             }
@@ -250,7 +250,7 @@ class OrderModel(
 
     fun refresh() {
         scope.launch {
-            val r = attempt(language()) {
+            val r = attempt {
                 val status = orders.status(orderId)
                 val table = rules ?: orders.rules().also { rules = it }
                 Triple(status, table, cases.caseFile(status.order.caseId).people)
@@ -337,7 +337,7 @@ class OrderModel(
         val languages = Language.entries.filter { it in s.pdfLanguages }
         _state.update { it.copy(busy = OrderAction.PDF, error = null, done = null, pdf = null) }
         scope.launch {
-            when (val r = attempt(language()) { orders.pdf(orderId, order.number, s.pdfCopy, languages) }) {
+            when (val r = attempt { orders.pdf(orderId, order.number, s.pdfCopy, languages) }) {
                 is Outcome.Ok -> _state.update { it.copy(busy = null, pdf = r.value, done = OrderAction.PDF) }
                 is Outcome.Failed -> _state.update { it.copy(busy = null, error = r.error) }
             }
@@ -348,7 +348,7 @@ class OrderModel(
         if (state.value.busy != null) return
         _state.update { it.copy(busy = OrderAction.QR, error = null, done = null) }
         scope.launch {
-            when (val r = attempt(language()) { orders.qrPng(orderId) }) {
+            when (val r = attempt { orders.qrPng(orderId) }) {
                 is Outcome.Ok -> _state.update { it.copy(busy = null, qrPng = r.value) }
                 is Outcome.Failed -> _state.update { it.copy(busy = null, error = r.error) }
             }
@@ -359,7 +359,7 @@ class OrderModel(
     private fun change(action: OrderAction, reset: (OrderState) -> OrderState, block: suspend () -> Unit) {
         _state.update { it.copy(busy = action, error = null, done = null) }
         scope.launch {
-            val r = attempt(language()) {
+            val r = attempt {
                 block()
                 orders.status(orderId)
             }
@@ -378,17 +378,16 @@ data class QrVerifyState(
     val verifying: Boolean = false,
     /** The last text verified (a scanner reports the same code many times a second). */
     val lastText: String? = null,
-    val payload: OrderPayload? = null,
+    /** What the core verified: number, validity and issue time (instants), people, prohibitions, signer. */
+    val code: VerifiedOrderCode? = null,
     val prohibitions: List<String> = emptyList(),
+    /** A refused code: `InvalidQr` by its typed rejection (malformed, altered, unknown or revoked signer, expired). */
     val error: UiError? = null,
     /** Typed or pasted code, when there is no camera or the code is on a screen. */
     val manualText: String = "",
 ) {
-    val validFrom: Instant? get() = payload?.let { Instant.ofEpochSecond(it.f) }
-    val validUntil: Instant? get() = payload?.let { Instant.ofEpochSecond(it.u) }
-    val issuedAt: Instant? get() = payload?.let { Instant.ofEpochSecond(it.i) }
     /** The restricted person's IIN when the code carries one (else initials and birth year). */
-    val restrictedIin: String? get() = payload?.r?.takeIf { r -> r.length == 12 && r.all(Char::isDigit) }
+    val restrictedIin: String? get() = code?.restricted?.takeIf { r -> r.length == 12 && r.all(Char::isDigit) }
 }
 
 /**
@@ -409,17 +408,17 @@ class QrVerifyModel(
     fun scanned(text: String) {
         val s = state.value
         if (s.verifying || text.isBlank() || text == s.lastText) return
-        _state.update { it.copy(verifying = true, lastText = text, payload = null, error = null, prohibitions = emptyList()) }
+        _state.update { it.copy(verifying = true, lastText = text, code = null, error = null, prohibitions = emptyList()) }
         scope.launch {
-            val r = attempt(language()) {
-                val payload = orders.verifyQr(text)
+            val r = attempt {
+                val code = orders.verifyQr(text)
                 val table = rules ?: orders.rules().also { rules = it }
-                payload to table
+                code to table
             }
             val lang = language()
             when (r) {
                 is Outcome.Ok -> _state.update {
-                    it.copy(verifying = false, payload = r.value.first, prohibitions = r.value.first.x.map { c -> r.value.second.prohibitionText(c, lang) })
+                    it.copy(verifying = false, code = r.value.first, prohibitions = r.value.first.prohibitions.map { c -> r.value.second.prohibitionText(c, lang) })
                 }
                 is Outcome.Failed -> _state.update { it.copy(verifying = false, error = r.error) }
             }

@@ -17,14 +17,15 @@ import kz.qorgau.app.data.attempt
 import kz.qorgau.core.PersonForm
 import kz.qorgau.core.UiLanguage
 import kz.qorgau.ffi.Person
+import kz.qorgau.ffi.IinProblem
 import kz.qorgau.ffi.PersonRole
 import kz.qorgau.ffi.Uuid
 
 data class PeopleState(
     val people: List<Person> = emptyList(),
     val form: PersonForm = PersonForm(role = PersonRole.SURVIVOR, addressConfidential = true),
-    /** The core's reason the IIN is not valid (null while empty or valid). No digits echoed. */
-    val iinProblem: String? = null,
+    /** Why the core refuses the IIN (null while empty or valid); its message: ErrorMessages.of. */
+    val iinProblem: IinProblem? = null,
     val loading: Boolean = true,
     val saving: Boolean = false,
     val error: UiError? = null,
@@ -48,7 +49,7 @@ class PeopleModel(
 
     fun refresh() {
         scope.launch {
-            when (val r = attempt(language()) { repo.caseFile(caseId) }) {
+            when (val r = attempt { repo.caseFile(caseId) }) {
                 is Outcome.Ok -> _state.update { it.copy(loading = false, people = r.value.people) }
                 is Outcome.Failed -> _state.update { it.copy(loading = false, error = r.error) }
             }
@@ -88,7 +89,7 @@ class PeopleModel(
         _state.update { it.copy(saving = true, error = null) }
         scope.launch {
             iinCheck?.join()
-            when (val r = attempt(language()) { repo.addPerson(caseId, s.form) }) {
+            when (val r = attempt { repo.addPerson(caseId, s.form) }) {
                 is Outcome.Ok -> _state.update {
                     it.copy(saving = false, people = it.people + r.value.record, form = PersonForm(role = s.form.role).let { f ->
                         if (f.addressAlwaysConfidential) f.copy(addressConfidential = true) else f

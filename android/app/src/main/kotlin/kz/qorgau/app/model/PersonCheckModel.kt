@@ -19,6 +19,7 @@ import kz.qorgau.app.data.attempt
 import kz.qorgau.app.data.valueOrNull
 import kz.qorgau.core.PersonForm
 import kz.qorgau.core.UiLanguage
+import kz.qorgau.ffi.IinProblem
 import kz.qorgau.ffi.MatchKind
 import kz.qorgau.ffi.OrderRules
 import kz.qorgau.ffi.OrderSource
@@ -26,6 +27,7 @@ import kz.qorgau.ffi.Person
 import kz.qorgau.ffi.PersonCheck
 import kz.qorgau.ffi.PersonQuery
 import kz.qorgau.ffi.Uuid
+import java.time.Duration
 import java.time.Instant
 
 enum class CheckBy { IIN, NAME_AND_BIRTH_DATE }
@@ -45,8 +47,8 @@ data class ActiveOrderView(
 data class PersonCheckState(
     val by: CheckBy = CheckBy.IIN,
     val iin: String = "",
-    /** The core's reason the IIN is not valid (null while empty or valid). No digits echoed. */
-    val iinProblem: String? = null,
+    /** Why the core refuses the IIN (null while empty or valid); its message: ErrorMessages.of. */
+    val iinProblem: IinProblem? = null,
     val name: String = "",
     /** YYYY-MM-DD. */
     val dateOfBirth: String = "",
@@ -75,6 +77,22 @@ data class PersonCheckState(
     val noRecord: Boolean get() = result != null && (result.matchKind == MatchKind.NO_MATCH || confirmation == MatchConfirmation.REJECTED)
 
     val repeatOffender: Boolean get() = showRecord && result!!.repeatOffender
+
+    /**
+     * The birth date to show (YYYY-MM-DD): the registry's for a record shown or a name match
+     * to confirm, the one in the IIN asked about when there is no record; none for a name
+     * match the officer rejected (it is someone else's).
+     */
+    val birthDate: String? get() {
+        val r = result ?: return null
+        return if (confirmation == MatchConfirmation.REJECTED) null else r.birthDate
+    }
+
+    /** When the station made the registry this answer rests on; null: none on this phone yet. */
+    val registryMadeAt: Instant? get() = result?.registryGeneratedAt
+
+    /** How old that registry is at [now] (never negative: a phone clock behind the station's). */
+    fun registryAge(now: Instant): Duration? = registryMadeAt?.let { Duration.between(it, now).coerceAtLeast(Duration.ZERO) }
 }
 
 /**
@@ -100,7 +118,7 @@ class PersonCheckModel(
     fun refresh() {
         val case = caseId ?: return
         scope.launch {
-            val people = attempt(language()) { cases.caseFile(case) }.valueOrNull()?.people.orEmpty()
+            val people = attempt { cases.caseFile(case) }.valueOrNull()?.people.orEmpty()
             _state.update { it.copy(people = people) }
         }
     }
@@ -142,7 +160,7 @@ class PersonCheckModel(
                 CheckBy.IIN -> PersonQuery(iin = s.iin, name = null, dateOfBirth = null, currentCase = caseId)
                 CheckBy.NAME_AND_BIRTH_DATE -> PersonQuery(iin = null, name = s.name.trim(), dateOfBirth = s.dateOfBirth.trim(), currentCase = caseId)
             }
-            val r = attempt(language()) {
+            val r = attempt {
                 val table = rules ?: orders.rules().also { rules = it }
                 table to checks.check(query)
             }

@@ -10,7 +10,6 @@ import kz.qorgau.app.data.Outcome
 import kz.qorgau.app.data.ProfileRepository
 import kz.qorgau.app.data.UiError
 import kz.qorgau.app.data.attempt
-import kz.qorgau.app.data.valueOrNull
 import kz.qorgau.core.UiLanguage
 import kz.qorgau.ffi.Profile
 import kz.qorgau.ffi.QorgauException
@@ -31,25 +30,67 @@ data class ProfileForm(
     val complete: Boolean get() = name.isNotBlank() && badge.isNotBlank() && pin.isNotEmpty() && pin == pinAgain
 }
 
+/** Who may add a profile now, by the core's rule (issue 11). The core checks it again. */
+enum class AddProfileRule {
+    /** No profile on the phone: the first one is the supervisor's. */
+    FIRST_SUPERVISOR,
+    /** Profiles but no supervisor (a phone set up before the rule): the signed-in profile adds
+     *  the supervisor, and nothing else. */
+    SUPERVISOR_MISSING,
+    /** The supervisor is signed in: any role. */
+    SUPERVISOR_SIGNED_IN,
+    /** Nobody here may add one: the supervisor must sign in. */
+    SUPERVISOR_MUST_SIGN_IN,
+}
+
 data class ProfileSetupState(
     val loading: Boolean = true,
     /** Profiles already on the phone (from earlier, or made on this screen). */
     val profiles: List<Profile> = emptyList(),
+    /** Who is signed in, as the core said at the last refresh. */
+    val signedIn: Profile? = null,
     val form: ProfileForm = ProfileForm(),
     val saving: Boolean = false,
     val error: UiError? = null,
     /** The profile made last (for a confirmation line). */
     val created: Profile? = null,
 ) {
-    val canCreate: Boolean get() = !saving && form.complete
+    val rule: AddProfileRule
+        get() = when {
+            profiles.isEmpty() -> AddProfileRule.FIRST_SUPERVISOR
+            profiles.none { it.role == TeamRole.SUPERVISOR } ->
+                if (signedIn != null) AddProfileRule.SUPERVISOR_MISSING else AddProfileRule.SUPERVISOR_MUST_SIGN_IN
+            signedIn?.role == TeamRole.SUPERVISOR -> AddProfileRule.SUPERVISOR_SIGNED_IN
+            else -> AddProfileRule.SUPERVISOR_MUST_SIGN_IN
+        }
+
+    /** The roles the form offers; empty: no form, [rule] says why. */
+    val roles: List<TeamRole>
+        get() = when (rule) {
+            AddProfileRule.FIRST_SUPERVISOR, AddProfileRule.SUPERVISOR_MISSING -> listOf(TeamRole.SUPERVISOR)
+            AddProfileRule.SUPERVISOR_SIGNED_IN -> TeamRole.entries
+            AddProfileRule.SUPERVISOR_MUST_SIGN_IN -> emptyList()
+        }
+
+    val canCreate: Boolean get() = !loading && !saving && form.role in roles && form.complete
     val canFinish: Boolean get() = !saving && profiles.isNotEmpty()
+
+    /** A psychologist who does not hold the key to clinical notes yet. */
+    fun waitingForClinicalKey(p: Profile): Boolean = p.role == TeamRole.PSYCHOLOGIST && !p.clinicalAccess
+
+    /** The signed-in psychologist holds the clinical key and may hand it to [p]. */
+    fun mayHandOverTo(p: Profile): Boolean {
+        val me = signedIn ?: return false
+        return me.role == TeamRole.PSYCHOLOGIST && me.clinicalAccess && me.id != p.id && waitingForClinicalKey(p)
+    }
 }
 
 /**
- * Profiles on a shared phone: on first run (and later, from the menu) one per person who uses
- * it — officer, psychologist, social worker, supervisor — each with a PIN. The core decides
- * what each role may do and whether a profile may be made (a second psychologist needs a
- * psychologist signed in, to hand over the clinical key); its refusal is shown as it comes.
+ * Profiles on a shared phone — officer, psychologist, social worker, supervisor — each with a
+ * PIN. The core's rule (issue 11): the first profile is the supervisor's (on first run she is
+ * signed in with the PIN she chose, to add the others at once); after that only a signed-in
+ * supervisor adds profiles. The screen offers only what that rule allows ([AddProfileRule]); a
+ * refusal (a stale screen, a lock in between) is shown and the screen asks the core again.
  */
 class ProfileSetupModel(
     private val scope: CoroutineScope,
@@ -60,20 +101,25 @@ class ProfileSetupModel(
     val state: StateFlow<ProfileSetupState> = _state.asStateFlow()
 
     fun refresh() {
-        scope.launch {
-            when (val r = attempt(language()) { profiles.profiles() }) {
-                is Outcome.Ok -> {
-                    // First profile: suggest the officer the phone was set up for.
-                    val officer = if (r.value.isEmpty()) attempt(language()) { profiles.deviceOfficer() }.valueOrNull() else null
-                    _state.update { s ->
-                        val form = if (officer != null && s.form.name.isEmpty() && s.form.badge.isEmpty()) {
-                            s.form.copy(role = TeamRole.OFFICER, name = officer.name, badge = officer.badge)
-                        } else s.form
-                        s.copy(loading = false, profiles = r.value, form = form)
-                    }
+        scope.launch { load() }
+    }
+
+    private suspend fun load() {
+        when (val r = attempt { Triple(profiles.profiles(), profiles.signedIn(), profiles.deviceOfficer()) }) {
+            is Outcome.Ok -> _state.update { s ->
+                val (list, signedIn, officer) = r.value
+                val next = s.copy(loading = false, profiles = list, signedIn = signedIn)
+                val roles = next.roles
+                val form = when {
+                    // The supervisor adds the team: suggest the officer the phone was set up for.
+                    next.rule == AddProfileRule.SUPERVISOR_SIGNED_IN && s.form.name.isEmpty() && s.form.badge.isEmpty() &&
+                        list.none { it.badge == officer.badge } -> s.form.copy(role = TeamRole.OFFICER, name = officer.name, badge = officer.badge)
+                    s.form.role !in roles && roles.isNotEmpty() -> s.form.copy(role = roles.first())
+                    else -> s.form
                 }
-                is Outcome.Failed -> _state.update { it.copy(loading = false, error = r.error) }
+                next.copy(form = form)
             }
+            is Outcome.Failed -> _state.update { it.copy(loading = false, error = r.error) }
         }
     }
 
@@ -82,22 +128,93 @@ class ProfileSetupModel(
     fun create() {
         val s = state.value
         if (!s.canCreate) return
+        val firstRun = s.rule == AddProfileRule.FIRST_SUPERVISOR
         _state.update { it.copy(saving = true, error = null, created = null) }
         scope.launch {
-            when (val r = attempt(language()) { profiles.create(s.form.role, s.form.name, s.form.badge, s.form.pin) }) {
-                // The PIN leaves the state as soon as the core has it.
-                is Outcome.Ok -> _state.update {
-                    it.copy(saving = false, profiles = it.profiles + r.value, created = r.value, form = ProfileForm(role = s.form.role))
-                }
-                is Outcome.Failed -> _state.update { it.copy(saving = false, error = r.error, form = it.form.copy(pin = "", pinAgain = "")) }
+            val r = attempt {
+                val p = profiles.create(s.form.role, s.form.name, s.form.badge, s.form.pin)
+                if (firstRun) profiles.signInDuringFirstRun(p.id, s.form.pin)
+                p
             }
+            // The PIN leaves the state as soon as the core has it.
+            when (r) {
+                is Outcome.Ok -> _state.update { it.copy(created = r.value, form = ProfileForm(role = s.form.role)) }
+                is Outcome.Failed -> _state.update { it.copy(error = r.error, form = it.form.copy(pin = "", pinAgain = "")) }
+            }
+            // Who is signed in and what may be added next, from the core (also after a refusal).
+            load()
+            _state.update { it.copy(saving = false) }
         }
     }
 
-    /** Leaves first run for the sign-in screen. */
+    /** Leaves first run: to the signed-in screens (the supervisor) or to sign-in. */
     fun finish() {
         if (!state.value.canFinish) return
-        scope.launch { attempt(language()) { profiles.finishFirstRun() } }
+        scope.launch { attempt { profiles.finishFirstRun() } }
+    }
+}
+
+data class HandOverState(
+    /** The psychologist who receives the clinical key; null: no hand-over under way. */
+    val to: Profile? = null,
+    /** Her PIN as she types it; cleared at every attempt. */
+    val pin: String = "",
+    val busy: Boolean = false,
+    val error: UiError? = null,
+    /** Wrong PINs she has left before her profile locks (the core's count). */
+    val attemptsLeft: Int? = null,
+    /** The colleague who now holds the key (the last hand-over). */
+    val handedTo: Profile? = null,
+) {
+    val canHandOver: Boolean get() = to != null && !busy && pin.isNotEmpty()
+}
+
+/**
+ * Hands the key to clinical notes to a psychologist who was added while a colleague held it
+ * (issue 11): the signed-in psychologist holding the key starts it ([start]), the newcomer
+ * types her own PIN on the same phone ([setPin], [handOver]). The core checks both and audits
+ * the hand-over; a wrong PIN counts towards her lock-out. [onHandedOver] refreshes the list.
+ */
+class ClinicalKeyModel(
+    private val scope: CoroutineScope,
+    private val profiles: ProfileRepository,
+    private val language: () -> UiLanguage,
+    private val onHandedOver: () -> Unit = {},
+) {
+    private val _state = MutableStateFlow(HandOverState())
+    val state: StateFlow<HandOverState> = _state.asStateFlow()
+
+    fun start(colleague: Profile) {
+        if (!state.value.busy) _state.value = HandOverState(to = colleague)
+    }
+
+    fun setPin(pin: String) = _state.update { it.copy(pin = pin.filter(Char::isDigit).take(12), error = null) }
+
+    fun cancel() {
+        if (!state.value.busy) _state.value = HandOverState()
+    }
+
+    fun handOver() {
+        val s = state.value
+        val to = s.to ?: return
+        if (!s.canHandOver) return
+        // Her PIN leaves the state at once, whatever the answer.
+        _state.update { it.copy(busy = true, pin = "", error = null) }
+        scope.launch {
+            try {
+                val p = profiles.grantClinicalAccess(to.id, s.pin)
+                _state.value = HandOverState(handedTo = p)
+                onHandedOver()
+            } catch (e: CancellationException) {
+                throw e
+            } catch (e: QorgauException.WrongPin) {
+                _state.update { it.copy(busy = false, error = UiError.of(e), attemptsLeft = e.attemptsLeft.toInt()) }
+            } catch (e: QorgauException.ProfileLocked) {
+                _state.update { it.copy(busy = false, error = UiError.of(e), attemptsLeft = 0) }
+            } catch (e: Exception) {
+                _state.update { it.copy(busy = false, error = UiError.of(e)) }
+            }
+        }
     }
 }
 
@@ -132,7 +249,7 @@ class SignInModel(
 
     fun refresh() {
         scope.launch {
-            when (val r = attempt(language()) { profiles.profiles() }) {
+            when (val r = attempt { profiles.profiles() }) {
                 is Outcome.Ok -> _state.update { s ->
                     s.copy(loading = false, profiles = r.value, selectedId = s.selectedId ?: r.value.singleOrNull()?.id)
                 }
@@ -160,21 +277,21 @@ class SignInModel(
             } catch (e: CancellationException) {
                 throw e
             } catch (e: QorgauException.WrongPin) {
-                _state.update { it.copy(unlocking = false, error = UiError.of(e, language()), attemptsLeft = e.attemptsLeft.toInt()) }
+                _state.update { it.copy(unlocking = false, error = UiError.of(e), attemptsLeft = e.attemptsLeft.toInt()) }
             } catch (e: QorgauException.ProfileLocked) {
                 _state.update {
-                    it.copy(unlocking = false, error = UiError.of(e, language()), attemptsLeft = 0, lockedUntilFromCore = Format.parseRfc3339(e.until))
+                    it.copy(unlocking = false, error = UiError.of(e), attemptsLeft = 0, lockedUntilFromCore = e.until)
                 }
                 refresh() // the listed profile now carries the lock-out too
             } catch (e: Exception) {
-                _state.update { it.copy(unlocking = false, error = UiError.of(e, language())) }
+                _state.update { it.copy(unlocking = false, error = UiError.of(e)) }
             }
         }
     }
 
     fun signOut() {
         scope.launch {
-            attempt(language()) { profiles.signOut() }
+            attempt { profiles.signOut() }
             _state.update { it.copy(signedIn = null, pin = "") }
         }
     }

@@ -49,7 +49,7 @@ class SetupModel(
         if (!s.canSave) return
         _state.update { it.copy(saving = true, error = null) }
         scope.launch {
-            val r = attempt(language()) { sessions.setUp(s.toProfile()) }
+            val r = attempt { sessions.setUp(s.toProfile()) }
             _state.update { it.copy(saving = false, error = (r as? Outcome.Failed)?.error) }
         }
     }

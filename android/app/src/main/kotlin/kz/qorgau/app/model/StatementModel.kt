@@ -50,7 +50,7 @@ class StatementModel(
 
     fun refresh() {
         scope.launch {
-            when (val r = attempt(language()) { repo.caseFile(caseId) }) {
+            when (val r = attempt { repo.caseFile(caseId) }) {
                 is Outcome.Ok -> _state.update {
                     it.copy(
                         loading = false,
@@ -72,7 +72,7 @@ class StatementModel(
         if (!s.canSave) return
         _state.update { it.copy(saving = true, error = null) }
         scope.launch {
-            val r = attempt(language()) {
+            val r = attempt {
                 if (s.refusing) repo.recordRefusal(caseId, personId, s.language, s.refusalReason)
                 else repo.recordStatement(caseId, personId, s.language, s.text, Consent(s.shareWithCrisisCentre, s.shareWithCourt))
             }

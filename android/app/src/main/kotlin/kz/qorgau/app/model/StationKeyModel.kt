@@ -82,7 +82,7 @@ class StationKeyModel(
         if (!s.canTrust) return
         _state.update { it.copy(busy = true, error = null, trusted = false) }
         scope.launch {
-            when (val r = attempt(language()) { checks.trustStationKey(s.keyHex) }) {
+            when (val r = attempt { checks.trustStationKey(s.keyHex) }) {
                 is Outcome.Ok -> _state.update { it.copy(busy = false, trusted = true, keyHex = "") }
                 is Outcome.Failed -> _state.update {
                     if (r.error.denied) it.copy(busy = false, role = currentRole(), refusedBySupervisorRule = true)
@@ -100,7 +100,7 @@ class StationKeyModel(
         if (!state.value.canImport) return
         _state.update { it.copy(busy = true, error = null, imported = null) }
         scope.launch {
-            val r = attempt(language()) {
+            val r = attempt {
                 val copy = withContext(io) {
                     incoming.mkdirs()
                     val f = File(incoming, "registry-${copies.incrementAndGet()}.jsonl")

@@ -81,7 +81,7 @@ class ReferralsModel(
 
     fun refresh() {
         scope.launch {
-            when (val r = attempt(language()) { cases.caseFile(caseId).people to support.referrals(caseId) }) {
+            when (val r = attempt { cases.caseFile(caseId).people to support.referrals(caseId) }) {
                 is Outcome.Ok -> _state.update { s ->
                     val people = r.value.first
                     s.copy(
@@ -107,7 +107,7 @@ class ReferralsModel(
         _state.update { it.copy(saving = true, error = null) }
         scope.launch {
             val f = s.form
-            val r = attempt(language()) {
+            val r = attempt {
                 support.makeReferral(caseId, NewReferral(person, f.kind, f.organisation.trim(), f.childrenPlaced.toUInt(), f.consentGiven, f.note.trim().ifEmpty { null }))
                 support.referrals(caseId)
             }
@@ -129,7 +129,7 @@ class ReferralsModel(
         if (state.value.busyId != null) return
         _state.update { it.copy(busyId = referralId, error = null) }
         scope.launch {
-            val r = attempt(language()) {
+            val r = attempt {
                 support.updateReferral(referralId, change)
                 support.referrals(caseId)
             }
@@ -186,7 +186,7 @@ class InterventionsModel(
 
     fun refresh() {
         scope.launch {
-            when (val r = attempt(language()) { cases.caseFile(caseId).people to support.interventions(caseId) }) {
+            when (val r = attempt { cases.caseFile(caseId).people to support.interventions(caseId) }) {
                 is Outcome.Ok -> _state.update { s ->
                     val people = r.value.first
                     s.copy(
@@ -208,7 +208,7 @@ class InterventionsModel(
         _state.update { it.copy(saving = true, error = null) }
         scope.launch {
             val f = s.form
-            val r = attempt(language()) {
+            val r = attempt {
                 support.recordIntervention(caseId, NewIntervention(person, f.kind, f.date.trim(), f.outcome.trim(), f.nextCheck.trim().ifEmpty { null }))
                 support.interventions(caseId)
             }
@@ -250,11 +250,11 @@ class DueThisWeekModel(
         val from = today()
         _state.update { it.copy(from = from, loading = true) }
         scope.launch {
-            when (val r = attempt(language()) { support.dueThisWeek(from) }) {
+            when (val r = attempt { support.dueThisWeek(from) }) {
                 is Outcome.Ok -> {
                     val names = HashMap<Uuid, String>()
                     for (caseId in r.value.map { it.caseId }.distinct()) {
-                        attempt(language()) { cases.caseFile(caseId) }.valueOrNull()?.people?.forEach { names[it.id] = it.fullName }
+                        attempt { cases.caseFile(caseId) }.valueOrNull()?.people?.forEach { names[it.id] = it.fullName }
                     }
                     val rows = r.value.map { DueRow(it, names[it.personId].orEmpty()) }
                     _state.value = DueState(from = from, loading = false, rows = rows)

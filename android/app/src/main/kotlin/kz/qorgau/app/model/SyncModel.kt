@@ -15,110 +15,36 @@ import kz.qorgau.app.data.SyncShared
 import kz.qorgau.app.data.SyncSnapshot
 import kz.qorgau.app.data.UiError
 import kz.qorgau.app.data.attempt
+import kz.qorgau.core.ErrorMessage
+import kz.qorgau.core.ErrorMessages
+import kz.qorgau.core.ErrorText
 import kz.qorgau.core.UiLanguage
 import kz.qorgau.ffi.Enrolment
 import kz.qorgau.ffi.EnrolmentCardInfo
 import kz.qorgau.ffi.QorgauException
+import kz.qorgau.ffi.SyncFailure
+import kz.qorgau.ffi.SyncProblem
 import kz.qorgau.ffi.SyncReport
 import kz.qorgau.ffi.SyncStatus
+import kz.qorgau.ffi.syncFailureIsTransient
 import java.net.InetAddress
 import java.net.URI
 import java.net.URISyntaxException
 import java.time.Instant
 
 /**
- * Why sending did not (fully) work, in the officer's terms. The screen shows each as its own
- * sentence in the UI language: string `sync_problem_<name in lower case>` in
- * res/values{,-kk,-ru}/strings.xml.
+ * The store's last sync problem as the sync screen shows it: the kind (from
+ * `SyncStatus.lastProblem`) and its [message], when it happened, and for a failed sync whether
+ * it may pass by itself so that the next background sync is worth waiting for
+ * ([retriesByItself], the core's `syncFailureIsTransient`; null for refused entries or a
+ * registry not updated, which a sync went through with).
  */
-enum class SyncProblem {
-    /** No network, or the station is down or at another address. */
-    UNREACHABLE,
-    /** The one-time code is wrong, used or expired. */
-    CODE_REFUSED,
-    ALREADY_ENROLLED,
-    /** The station does not know this phone, or has revoked it. */
-    DEVICE_NOT_ACCEPTED,
-    /** Something answers at the address, but not as a Qorgau station. */
-    NOT_A_STATION,
-    /** The station answered with a server error. */
-    SERVER_FAULT,
-    /** The station refused some records (they stay on the phone). */
-    RECORDS_REFUSED,
-    /** The station's registry did not verify; nothing was changed. */
-    REGISTRY_REFUSED,
-    /** Stopped by the officer or by the system; what was not sent still waits. */
-    STOPPED,
-    /** The address typed is not http(s)://host[:port]. */
-    BAD_ADDRESS,
-    /** A plain http:// address to another machine (typed or on a card): only https leaves the phone. */
-    PLAIN_HTTP,
-    /** What was scanned is not a Qorgau enrolment card (or a damaged one, or a newer version). */
-    NOT_A_CARD,
-    /**
-     * The station that answered is not the one the card (or the code) belongs to: another
-     * station key or TLS certificate. Nothing was stored; the duty officer should know.
-     */
-    STATION_MISMATCH,
-    NO_CODE,
-    /**
-     * "A CA from the unit's IT" chosen but none attached, or a station that names no TLS root of
-     * its own to a typed code (then only its card, or the CA, will do).
-     */
-    NO_CERTIFICATE,
-    /** What was attached is not a PEM certificate (or the core could not read it). */
-    BAD_CERTIFICATE,
-    /** "Send now" before enrolment. */
-    NOT_ENROLLED,
-    /** Anything else: a failure on the phone (storage, integrity); everything is kept. */
-    OTHER;
-
-    companion object {
-        /**
-         * The core's sync wording (core/src/sync/client.rs with the station's answers from
-         * station/src/station.rs): a `QorgauException.Sync` reason, or the last error the store
-         * keeps (`SyncStatus.lastError`, the same text).
-         */
-        fun of(reason: String): SyncProblem = when {
-            reason == "cancelled" -> STOPPED
-            // Enrolment refusals of core/src/sync/client.rs that mean "not this station".
-            reason.contains("not the one on the card") || reason.contains("not bound to this code") ||
-                reason.contains("not from the root it names") -> STATION_MISMATCH
-            reason.contains("names no TLS root") -> NO_CERTIFICATE
-            reason.contains("plain http") -> PLAIN_HTTP
-            reason.contains("enrolment code") -> CODE_REFUSED
-            reason.contains("already enrolled") -> ALREADY_ENROLLED
-            reason.contains("device not enrolled") || reason.contains("device revoked") -> DEVICE_NOT_ACCEPTED
-            reason.contains("cannot reach") -> UNREACHABLE
-            reason.contains("certificate is not trusted") -> BAD_CERTIFICATE
-            reason.contains("answered 5") -> SERVER_FAULT
-            reason.contains("refused by the station") -> RECORDS_REFUSED
-            reason.startsWith("registry update rejected") -> REGISTRY_REFUSED
-            reason.contains("malformed") || reason.contains("certificate") || reason.contains("station key") ||
-                reason.contains("answered 404") || reason.contains("answered 405") -> NOT_A_STATION
-            else -> OTHER
-        }
-
-        fun of(e: Throwable): SyncProblem = when (e) {
-            is QorgauException.Sync -> of(e.reason)
-            is QorgauException.Cancelled -> STOPPED
-            is QorgauException.InvalidRegistry -> REGISTRY_REFUSED
-            is QorgauException.InvalidInput -> when {
-                e.reason.contains("plain http") -> PLAIN_HTTP
-                e.field == "enrolment card" -> NOT_A_CARD
-                e.field == "enrolment code" -> CODE_REFUSED
-                e.field == "station" && e.reason.contains("address") -> BAD_ADDRESS
-                e.field == "station" -> NOT_ENROLLED
-                e.field == "certificate" -> BAD_CERTIFICATE
-                else -> OTHER
-            }
-            else -> OTHER
-        }
-    }
-}
-
-/** A problem to show: what it means for the officer, when, and the core's words (no personal data). */
-data class SyncFailure(val problem: SyncProblem, val detail: String?, val at: Instant? = null)
+data class LastSyncProblem(
+    val problem: SyncProblem,
+    val message: ErrorMessage,
+    val at: Instant?,
+    val retriesByItself: Boolean?,
+)
 
 /**
  * A card read from the duty officer's QR code, shown for the officer to compare with the printed
@@ -180,8 +106,11 @@ data class SyncState(
     val lastReport: SyncReport? = null,
     /** This screen's last run was stopped (not an error; nothing is lost). */
     val stopped: Boolean = false,
-    /** The last action on this screen failed (enrolment, a typed address, send before enrolment). */
-    val failure: SyncFailure? = null,
+    /**
+     * The last action on this screen failed (enrolment, a typed address, send before
+     * enrolment): the core's error by kind, or the phone's own check.
+     */
+    val failure: UiError? = null,
     /** The store could not be read. */
     val error: UiError? = null,
     /** When a run in this process last completed cleanly (see SyncRepository.lastRunOk). */
@@ -211,17 +140,22 @@ data class SyncState(
     val lastSuccessAt: Instant? get() = status?.lastSuccessAt?.let(Format::parseRfc3339)
 
     /**
-     * The store's last sync error in plain words, while it is not older than the last success
-     * (the station's acknowledgement, or a clean run in this process).
+     * The store's last sync problem, by kind, with its time. A failed sync is shown while it is
+     * not older than the last success (the station's acknowledgement, or a clean run in this
+     * process); refused entries and a registry not updated are kept by the store until the
+     * next sync without problems.
      */
-    val lastError: SyncFailure?
+    val lastProblem: LastSyncProblem?
         get() {
             val s = status ?: return null
-            val text = s.lastError ?: return null
+            val problem = s.lastProblem ?: return null
             val at = s.lastErrorAt?.let(Format::parseRfc3339)
-            val ok = listOfNotNull(lastSuccessAt, lastRunOk).maxOrNull()
-            if (ok != null && at != null && ok.isAfter(at)) return null
-            return SyncFailure(SyncProblem.of(text), text, at)
+            if (problem is SyncProblem.Failed) {
+                val ok = listOfNotNull(lastSuccessAt, lastRunOk).maxOrNull()
+                if (ok != null && at != null && ok.isAfter(at)) return null
+            }
+            val retries = (problem as? SyncProblem.Failed)?.let { syncFailureIsTransient(it.failure) }
+            return LastSyncProblem(problem, ErrorMessages.of(problem), at, retries)
         }
 
     val canEnrol: Boolean
@@ -241,7 +175,7 @@ data class SyncState(
 
 /**
  * The sync screen: what waits to be sent to the station (records, size of originals, since
- * when), the last success and the last error in plain words, enrolment, and "send now" with
+ * when), the last success and the last problem by kind (kk/ru/en), enrolment, and "send now" with
  * progress and a stop button.
  *
  * Enrolment is by the duty officer's card: [scanned] reads the QR code's text on the phone and
@@ -278,7 +212,7 @@ class SyncModel(
     fun refresh() {
         local.update { it.copy(loading = true) }
         scope.launch {
-            when (val r = attempt(language()) { repo.refresh() }) {
+            when (val r = attempt { repo.refresh() }) {
                 is Outcome.Ok -> local.update {
                     it.withShared(repo.state.value).copy(loading = false, error = null, stationUrl = it.stationUrl.ifBlank { r.value.station.orEmpty() })
                 }
@@ -300,7 +234,7 @@ class SyncModel(
     /** The station's CA certificate from a picked file; anything but PEM text is refused. */
     fun attachCaFile(bytes: ByteArray) {
         val text = if (bytes.size <= MAX_CA_BYTES) bytes.toString(Charsets.UTF_8) else ""
-        if (!isPem(text)) return local.update { it.copy(failure = SyncFailure(SyncProblem.BAD_CERTIFICATE, null)) }
+        if (!isPem(text)) return local.update { it.copy(failure = UiError.of(ErrorText.SYNC_CHECK_NOT_PEM)) }
         local.update { it.copy(caPem = text.trim(), ownCertificate = true, failure = null) }
     }
 
@@ -312,16 +246,22 @@ class SyncModel(
     fun scanned(text: String) {
         val s = current()
         if (!s.canScan) return
+        // A card with a plain http address to another machine: refused on the phone, as a typed one.
+        val address = cardAddress(text)
+        if (address != null && isPlainHttpOffPhone(address)) {
+            return local.update { it.copy(failure = UiError.of(ErrorText.SYNC_CHECK_PLAIN_HTTP), enrolled = false) }
+        }
         local.update { it.copy(readingCard = true, failure = null, enrolled = false) }
         scope.launch {
             val card = try {
                 ScannedCard(text.trim(), repo.readCard(text.trim()))
             } catch (e: CancellationException) {
                 throw e
+            } catch (e: QorgauException.InvalidInput) {
+                // The core does not read it as a card (not one, damaged, a newer version).
+                return@launch local.update { it.copy(readingCard = false, failure = UiError.of(ErrorText.SYNC_CHECK_NOT_A_CARD)) }
             } catch (e: Exception) {
-                // Not a card, or a card with a plain http address: the core's words, never the text read.
-                val problem = SyncProblem.of(e).takeIf { it == SyncProblem.PLAIN_HTTP } ?: SyncProblem.NOT_A_CARD
-                return@launch local.update { it.copy(readingCard = false, failure = SyncFailure(problem, (e as? QorgauException)?.let(UiError::detailOf))) }
+                return@launch local.update { it.copy(readingCard = false, failure = UiError.of(e)) }
             }
             local.update { it.copy(readingCard = false, card = card) }
         }
@@ -355,10 +295,9 @@ class SyncModel(
                         )
                     },
                     onFailure = { e ->
-                        // With a card the phone pins the card's root: an untrusted certificate is another station's.
-                        val f = failureOf(e).let { if (it.problem == SyncProblem.BAD_CERTIFICATE) it.copy(problem = SyncProblem.STATION_MISMATCH) else it }
-                        val retry = f.problem == SyncProblem.UNREACHABLE || f.problem == SyncProblem.SERVER_FAULT
-                        st.copy(enrolling = false, failure = f, card = if (retry) st.card else null)
+                        // A failure that may pass (network, the station's fault) keeps the card for another try.
+                        val f = UiError.of(e)
+                        st.copy(enrolling = false, failure = f, card = if (f.transient == true) st.card else null)
                     },
                 )
             }
@@ -376,14 +315,14 @@ class SyncModel(
         val s = current()
         if (s.enrolling || s.sending) return
         val url = stationUrl(s.stationUrl)
-            ?: return local.update { it.copy(failure = SyncFailure(SyncProblem.BAD_ADDRESS, null)) }
-        if (isPlainHttpOffPhone(url)) return local.update { it.copy(failure = SyncFailure(SyncProblem.PLAIN_HTTP, null)) }
+            ?: return local.update { it.copy(failure = UiError.of(ErrorText.SYNC_CHECK_BAD_ADDRESS)) }
+        if (isPlainHttpOffPhone(url)) return local.update { it.copy(failure = UiError.of(ErrorText.SYNC_CHECK_PLAIN_HTTP)) }
         val code = normalisedCode(s.code)
-        if (code.isEmpty()) return local.update { it.copy(failure = SyncFailure(SyncProblem.NO_CODE, null)) }
+        if (code.isEmpty()) return local.update { it.copy(failure = UiError.of(ErrorText.SYNC_CHECK_NO_CODE)) }
         // The station's own CA only for https and only when chosen; a public certificate needs none.
         val ca = if (s.ownCertificate && url.startsWith("https://", ignoreCase = true)) {
-            if (s.caPem.isBlank()) return local.update { it.copy(failure = SyncFailure(SyncProblem.NO_CERTIFICATE, null)) }
-            if (!isPem(s.caPem)) return local.update { it.copy(failure = SyncFailure(SyncProblem.BAD_CERTIFICATE, null)) }
+            if (s.caPem.isBlank()) return local.update { it.copy(failure = UiError.of(ErrorText.SYNC_CHECK_NO_CERTIFICATE)) }
+            if (!isPem(s.caPem)) return local.update { it.copy(failure = UiError.of(ErrorText.SYNC_CHECK_NOT_PEM)) }
             s.caPem.trim().toByteArray(Charsets.UTF_8)
         } else {
             null
@@ -405,7 +344,7 @@ class SyncModel(
                             enrolledStation = EnrolledStation(e, null),
                         )
                     },
-                    onFailure = { e -> st.copy(enrolling = false, failure = failureOf(e)) },
+                    onFailure = { e -> st.copy(enrolling = false, failure = UiError.of(e)) },
                 )
             }
         }
@@ -415,26 +354,26 @@ class SyncModel(
     fun sendNow() {
         val s = current()
         if (s.sending || s.enrolling) return
-        if (!s.isEnrolled) return local.update { it.copy(failure = SyncFailure(SyncProblem.NOT_ENROLLED, null)) }
+        if (!s.isEnrolled) return local.update { it.copy(failure = notEnrolled()) }
         local.update { it.copy(starting = true, failure = null, stopped = false, lastReport = null, enrolled = false) }
         work.launch {
             val started = Instant.now().minusSeconds(1)
             val outcome = repo.sync(background = false)
-            // Network or server trouble: WorkManager tries again once there is a network.
-            if (outcome is SyncOutcome.Failed && SyncProblem.of(outcome.error).let { it == SyncProblem.UNREACHABLE || it == SyncProblem.SERVER_FAULT }) {
-                requestBackground()
-            }
-            // A failed run is the store's last error from now on (shown with its time as
-            // lastError); only a failure the store did not record is shown from here.
+            // A failure that may pass by itself (network, the station's fault, busy): WorkManager
+            // tries again once there is a network. Anything else needs someone to act.
+            val error = (outcome as? SyncOutcome.Failed)?.let { UiError.of(it.error) }
+            if (error?.transient == true) requestBackground()
+            // A failed run is the store's last problem from now on (shown with its time as
+            // lastProblem); only a failure the store did not record is shown from here.
             val recorded = repo.snapshot?.status?.lastErrorAt?.let(Format::parseRfc3339)?.let { !it.isBefore(started) } == true
             local.update { st ->
                 val it = st.withShared(repo.state.value).copy(starting = false)
                 when (outcome) {
                     is SyncOutcome.Synced -> it.copy(lastReport = outcome.report)
                     SyncOutcome.Cancelled -> it.copy(stopped = true)
-                    SyncOutcome.NotEnrolled -> it.copy(failure = SyncFailure(SyncProblem.NOT_ENROLLED, null))
-                    SyncOutcome.StoreClosed -> it.copy(failure = SyncFailure(SyncProblem.OTHER, null))
-                    is SyncOutcome.Failed -> if (recorded) it else it.copy(failure = failureOf(outcome.error))
+                    SyncOutcome.NotEnrolled -> it.copy(failure = notEnrolled())
+                    SyncOutcome.StoreClosed -> it.copy(failure = UiError.of(ErrorText.SYNC_CHECK_STORE_CLOSED))
+                    is SyncOutcome.Failed -> if (recorded) it else it.copy(failure = error)
                 }
             }
         }
@@ -443,12 +382,22 @@ class SyncModel(
     /** Stops the run under way (this screen's or a background one) between two pieces. */
     fun cancel() = repo.cancel()
 
-    private fun failureOf(e: Throwable): SyncFailure =
-        SyncFailure(SyncProblem.of(e), (e as? QorgauException)?.let(UiError::detailOf) ?: e.javaClass.simpleName)
+    /** "Send now" before enrolment: the core's own kind for it, said the same way. */
+    private fun notEnrolled() = UiError(ErrorMessages.of(SyncFailure.NotEnrolled), transient = false)
 
     companion object {
         /** A CA file larger than this is not a certificate. */
         const val MAX_CA_BYTES = 64 * 1024
+
+        /**
+         * The station address a scanned card names (`url=` of `QORGAU-ENROL:…;url=…;…`), or null
+         * when the text is not shaped like a card; the core reads and checks the card itself.
+         */
+        fun cardAddress(text: String): String? {
+            val t = text.trim()
+            if (!t.startsWith("QORGAU-ENROL:")) return null
+            return t.split(';').drop(1).firstOrNull { it.startsWith("url=") }?.removePrefix("url=")
+        }
 
         /** PEM text with at least one certificate (the core checks the rest). */
         fun isPem(text: String): Boolean = text.contains("-----BEGIN CERTIFICATE-----") && text.contains("-----END CERTIFICATE-----")

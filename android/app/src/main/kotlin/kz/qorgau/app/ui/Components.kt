@@ -99,20 +99,33 @@ fun Busy(label: String) {
     }
 }
 
-/** An error: the headline in the UI language, the core's detail (ids and fields only) below. */
+/**
+ * An error by kind, in the UI language (ErrorTexts: one string per kind and typed reason; the
+ * core's English words are never shown). A sync failure also says whether it passes by itself.
+ * [title]: what was being done (e.g. "Last attempt · time"), above the message.
+ */
 @Composable
-fun ErrorCard(error: UiError, modifier: Modifier = Modifier) {
+fun ErrorCard(error: UiError, modifier: Modifier = Modifier, title: String? = null) {
     Card(
         modifier = modifier.fillMaxWidth(),
         colors = CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.errorContainer),
     ) {
         Column(Modifier.padding(12.dp)) {
-            Text(error.headline, style = MaterialTheme.typography.titleSmall, color = MaterialTheme.colorScheme.onErrorContainer)
-            error.detail?.let {
-                Text(it, style = MaterialTheme.typography.bodySmall, fontFamily = FontFamily.Monospace, color = MaterialTheme.colorScheme.onErrorContainer)
-            }
+            title?.let { Text(it, style = MaterialTheme.typography.labelMedium, color = MaterialTheme.colorScheme.onErrorContainer) }
+            Text(errorText(error.message), style = MaterialTheme.typography.titleSmall, color = MaterialTheme.colorScheme.onErrorContainer)
+            error.transient?.let { RetryNote(it) }
         }
     }
+}
+
+/** Whether a sync failure passes by itself (the next background sync tries again) or needs someone to act. */
+@Composable
+fun RetryNote(retriesByItself: Boolean) {
+    Text(
+        stringResource(if (retriesByItself) R.string.sync_retries_by_itself else R.string.sync_needs_action),
+        style = MaterialTheme.typography.bodySmall,
+        color = MaterialTheme.colorScheme.onErrorContainer,
+    )
 }
 
 /** The store could not be opened: what happened, and a retry (e.g. after unlocking the phone). */

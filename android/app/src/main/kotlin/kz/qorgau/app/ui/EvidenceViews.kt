@@ -35,7 +35,7 @@ fun EvidenceMarks(e: Evidence) {
  * file stays on the phone, pending).
  */
 @Composable
-fun KeepDamagedDialog(fileName: String, reason: String?, onKeep: () -> Unit, onDiscard: () -> Unit, onLater: () -> Unit) {
+fun KeepDamagedDialog(fileName: String, onKeep: () -> Unit, onDiscard: () -> Unit, onLater: () -> Unit) {
     AlertDialog(
         onDismissRequest = onLater,
         title = { Text(stringResource(R.string.damaged_title)) },
@@ -43,7 +43,6 @@ fun KeepDamagedDialog(fileName: String, reason: String?, onKeep: () -> Unit, onD
             Column(verticalArrangement = Arrangement.spacedBy(8.dp)) {
                 Text(stringResource(R.string.damaged_keep_question))
                 Text(fileName, style = MaterialTheme.typography.bodySmall)
-                reason?.let { Text(stringResource(R.string.evidence_damaged_why, it), style = MaterialTheme.typography.bodySmall) }
                 Text(stringResource(R.string.damaged_keep_note), style = MaterialTheme.typography.bodySmall)
             }
         },

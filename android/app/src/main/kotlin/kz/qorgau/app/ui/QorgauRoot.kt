@@ -104,7 +104,7 @@ fun QorgauRoot(c: AppContainer) {
             SetupScreen(vm.model)
         }
         is SessionState.Failed -> StoreFailed(
-            error = UiError.of(s.error, c.language()),
+            error = UiError.of(s.error),
             onRetry = { scope.launch { c.sessions.start() } },
         )
         is SessionState.Ready -> ProfileGateRoot(c)
@@ -129,7 +129,7 @@ private fun ProfileGateRoot(c: AppContainer) {
                 c.profiles.refreshGate()
                 null
             } catch (e: Exception) {
-                UiError.of(e, c.language())
+                UiError.of(e)
             }
         }
     }
@@ -150,7 +150,7 @@ private fun ProfileGateRoot(c: AppContainer) {
         ProfileGate.Loading -> Busy(stringResource(R.string.loading))
         ProfileGate.FirstRun -> {
             val vm = viewModel { ProfileSetupViewModel(c) }
-            ProfileSetupScreen(vm.model, onBack = null)
+            ProfileSetupScreen(vm.model, vm.handOver, remember { c.keyStore.security() }, onBack = null)
         }
         ProfileGate.SignedOut -> {
             val vm = viewModel { SignInViewModel(c) }
@@ -321,10 +321,10 @@ private fun CaseNavigation(c: AppContainer, profile: Profile) {
             SyncScreen(vm.model, onBack = back)
         }
 
-        // ---- profiles (adding one later; the core decides who may) ----
+        // ---- profiles (adding one later: a signed-in supervisor; the clinical key's hand-over) ----
         composable(Routes.PROFILES) {
             val vm = viewModel { ProfileSetupViewModel(c) }
-            ProfileSetupScreen(vm.model, onBack = back)
+            ProfileSetupScreen(vm.model, vm.handOver, remember { c.keyStore.security() }, onBack = back)
         }
     }
 }

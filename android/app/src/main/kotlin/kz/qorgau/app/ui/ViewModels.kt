@@ -7,6 +7,7 @@ import kz.qorgau.app.data.SyncTrigger
 import kz.qorgau.app.model.AssessmentFormModel
 import kz.qorgau.app.model.AssessmentsModel
 import kz.qorgau.app.model.CaptureModel
+import kz.qorgau.app.model.ClinicalKeyModel
 import kz.qorgau.app.model.CaseListModel
 import kz.qorgau.app.model.CaseOrdersModel
 import kz.qorgau.app.model.CaseOverviewModel
@@ -81,6 +82,8 @@ class ExportViewModel(c: AppContainer, caseId: Uuid) : ViewModel() {
 
 class ProfileSetupViewModel(c: AppContainer) : ViewModel() {
     val model = ProfileSetupModel(viewModelScope, c.profiles, c::language)
+    /** The hand-over of the clinical key to a psychologist waiting for it; the list follows. */
+    val handOver = ClinicalKeyModel(viewModelScope, c.profiles, c::language, onHandedOver = model::refresh)
 }
 
 class SignInViewModel(c: AppContainer) : ViewModel() {

@@ -85,6 +85,9 @@ fun AssessmentFormScreen(model: AssessmentFormModel, onBack: () -> Unit) {
                     SectionTitle(stringResource(R.string.assessment_items, s.items.size - s.unanswered, s.items.size))
                 }
             }
+            // The score so far, kept in view while the questions scroll by.
+            val preview = s.preview
+            if (preview != null && s.recorded == null) stickyHeader(key = "score-preview") { _ -> ScorePreviewBar(preview.score.toInt(), s.previewLevel, s.questionsLeft ?: 0) }
             items(s.items, key = { it.id }) { item ->
                 Card(Modifier.fillMaxWidth()) {
                     Column(Modifier.padding(12.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
@@ -145,6 +148,20 @@ fun AssessmentFormScreen(model: AssessmentFormModel, onBack: () -> Unit) {
                     }
                 }
             }
+        }
+    }
+}
+
+/** The live preview: score and level so far, and how many questions are left (they count as "no" until answered). */
+@Composable
+private fun ScorePreviewBar(score: Int, level: String, questionsLeft: Int) {
+    Card(Modifier.fillMaxWidth(), colors = CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.secondaryContainer)) {
+        Column(Modifier.padding(12.dp)) {
+            Text(stringResource(R.string.assessment_preview, score, level), style = MaterialTheme.typography.titleSmall)
+            Text(
+                if (questionsLeft > 0) stringResource(R.string.assessment_questions_left, questionsLeft) else stringResource(R.string.assessment_all_answered),
+                style = MaterialTheme.typography.bodySmall,
+            )
         }
     }
 }

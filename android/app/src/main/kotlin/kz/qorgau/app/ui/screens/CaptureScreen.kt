@@ -159,7 +159,6 @@ fun CaptureScreen(model: CaptureModel, onBack: () -> Unit) {
     if (damaged != null && confirmDiscard == null) {
         KeepDamagedDialog(
             fileName = damaged.file.name,
-            reason = (damaged.state as? IngestState.Failed)?.error?.detail,
             onKeep = { model.keepDamaged(damaged.id) },
             onDiscard = { confirmDiscard = damaged.file },
             onLater = { model.dismiss(damaged.id) },

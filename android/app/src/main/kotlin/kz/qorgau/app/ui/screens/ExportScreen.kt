@@ -7,6 +7,7 @@ import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.text.selection.SelectionContainer
 import androidx.compose.foundation.verticalScroll
+import androidx.compose.material3.AlertDialog
 import androidx.compose.material3.Button
 import androidx.compose.material3.Card
 import androidx.compose.material3.Icon
@@ -14,7 +15,9 @@ import androidx.compose.material3.LinearProgressIndicator
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
+import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalContext
@@ -31,7 +34,8 @@ import kz.qorgau.app.ui.ErrorCard
 import kz.qorgau.app.ui.Fact
 import kz.qorgau.app.ui.QScreen
 
-/** Export for court: the core verifies, then writes the bundle; its path can be shared. */
+/** Export for court: the core verifies, then writes the bundle; its path can be shared, as a
+ *  confirmed act the core records in the case's custody chain first. */
 @Composable
 fun ExportScreen(model: ExportModel, onBack: () -> Unit) {
     val s by model.state.collectAsStateWithLifecycle()
@@ -60,17 +64,32 @@ fun ExportScreen(model: ExportModel, onBack: () -> Unit) {
                         }
                     }
                 }
-                val headline = stringResource(R.string.share_headline)
-                val chooser = stringResource(R.string.share_path)
-                OutlinedButton(
-                    onClick = { context.expectExternal(); context.startActivity(ShareExport.intent(context, summary, headline, chooser)) },
-                    modifier = Modifier.fillMaxWidth(),
-                ) {
+                // Sharing is a confirmed act the core records first (custody chain); a refusal
+                // (nobody signed in, the session locked) shows in the ErrorCard and shares nothing.
+                OutlinedButton(onClick = model::askShare, enabled = s.canShare, modifier = Modifier.fillMaxWidth()) {
                     Icon(painterResource(R.drawable.ic_share), contentDescription = null)
                     Text(" " + stringResource(R.string.share_path))
                 }
                 Text(stringResource(R.string.verify_txt_note), style = MaterialTheme.typography.bodySmall)
             }
         }
+    }
+
+    val headline = stringResource(R.string.share_headline)
+    val chooser = stringResource(R.string.share_path)
+    LaunchedEffect(s.share) {
+        val share = s.share ?: return@LaunchedEffect
+        model.shareOpened()
+        context.expectExternal()
+        context.startActivity(ShareExport.intent(share, headline, chooser))
+    }
+    if (s.confirmingShare) {
+        AlertDialog(
+            onDismissRequest = model::cancelShare,
+            title = { Text(stringResource(R.string.export_share_confirm_title)) },
+            text = { Text(stringResource(R.string.export_share_confirm_text)) },
+            confirmButton = { TextButton(onClick = model::confirmShare) { Text(stringResource(R.string.share_path)) } },
+            dismissButton = { TextButton(onClick = model::cancelShare) { Text(stringResource(R.string.cancel)) } },
+        )
     }
 }

@@ -404,13 +404,25 @@ private fun DocumentsSection(s: OrderState, model: OrderModel) {
     if (pdf != null) {
         val chooser = stringResource(R.string.open_with)
         val subject = s.order?.number.orEmpty()
-        Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-            OutlinedButton(onClick = { noViewer = !Documents.open(context, pdf, chooser) }, modifier = Modifier.weight(1f)) {
-                Text(stringResource(R.string.open_pdf))
-            }
-            OutlinedButton(onClick = { noViewer = !Documents.share(context, pdf, subject, chooser) }, modifier = Modifier.weight(1f)) {
-                Icon(painterResource(R.drawable.ic_share), contentDescription = null)
-                Text(" " + stringResource(R.string.share_pdf))
+        // Printing (Android's print service) by default; another app only as a second choice.
+        var otherApps by remember(pdf) { mutableStateOf(false) }
+        var noPrint by remember(pdf) { mutableStateOf(false) }
+        Button(onClick = { noPrint = !Documents.print(context, pdf, subject.ifEmpty { "Qorgau" }) }, modifier = Modifier.fillMaxWidth()) {
+            Text(stringResource(R.string.print_pdf))
+        }
+        if (noPrint) Text(stringResource(R.string.no_print_service), color = MaterialTheme.colorScheme.error)
+        if (!otherApps) {
+            TextButton(onClick = { otherApps = true }, modifier = Modifier.fillMaxWidth()) { Text(stringResource(R.string.pdf_other_apps)) }
+        } else {
+            Text(stringResource(R.string.pdf_other_apps_note), style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.error)
+            Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+                OutlinedButton(onClick = { noViewer = !Documents.open(context, pdf, chooser) }, modifier = Modifier.weight(1f)) {
+                    Text(stringResource(R.string.open_pdf))
+                }
+                OutlinedButton(onClick = { noViewer = !Documents.share(context, pdf, subject, chooser) }, modifier = Modifier.weight(1f)) {
+                    Icon(painterResource(R.drawable.ic_share), contentDescription = null)
+                    Text(" " + stringResource(R.string.share_pdf))
+                }
             }
         }
         if (noViewer) Text(stringResource(R.string.no_pdf_app), color = MaterialTheme.colorScheme.error)

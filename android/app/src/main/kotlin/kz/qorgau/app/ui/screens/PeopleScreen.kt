@@ -29,6 +29,7 @@ import kz.qorgau.app.ui.ErrorCard
 import kz.qorgau.app.ui.LabeledSwitch
 import kz.qorgau.app.ui.QScreen
 import kz.qorgau.app.ui.SectionTitle
+import kz.qorgau.app.ui.errorText
 import kz.qorgau.app.ui.label
 import kz.qorgau.ffi.Person
 import kz.qorgau.ffi.PersonRole
@@ -56,7 +57,7 @@ fun PeopleScreen(model: PeopleModel, onBack: () -> Unit) {
                         label = { Text(stringResource(R.string.iin)) },
                         isError = s.iinProblem != null,
                         supportingText = {
-                            Text(s.iinProblem?.let { stringResource(R.string.iin_invalid, it) } ?: stringResource(R.string.iin_hint))
+                            Text(s.iinProblem?.let { errorText(it) } ?: stringResource(R.string.iin_hint))
                         },
                         keyboardOptions = KeyboardOptions(keyboardType = KeyboardType.Number),
                         singleLine = true,

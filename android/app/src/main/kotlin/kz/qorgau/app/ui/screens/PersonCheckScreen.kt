@@ -38,7 +38,10 @@ import kz.qorgau.app.ui.ErrorCard
 import kz.qorgau.app.ui.Fact
 import kz.qorgau.app.ui.QScreen
 import kz.qorgau.app.ui.SectionTitle
+import kz.qorgau.app.ui.errorText
 import kz.qorgau.app.ui.label
+import java.time.Duration
+import java.time.Instant
 
 /**
  * Check a person at the scene, offline: by IIN, or by name and date of birth with an explicit
@@ -72,7 +75,7 @@ fun PersonCheckScreen(model: PersonCheckModel, onBack: () -> Unit, initialIin: S
                     s.iin, model::setIin,
                     label = { Text(stringResource(R.string.iin)) },
                     isError = s.iinProblem != null,
-                    supportingText = { s.iinProblem?.let { Text(stringResource(R.string.iin_invalid, it)) } },
+                    supportingText = { s.iinProblem?.let { Text(errorText(it)) } },
                     keyboardOptions = KeyboardOptions(keyboardType = KeyboardType.Number),
                     singleLine = true, modifier = Modifier.fillMaxWidth(),
                 )
@@ -97,7 +100,7 @@ fun PersonCheckScreen(model: PersonCheckModel, onBack: () -> Unit, initialIin: S
             val r = s.result
             if (r != null) {
                 if (s.needsConfirmation) {
-                    ConfirmMatch(r.displayName.orEmpty(), s.dateOfBirth, onYes = { model.confirmSamePerson(true) }, onNo = { model.confirmSamePerson(false) })
+                    ConfirmMatch(r.displayName.orEmpty(), s.birthDate ?: s.dateOfBirth, onYes = { model.confirmSamePerson(true) }, onNo = { model.confirmSamePerson(false) })
                 }
                 if (s.repeatOffender) RepeatOffenderBanner(r.pastViolations.toInt(), r.earlierCases.toInt())
                 if (s.noRecord) {
@@ -108,6 +111,7 @@ fun PersonCheckScreen(model: PersonCheckModel, onBack: () -> Unit, initialIin: S
                         }
                     }
                 }
+                if (!s.needsConfirmation) s.birthDate?.let { Fact(stringResource(R.string.date_of_birth), it) }
                 if (s.showRecord) {
                     r.displayName?.let { Fact(stringResource(R.string.registry_name), it) }
                     Fact(stringResource(R.string.past_violations), r.pastViolations.toString())
@@ -121,10 +125,23 @@ fun PersonCheckScreen(model: PersonCheckModel, onBack: () -> Unit, initialIin: S
                     else stringResource(R.string.registry_sequence, r.registrySequence.toLong()),
                     style = MaterialTheme.typography.bodySmall,
                 )
+                RegistryFreshness(s.registryMadeAt, s.registryAge(Instant.now()))
             }
             stationKey?.let { RegistryByHand(it) }
         }
     }
+}
+
+/**
+ * How fresh the answer is: when the station made the registry, and how long ago (days, or
+ * hours within the first day). Nothing when there is no registry on the phone (said above).
+ */
+@Composable
+private fun RegistryFreshness(madeAt: Instant?, age: Duration?) {
+    if (madeAt == null || age == null) return
+    val ago = if (age.toDays() >= 1) stringResource(R.string.registry_age_days, age.toDays())
+    else stringResource(R.string.registry_age_hours, age.toHours())
+    Text(stringResource(R.string.registry_made_at, Format.instant(madeAt), ago), style = MaterialTheme.typography.bodySmall)
 }
 
 /** Big, red, first on the screen: a new offence is a repeat offence. */

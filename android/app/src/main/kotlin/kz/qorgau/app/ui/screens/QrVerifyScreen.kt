@@ -70,7 +70,7 @@ fun QrVerifyScreen(
     var asked by remember { mutableIntStateOf(0) }
     val ask = rememberLauncherForActivityResult(ActivityResultContracts.RequestPermission()) { asked++ }
     val camera = asked >= 0 && context.hasCamera()
-    val showingResult = s.payload != null || s.error != null
+    val showingResult = s.code != null || s.error != null
 
     QScreen(title = stringResource(R.string.qr_title), onBack = onBack) { mod ->
         Column(mod.padding(16.dp).verticalScroll(rememberScrollState()), verticalArrangement = Arrangement.spacedBy(8.dp)) {
@@ -85,17 +85,17 @@ fun QrVerifyScreen(
             }
             if (s.verifying) LinearProgressIndicator(Modifier.fillMaxWidth())
             s.error?.let { ErrorCard(it) }
-            s.payload?.let { p ->
+            s.code?.let { c ->
                 Card(Modifier.fillMaxWidth(), colors = CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.primaryContainer)) {
                     Column(Modifier.padding(12.dp)) {
                         Text(stringResource(R.string.qr_valid), style = MaterialTheme.typography.titleMedium)
-                        Fact(stringResource(R.string.order_number), p.n)
-                        s.validFrom?.let { Fact(stringResource(R.string.valid_from), Format.instant(it)) }
-                        s.validUntil?.let { Fact(stringResource(R.string.valid_until), Format.instant(it)) }
-                        s.issuedAt?.let { Fact(stringResource(R.string.issued_at), Format.instant(it)) }
-                        Fact(stringResource(R.string.restricted_person), p.r)
-                        Fact(stringResource(R.string.protected_persons), p.p.joinToString(", "))
-                        Fact(stringResource(R.string.issuing_device), p.d, mono = true)
+                        Fact(stringResource(R.string.order_number), c.number)
+                        Fact(stringResource(R.string.valid_from), Format.instant(c.validFrom))
+                        Fact(stringResource(R.string.valid_until), Format.instant(c.validUntil))
+                        Fact(stringResource(R.string.issued_at), Format.instant(c.issuedAt))
+                        Fact(stringResource(R.string.restricted_person), c.restricted)
+                        Fact(stringResource(R.string.protected_persons), c.protected.joinToString(", "))
+                        Fact(stringResource(R.string.issuing_device), c.deviceId, mono = true)
                         Text(stringResource(R.string.prohibited), style = MaterialTheme.typography.labelLarge, modifier = Modifier.padding(top = 4.dp))
                         s.prohibitions.forEach { Text("• $it") }
                     }

@@ -51,22 +51,27 @@ import kz.qorgau.app.R
 import kz.qorgau.app.ui.expectExternal
 import kz.qorgau.app.model.EnrolledStation
 import kz.qorgau.app.model.Format
-import kz.qorgau.app.model.SyncFailure
+import kz.qorgau.app.model.LastSyncProblem
 import kz.qorgau.app.model.SyncModel
 import kz.qorgau.app.model.SyncPhase
-import kz.qorgau.app.model.SyncProblem
 import kz.qorgau.app.model.SyncState
 import kz.qorgau.app.ui.ErrorCard
 import kz.qorgau.app.ui.Fact
 import kz.qorgau.app.ui.QScreen
+import kz.qorgau.app.ui.RetryNote
 import kz.qorgau.app.ui.SectionTitle
+import kz.qorgau.app.ui.errorText
+import kz.qorgau.app.ui.res
+import kz.qorgau.core.ErrorMessages
+import kz.qorgau.ffi.SyncFailure
+import kz.qorgau.ffi.SyncProblem
 import kz.qorgau.app.ui.scan.MlKitQrScanner
 import kz.qorgau.ffi.EnrolmentCardInfo
 import java.io.ByteArrayOutputStream
 import java.io.InputStream
 
 /**
- * Sending to the station: what waits, the last success and the last error in plain words,
+ * Sending to the station: what waits, the last success and the last problem by kind,
  * "send now" with progress and a stop button, enrolment by scanning the duty officer's card
  * (the camera preview and ML Kit of the QR verify screen, [scannerFactory]; the address and
  * fingerprints are shown to compare with the card before anything goes out), or with the
@@ -115,7 +120,7 @@ fun SyncScreen(model: SyncModel, onBack: () -> Unit, scannerFactory: QrScannerFa
                     s.lastSuccessAt?.let { Format.instant(it) } ?: stringResource(R.string.sync_never),
                 )
             }
-            s.lastError?.let { ProblemCard(it, title = stringResource(R.string.sync_last_attempt)) }
+            s.lastProblem?.let { LastProblemCard(it) }
 
             // Sending
             s.run?.let { run ->
@@ -129,14 +134,17 @@ fun SyncScreen(model: SyncModel, onBack: () -> Unit, scannerFactory: QrScannerFa
                 if (run.background) Text(stringResource(R.string.sync_background_run), style = MaterialTheme.typography.bodySmall)
                 OutlinedButton(onClick = model::cancel, modifier = Modifier.fillMaxWidth()) { Text(stringResource(R.string.sync_stop)) }
             }
-            if (s.stopped && !s.sending && s.lastError?.problem != SyncProblem.STOPPED) Text(stringResource(R.string.sync_stopped), style = MaterialTheme.typography.bodyMedium)
+            if (s.stopped && !s.sending && s.lastProblem?.problem != SyncProblem.Failed(SyncFailure.Cancelled)) Text(stringResource(R.string.sync_stopped), style = MaterialTheme.typography.bodyMedium)
             s.lastReport?.takeIf { !s.sending }?.let { r ->
                 SectionTitle(stringResource(R.string.sync_result))
                 Fact(stringResource(R.string.sync_records_sent), r.acked.toString())
                 Fact(stringResource(R.string.sync_originals_sent), Format.bytes(r.uploadedBytes.toLong()))
                 if (r.rejected.isNotEmpty()) {
                     Fact(stringResource(R.string.sync_records_refused), r.rejected.size.toString())
-                    Text(stringResource(R.string.sync_problem_records_refused), color = MaterialTheme.colorScheme.error)
+                    // Why, by the station's code for each record (they stay on the phone).
+                    r.rejected.groupingBy { it.code }.eachCount().forEach { (code, n) ->
+                        Text("$n × ${stringResource(ErrorMessages.of(code).res())}", color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodySmall)
+                    }
                 }
                 if (r.registry != null) Text(stringResource(R.string.sync_registry_updated), style = MaterialTheme.typography.bodySmall)
             }
@@ -230,7 +238,7 @@ fun SyncScreen(model: SyncModel, onBack: () -> Unit, scannerFactory: QrScannerFa
                     TextButton(onClick = { otherStation = true }) { Text(stringResource(R.string.sync_enrol_other)) }
                 }
             }
-            s.failure?.let { ProblemCard(it, title = null) }
+            s.failure?.let { ErrorCard(it) }
         }
     }
 }
@@ -331,41 +339,18 @@ private fun PhaseCard(s: SyncState) {
     }
 }
 
-/** A problem in plain words in the UI language; the core's words (no personal data) below. */
+/**
+ * The store's last sync problem by kind, in the UI language, with its time and whether it
+ * passes by itself (the next background sync tries again) or needs someone to act.
+ */
 @Composable
-private fun ProblemCard(f: SyncFailure, title: String?) {
+private fun LastProblemCard(p: LastSyncProblem) {
+    val title = stringResource(R.string.sync_last_attempt).let { t -> p.at?.let { "$t · ${Format.instant(it)}" } ?: t }
     Card(Modifier.fillMaxWidth(), colors = CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.errorContainer)) {
         Column(Modifier.padding(12.dp)) {
-            if (title != null) {
-                val heading = f.at?.let { "$title · ${Format.instant(it)}" } ?: title
-                Text(heading, style = MaterialTheme.typography.labelMedium, color = MaterialTheme.colorScheme.onErrorContainer)
-            }
-            Text(stringResource(f.problem.text()), style = MaterialTheme.typography.titleSmall, color = MaterialTheme.colorScheme.onErrorContainer)
-            f.detail?.let {
-                Text(it, style = MaterialTheme.typography.bodySmall, fontFamily = FontFamily.Monospace, color = MaterialTheme.colorScheme.onErrorContainer)
-            }
+            Text(title, style = MaterialTheme.typography.labelMedium, color = MaterialTheme.colorScheme.onErrorContainer)
+            Text(errorText(p.message), style = MaterialTheme.typography.titleSmall, color = MaterialTheme.colorScheme.onErrorContainer)
+            p.retriesByItself?.let { RetryNote(it) }
         }
     }
-}
-
-/** `sync_problem_<name in lower case>` (app-check's SyncFlowTest checks all three languages have each). */
-private fun SyncProblem.text(): Int = when (this) {
-    SyncProblem.UNREACHABLE -> R.string.sync_problem_unreachable
-    SyncProblem.CODE_REFUSED -> R.string.sync_problem_code_refused
-    SyncProblem.ALREADY_ENROLLED -> R.string.sync_problem_already_enrolled
-    SyncProblem.DEVICE_NOT_ACCEPTED -> R.string.sync_problem_device_not_accepted
-    SyncProblem.NOT_A_STATION -> R.string.sync_problem_not_a_station
-    SyncProblem.SERVER_FAULT -> R.string.sync_problem_server_fault
-    SyncProblem.RECORDS_REFUSED -> R.string.sync_problem_records_refused
-    SyncProblem.REGISTRY_REFUSED -> R.string.sync_problem_registry_refused
-    SyncProblem.STOPPED -> R.string.sync_problem_stopped
-    SyncProblem.BAD_ADDRESS -> R.string.sync_problem_bad_address
-    SyncProblem.PLAIN_HTTP -> R.string.sync_problem_plain_http
-    SyncProblem.NOT_A_CARD -> R.string.sync_problem_not_a_card
-    SyncProblem.STATION_MISMATCH -> R.string.sync_problem_station_mismatch
-    SyncProblem.NO_CODE -> R.string.sync_problem_no_code
-    SyncProblem.NO_CERTIFICATE -> R.string.sync_problem_no_certificate
-    SyncProblem.BAD_CERTIFICATE -> R.string.sync_problem_bad_certificate
-    SyncProblem.NOT_ENROLLED -> R.string.sync_problem_not_enrolled
-    SyncProblem.OTHER -> R.string.sync_problem_other
 }

@@ -1,0 +1,4 @@
+package kz.qorgau.core
+
+/** UI language. */
+enum class UiLanguage { KK, RU, EN }
