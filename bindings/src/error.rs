@@ -18,9 +18,14 @@ pub enum QorgauError {
     /// An IIN was refused; `problem` says why (the IIN itself is never repeated).
     #[error("{reason}")]
     InvalidIin { problem: IinProblem, reason: String },
-    /// The file is not photo, video or audio media, is empty, of the wrong kind, corrupt or too large.
+    /// The file is not photo, video or audio media, is empty, of the wrong kind, corrupt or too
+    /// large; `problem` says which (`Damaged`: the officer may keep it, marked damaged, with
+    /// `CaptureInfo.keepDamaged`).
     #[error("{reason}")]
-    BadMedia { reason: String },
+    BadMedia {
+        problem: MediaProblem,
+        reason: String,
+    },
     /// No case, person, evidence or statement with that id.
     #[error("{reason}")]
     NotFound { reason: String },
@@ -102,12 +107,30 @@ impl From<Error> for QorgauError {
                 field: "text".into(),
                 reason: message,
             },
-            Error::EmptyFile
-            | Error::NotMedia { .. }
-            | Error::WrongMediaKind { .. }
-            | Error::CorruptImage { .. }
-            | Error::ImageTooLarge { .. }
-            | Error::FileTooLarge { .. } => QorgauError::BadMedia { reason: message },
+            Error::EmptyFile => QorgauError::BadMedia {
+                problem: MediaProblem::Empty,
+                reason: message,
+            },
+            Error::NotMedia { .. } => QorgauError::BadMedia {
+                problem: MediaProblem::NotMedia,
+                reason: message,
+            },
+            Error::WrongMediaKind { .. } => QorgauError::BadMedia {
+                problem: MediaProblem::WrongKind,
+                reason: message,
+            },
+            Error::CorruptImage { .. } => QorgauError::BadMedia {
+                problem: MediaProblem::Corrupt,
+                reason: message,
+            },
+            Error::DamagedImage { .. } => QorgauError::BadMedia {
+                problem: MediaProblem::Damaged,
+                reason: message,
+            },
+            Error::ImageTooLarge { .. } | Error::FileTooLarge { .. } => QorgauError::BadMedia {
+                problem: MediaProblem::TooLarge,
+                reason: message,
+            },
             Error::NotFound { .. } => QorgauError::NotFound { reason: message },
             Error::Conflict(_) => QorgauError::Conflict { reason: message },
             Error::AlreadyInitialised(_) => QorgauError::AlreadyInitialised { reason: message },
@@ -141,6 +164,24 @@ impl From<Error> for QorgauError {
             Error::Crypto(_) | Error::Serde(_) => QorgauError::Internal { reason: message },
         }
     }
+}
+
+/// Why a file was refused as evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum MediaProblem {
+    /// The file is empty.
+    Empty,
+    /// Not a photo, video or audio file.
+    NotMedia,
+    /// Another kind of media than the one asked for.
+    WrongKind,
+    /// Broken in a way that cannot be kept (a signature image, a platform thumbnail).
+    Corrupt,
+    /// A damaged or cut-short photo: kept, byte for byte and marked damaged, only if the officer
+    /// confirms (`CaptureInfo.keepDamaged`).
+    Damaged,
+    /// Too many pixels or too many bytes to decode on the phone.
+    TooLarge,
 }
 
 /// Whether a sync failure may go away on its own (a network fault, a station failure, a busy
@@ -201,6 +242,17 @@ mod tests {
             QorgauError::Sync { failure, .. } if failure == revoked
         ));
         assert!(!sync_failure_is_transient(revoked));
+        let damaged = Error::DamagedImage {
+            format: "jpeg".into(),
+            reason: "cut short".into(),
+        };
+        assert!(matches!(
+            QorgauError::from(damaged),
+            QorgauError::BadMedia {
+                problem: MediaProblem::Damaged,
+                ..
+            }
+        ));
         assert!(sync_failure_is_transient(SyncFailure::Unreachable));
         assert!(matches!(
             QorgauError::from(Error::WrongKey),

@@ -40,6 +40,10 @@ pub enum Error {
     /// An image whose header or data is broken (truncated, corrupt).
     #[error("corrupt or truncated image ({format}): {reason}")]
     CorruptImage { format: String, reason: String },
+    /// A photo whose data is damaged or cut short: refused unless the officer confirms keeping
+    /// it, byte for byte and marked damaged (`CaptureInfo::keep_damaged`).
+    #[error("damaged or cut-short image ({format}): {reason}; it can be kept as damaged evidence if the officer confirms")]
+    DamagedImage { format: String, reason: String },
     /// An image larger than the decoder limits; refused before any pixel memory is allocated.
     #[error("image of {width}x{height} pixels exceeds the limit of {max_pixels} pixels")]
     ImageTooLarge {
@@ -152,6 +156,7 @@ impl Error {
                 | Error::NotMedia { .. }
                 | Error::WrongMediaKind { .. }
                 | Error::CorruptImage { .. }
+                | Error::DamagedImage { .. }
                 | Error::ImageTooLarge { .. }
                 | Error::FileTooLarge { .. }
                 | Error::NotFound { .. }

@@ -297,11 +297,9 @@ pub fn analyse_photo(
         Err(NoPreview::Unsupported(why)) => return without_preview(Some(why), None),
         Err(NoPreview::Damaged(why)) if keep_damaged => return without_preview(None, Some(why)),
         Err(NoPreview::Damaged(why)) => {
-            return Err(Error::CorruptImage {
+            return Err(Error::DamagedImage {
                 format: format!("{format:?}").to_lowercase(),
-                reason: format!(
-                    "{why}; it can be kept as damaged evidence if the officer confirms"
-                ),
+                reason: why,
             })
         }
     };
@@ -655,7 +653,7 @@ mod tests {
         for cut in [bytes.len() / 2, bytes.len() - 2, 200] {
             let r = analyse_photo(&bytes[..cut], &sniff(&bytes).unwrap(), None, false);
             assert!(
-                matches!(r, Err(Error::CorruptImage { .. })),
+                matches!(r, Err(Error::DamagedImage { .. })),
                 "cut at {cut}: {r:?}"
             );
         }

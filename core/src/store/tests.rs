@@ -251,7 +251,7 @@ fn bad_input_gets_typed_errors_and_loses_nothing() {
     assert!(matches!(
         s.store
             .add_photo_bytes(case, &photo[..photo.len() / 2], CaptureInfo::default()),
-        Err(Error::CorruptImage { .. })
+        Err(Error::DamagedImage { .. })
     ));
     assert!(matches!(
         s.store.add_photo_bytes(
