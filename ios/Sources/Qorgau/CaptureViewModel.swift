@@ -228,23 +228,19 @@ public final class CaptureViewModel: ViewModel {
         let caseId = self.caseId
         let info = CaptureInfo(gps: capture.gps, note: capture.note, platformThumbnail: nil, keepDamaged: keepDamaged)
         let work: @Sendable (QorgauStore, CaptureProgress) throws -> RecordedEvidence
-        // What the capture begins with, to tell a damaged photo from other refused media.
-        let leadingBytes: Data?
         switch capture.source {
         case let .file(url, expected, thumbnail, _):
-            leadingBytes = expected == nil || expected == .photo ? MediaStart.of(file: url) : nil
             let path = url.path
             let info = CaptureInfo(gps: info.gps, note: info.note, platformThumbnail: thumbnail, keepDamaged: keepDamaged)
             work = { store, observer in
                 try store.addEvidenceFile(caseId: caseId, path: path, expected: expected, capture: info, progress: observer)
             }
         case let .photo(bytes):
-            leadingBytes = bytes.prefix(16)
             work = { store, _ in try store.addPhotoBytes(caseId: caseId, bytes: bytes, capture: info) }
         }
         inFlight = capture.fileURL
         defer { inFlight = nil }
-        let outcome = await ingest(work, leadingBytes: leadingBytes)
+        let outcome = await ingest(work)
         switch outcome {
         case let .success(added):
             if case let .file(url, _, _, true) = capture.source {
@@ -276,8 +272,8 @@ public final class CaptureViewModel: ViewModel {
     }
 
     /// Runs one save with progress. Failure: the error, or nil when the officer stopped it.
-    private func ingest(_ work: @escaping @Sendable (QorgauStore, CaptureProgress) throws -> RecordedEvidence,
-                        leadingBytes: Data?) async -> Result<RecordedEvidence, Failure> {
+    private func ingest(_ work: @escaping @Sendable (QorgauStore, CaptureProgress) throws -> RecordedEvidence)
+        async -> Result<RecordedEvidence, Failure> {
         run += 1
         let token = run
         let observer = CaptureProgress { [weak self] done, total in
@@ -300,7 +296,7 @@ public final class CaptureViewModel: ViewModel {
             set { finish(token); wasCancelled = true }
             return .failure(Failure(nil))
         } catch {
-            let e = QorgauAppError.capture(error, leadingBytes: leadingBytes, language: language)
+            let e = QorgauAppError.capture(error, language: language)
             set { finish(token); self.error = e }
             return .failure(Failure(e))
         }

@@ -17,9 +17,8 @@ public struct QorgauAppError: LocalizedError, Sendable, Equatable {
         /// An IIN was refused; the problem says why.
         case invalidIin(IinProblem)
         case badMedia
-        /// A photo refused as bad media whose bytes begin like a photo: the officer may keep it
-        /// as damaged evidence (decided by ``QorgauAppError/capture(_:leadingBytes:language:)``
-        /// from the bytes, not from the message).
+        /// A damaged or cut-short photo (`BadMedia` with `MediaProblem.damaged`): the officer
+        /// may keep it as damaged evidence.
         case damagedMedia
         case notFound
         case conflict
@@ -97,7 +96,7 @@ public struct QorgauAppError: LocalizedError, Sendable, Equatable {
         switch error {
         case let .InvalidInput(field, reason): return (.invalidInput(field: field), reason)
         case let .InvalidIin(problem, reason): return (.invalidIin(problem), reason)
-        case let .BadMedia(reason): return (.badMedia, reason)
+        case let .BadMedia(problem, reason): return (problem == .damaged ? .damagedMedia : .badMedia, reason)
         case let .NotFound(reason): return (.notFound, reason)
         case let .Conflict(reason): return (.conflict, reason)
         case let .WrongKey(reason): return (.wrongKey, reason)
@@ -118,15 +117,10 @@ public struct QorgauAppError: LocalizedError, Sendable, Equatable {
         }
     }
 
-    /// A capture the core refused: bad media whose first bytes are those of a photo format the
-    /// core decodes (JPEG, PNG, GIF, WebP, BMP, TIFF) is offered for keeping as damaged
-    /// evidence (``Kind/damagedMedia``); the core keeps it only with `keepDamaged` and refuses
-    /// anything that is not a damaged photo even then. The decision rests on the bytes: the
-    /// core's `BadMedia` carries no typed reason.
-    public static func capture(_ error: Error, leadingBytes: Data?, language: Language) -> QorgauAppError {
-        let e = QorgauAppError(error, language: language)
-        guard e.kind == .badMedia, let bytes = leadingBytes, MediaStart.isDecodablePhoto(bytes) else { return e }
-        return QorgauAppError(kind: .damagedMedia, language: language, technicalDetail: e.technicalDetail)
+    /// A capture the core refused. A damaged or cut-short photo (`MediaProblem.damaged`) is
+    /// ``Kind/damagedMedia``: the officer may keep it, marked damaged, with `keepDamaged`.
+    public static func capture(_ error: Error, language: Language) -> QorgauAppError {
+        QorgauAppError(error, language: language)
     }
 
     /// The same error in another language.
@@ -174,28 +168,6 @@ extension QorgauError {
     }
 }
 
-/// The first bytes of the photo formats the core decodes.
-enum MediaStart {
-    static func isDecodablePhoto(_ d: Data) -> Bool {
-        let b = [UInt8](d.prefix(12))
-        func starts(_ p: [UInt8], at offset: Int = 0) -> Bool {
-            b.count >= offset + p.count && Array(b[offset..<offset + p.count]) == p
-        }
-        return starts([0xFF, 0xD8, 0xFF])                                   // JPEG
-            || starts([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])      // PNG
-            || starts(Array("GIF8".utf8))                                    // GIF
-            || (starts(Array("RIFF".utf8)) && starts(Array("WEBP".utf8), at: 8)) // WebP
-            || starts(Array("BM".utf8))                                      // BMP
-            || starts([0x49, 0x49, 0x2A, 0x00]) || starts([0x4D, 0x4D, 0x00, 0x2A]) // TIFF
-    }
-
-    /// The first bytes of a file (nil if it cannot be read).
-    static func of(file url: URL) -> Data? {
-        guard let h = try? FileHandle(forReadingFrom: url) else { return nil }
-        defer { try? h.close() }
-        return try? h.read(upToCount: 16)
-    }
-}
 
 /// The one place where kinds become words: each kind (and each `SyncFailure`, `ErrorCode`,
 /// `IinProblem`, `QrRejection`, `RejectionCode`, `SyncProblem` case) has its key in the

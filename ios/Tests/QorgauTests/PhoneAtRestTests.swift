@@ -149,16 +149,17 @@ final class PhoneAtRestTests: TempDirTestCase {
         XCTAssertQorgauError(try store.addEvidenceFile(caseId: caseId, path: cutFile.path, expected: .photo, capture: Synthetic.noCapture, progress: nil),
                              "BadMedia", Self.isBadMedia)
         XCTAssertEqual(try store.evidenceList(caseId: caseId).count, 0)
-        // A refused capture that begins like a photo is offered for keeping (decided by its bytes:
-        // `BadMedia` carries no typed reason), whatever the core's words.
+        // A damaged photo is offered for keeping by its kind (`MediaProblem.damaged`), whatever
+        // the core's words.
         do {
             _ = try store.addPhotoBytes(caseId: caseId, bytes: cut, capture: Synthetic.noCapture)
         } catch {
-            XCTAssertEqual(QorgauAppError(error, language: .en).kind, .badMedia)
-            let shown = QorgauAppError.capture(error, leadingBytes: cut.prefix(16), language: .en)
+            guard case let QorgauError.BadMedia(problem, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(problem, .damaged)
+            let shown = QorgauAppError.capture(error, language: .en)
             XCTAssertEqual(shown.kind, .damagedMedia)
             XCTAssertTrue(shown.isDamagedMedia)
-            XCTAssertEqual(QorgauAppError.capture(QorgauError.BadMedia(reason: "other words"), leadingBytes: cut, language: .en).kind, .damagedMedia)
+            XCTAssertEqual(QorgauAppError.capture(QorgauError.BadMedia(problem: .damaged, reason: "other words"), language: .en).kind, .damagedMedia)
         }
         // Other bad media is not offered for keeping.
         let pdf = Data("%PDF-1.7\n".utf8)
@@ -166,11 +167,11 @@ final class PhoneAtRestTests: TempDirTestCase {
             _ = try store.addPhotoBytes(caseId: caseId, bytes: pdf, capture: Synthetic.noCapture)
             XCTFail("a PDF header is not a photo")
         } catch {
-            XCTAssertFalse(QorgauAppError.capture(error, leadingBytes: pdf, language: .en).isDamagedMedia)
+            XCTAssertFalse(QorgauAppError.capture(error, language: .en).isDamagedMedia)
         }
-        XCTAssertFalse(QorgauAppError.capture(QorgauError.BadMedia(reason: ""), leadingBytes: Synthetic.video(payload: 16), language: .en).isDamagedMedia)
-        XCTAssertFalse(QorgauAppError.capture(QorgauError.Io(reason: ""), leadingBytes: cut, language: .en).isDamagedMedia,
-                       "only bad media is offered")
+        XCTAssertFalse(QorgauAppError.capture(QorgauError.BadMedia(problem: .wrongKind, reason: "damaged evidence"), language: .en).isDamagedMedia)
+        XCTAssertFalse(QorgauAppError.capture(QorgauError.Io(reason: ""), language: .en).isDamagedMedia,
+                       "only a damaged photo is offered")
 
         // Kept when the officer confirms: byte for byte, marked damaged, no preview.
         let keep = CaptureInfo(gps: nil, note: "Cut short when the phone fell (synthetic)", platformThumbnail: nil, keepDamaged: true)

@@ -135,7 +135,7 @@ final class UserMessageTests: XCTestCase {
         func every(_ reason: String) -> [QorgauError] {
             [
                 .InvalidInput(field: "full_name", reason: reason), .InvalidIin(problem: .checkDigitMismatch, reason: reason),
-                .BadMedia(reason: reason), .NotFound(reason: reason), .Conflict(reason: reason), .WrongKey(reason: reason),
+                .BadMedia(problem: .corrupt, reason: reason), .NotFound(reason: reason), .Conflict(reason: reason), .WrongKey(reason: reason),
                 .Integrity(reason: reason), .NotInitialised(reason: reason), .AlreadyInitialised(reason: reason),
                 .Storage(reason: reason), .InvalidQr(rejection: .tampered, reason: reason), .InvalidRegistry(reason: reason),
                 .PermissionDenied(reason: reason), .WrongPin(attemptsLeft: 3, reason: reason),

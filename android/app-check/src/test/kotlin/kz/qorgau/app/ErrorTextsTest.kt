@@ -6,6 +6,7 @@ import kz.qorgau.core.ErrorMessages
 import kz.qorgau.core.ErrorText
 import kz.qorgau.ffi.ErrorCode
 import kz.qorgau.ffi.IinProblem
+import kz.qorgau.ffi.MediaProblem
 import kz.qorgau.ffi.QorgauException
 import kz.qorgau.ffi.QrRejection
 import kz.qorgau.ffi.RejectionCode
@@ -33,7 +34,7 @@ class ErrorTextsTest {
     /** One of every QorgauException kind (checked against the generated classes below). */
     private val everyKind: List<QorgauException> = listOf(
         QorgauException.InvalidInput("field", "x"),
-        QorgauException.BadMedia("x"),
+        QorgauException.BadMedia(MediaProblem.CORRUPT, "x"),
         QorgauException.NotFound("x"),
         QorgauException.Conflict("x"),
         QorgauException.WrongKey("x"),

@@ -2,6 +2,7 @@ package kz.qorgau.core
 
 import kz.qorgau.ffi.ErrorCode
 import kz.qorgau.ffi.IinProblem
+import kz.qorgau.ffi.MediaProblem
 import kz.qorgau.ffi.QorgauException
 import kz.qorgau.ffi.QrRejection
 import kz.qorgau.ffi.RejectionCode
@@ -134,7 +135,7 @@ data class ErrorMessage(
 /**
  * The one mapping from what the core reports to what the officer is told: every error kind
  * and every typed reason to an [ErrorText]. Decides on kinds and typed fields only, never on
- * the English `reason` (for logs; it may be reworded), with one exception below.
+ * the English `reason` (for logs; it may be reworded).
  */
 object ErrorMessages {
     fun of(e: QorgauException): ErrorMessage = when (e) {
@@ -235,16 +236,11 @@ object ErrorMessages {
     }
 
     /**
-     * A photo the core refused as damaged or cut short, which the officer may keep as it is,
-     * marked damaged, by adding it again with `CaptureInfo.keepDamaged = true`; other BadMedia
-     * refusals (not media, wrong kind, too large) cannot be kept that way.
-     *
-     * The one decision still taken on the core's words: `QorgauException.BadMedia` carries no
-     * typed reason in this FFI (only `reason`, whose CorruptImage wording ends in "... it can be
-     * kept as damaged evidence if the officer confirms"). It only decides whether to *offer*
-     * keeping; the core itself refuses `keepDamaged` for anything it cannot keep. Replace with
-     * the typed reason once BadMedia has one.
+     * A photo the core refused as damaged or cut short (`MediaProblem.DAMAGED`), which the
+     * officer may keep as it is, marked damaged, by adding it again with
+     * `CaptureInfo.keepDamaged = true`; other BadMedia refusals (not media, wrong kind, too
+     * large) cannot be kept that way.
      */
     fun keepableAsDamaged(e: Throwable): Boolean =
-        e is QorgauException.BadMedia && e.reason.contains("damaged evidence")
+        e is QorgauException.BadMedia && e.problem == MediaProblem.DAMAGED
 }

@@ -2,6 +2,7 @@ package kz.qorgau.core
 
 import kz.qorgau.ffi.CaptureInfo
 import kz.qorgau.ffi.MediaKind
+import kz.qorgau.ffi.MediaProblem
 import kz.qorgau.ffi.PersonQuery
 import kz.qorgau.ffi.PreviewSource
 import kz.qorgau.ffi.QorgauException
@@ -113,11 +114,13 @@ class AtRestTest {
                 store.addEvidenceFile(case, cut.path, MediaKind.PHOTO, CaptureInfo(null, null, null), null)
             }
             assertEquals(ErrorText.ERROR_BAD_MEDIA, ErrorMessages.of(refused).text)
+            assertEquals(MediaProblem.DAMAGED, refused.problem)
             assertTrue(ErrorMessages.keepableAsDamaged(refused))
             assertTrue(store.evidenceList(case).isEmpty(), "nothing stored")
             // Not media at all is not "damaged": there is nothing to keep.
             val text = File(tmp, "notes.txt").apply { writeText("not media at all") }
             val notMedia = assertThrows<QorgauException.BadMedia> { store.addEvidenceFile(case, text.path, null, CaptureInfo(null, null, null), null) }
+            assertEquals(MediaProblem.NOT_MEDIA, notMedia.problem)
             assertFalse(ErrorMessages.keepableAsDamaged(notMedia))
 
             // The officer confirmed: kept as it is, marked damaged, no preview.

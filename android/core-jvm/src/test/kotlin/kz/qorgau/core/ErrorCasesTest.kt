@@ -3,6 +3,7 @@ package kz.qorgau.core
 import kz.qorgau.ffi.CaptureInfo
 import kz.qorgau.ffi.IinProblem
 import kz.qorgau.ffi.MediaKind
+import kz.qorgau.ffi.MediaProblem
 import kz.qorgau.ffi.PersonRole
 import kz.qorgau.ffi.QorgauException
 import kz.qorgau.ffi.Trigger
@@ -78,10 +79,13 @@ class ErrorCasesTest {
             val text = File(tmp, "notes.txt").apply { writeText("not media at all") }
             val notMedia = assertThrows<QorgauException.BadMedia> { s.store.addEvidenceFile(case, text.path, null, CaptureInfo(null, null, null), null) }
             assertEquals(ErrorText.ERROR_BAD_MEDIA, ErrorMessages.of(notMedia).text)
+            assertEquals(MediaProblem.NOT_MEDIA, notMedia.problem)
             val empty = File(tmp, "empty.jpg").apply { writeBytes(ByteArray(0)) }
-            assertThrows<QorgauException.BadMedia> { s.store.addEvidenceFile(case, empty.path, MediaKind.PHOTO, CaptureInfo(null, null, null), null) }
+            val emptyFile = assertThrows<QorgauException.BadMedia> { s.store.addEvidenceFile(case, empty.path, MediaKind.PHOTO, CaptureInfo(null, null, null), null) }
+            assertEquals(MediaProblem.EMPTY, emptyFile.problem)
             val photo = Fixtures.jpeg(File(tmp, "p.jpg"), 64, 48)
-            assertThrows<QorgauException.BadMedia> { s.store.addEvidenceFile(case, photo.path, MediaKind.VIDEO, CaptureInfo(null, null, null), null) }
+            val wrongKind = assertThrows<QorgauException.BadMedia> { s.store.addEvidenceFile(case, photo.path, MediaKind.VIDEO, CaptureInfo(null, null, null), null) }
+            assertEquals(MediaProblem.WRONG_KIND, wrongKind.problem)
             val unknown = assertThrows<QorgauException.NotFound> { s.store.addEvidenceFile("3f1c8a54-0000-4000-8000-000000000000", photo.path, null, CaptureInfo(null, null, null), null) }
             assertEquals(ErrorText.ERROR_NOT_FOUND, ErrorMessages.of(unknown).text)
             assertTrue(s.store.verify(case).ok)
