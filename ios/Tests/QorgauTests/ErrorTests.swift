@@ -10,6 +10,11 @@ final class ErrorTests: TempDirTestCase {
         return (store, try store.openCase(newCase: Synthetic.neighbourReport).record.id)
     }
 
+    /// Media refused by the core, with its problem.
+    private static func media(_ problem: MediaProblem) -> (QorgauError) -> Bool {
+        { if case let .BadMedia(p, _) = $0 { return p == problem }; return false }
+    }
+
     /// An IIN refused by the core, with its problem.
     private static func iin(_ problem: IinProblem) -> (QorgauError) -> Bool {
         { if case let .InvalidIin(p, _) = $0 { return p == problem }; return false }
@@ -147,28 +152,47 @@ final class ErrorTests: TempDirTestCase {
         let text = try file("notes.txt", Data("Not a photo, just some text written at the scene (synthetic).\n".utf8))
         for expected in [nil, MediaKind.photo] {
             XCTAssertQorgauError(try store.addEvidenceFile(caseId: caseId, path: text.path, expected: expected,
-                                                           capture: Synthetic.noCapture, progress: nil), "BadMedia") {
-                if case .BadMedia = $0 { return true }
-                return false
-            }
+                                                           capture: Synthetic.noCapture, progress: nil), "BadMedia(notMedia)",
+                                 Self.media(.notMedia))
         }
-        XCTAssertQorgauError(try store.addPhotoBytes(caseId: caseId, bytes: Data("%PDF-1.7\n".utf8), capture: Synthetic.noCapture), "BadMedia") {
-            if case .BadMedia = $0 { return true }
-            return false
-        }
-        // A truncated JPEG and a video where a photo was expected.
+        XCTAssertQorgauError(try store.addPhotoBytes(caseId: caseId, bytes: Data("%PDF-1.7\n".utf8), capture: Synthetic.noCapture),
+                             "BadMedia(notMedia)", Self.media(.notMedia))
+        // A truncated JPEG (damaged: may be kept if confirmed) and a video where a photo was expected.
         let photo = try Data(contentsOf: Synthetic.photoURL)
-        XCTAssertQorgauError(try store.addPhotoBytes(caseId: caseId, bytes: photo.prefix(photo.count / 2), capture: Synthetic.noCapture), "BadMedia") {
-            if case .BadMedia = $0 { return true }
-            return false
-        }
+        XCTAssertQorgauError(try store.addPhotoBytes(caseId: caseId, bytes: photo.prefix(photo.count / 2), capture: Synthetic.noCapture),
+                             "BadMedia(damaged)", Self.media(.damaged))
         let video = try file("clip.mp4", Synthetic.video(payload: 4096))
         XCTAssertQorgauError(try store.addEvidenceFile(caseId: caseId, path: video.path, expected: .photo,
-                                                       capture: Synthetic.noCapture, progress: nil), "BadMedia") {
-            if case .BadMedia = $0 { return true }
+                                                       capture: Synthetic.noCapture, progress: nil), "BadMedia(wrongKind)",
+                             Self.media(.wrongKind))
+        XCTAssertEqual(try store.evidenceList(caseId: caseId).count, 0)
+    }
+
+    /// A changed original reaches Swift as a failed verification naming the file, and export
+    /// refuses the case without leaving a bundle.
+    func testAChangedOriginalFailsVerificationAndExport() throws {
+        let (store, caseId) = try newStore()
+        _ = try store.addPhotoBytes(caseId: caseId, bytes: try Data(contentsOf: Synthetic.photoURL), capture: Synthetic.noCapture)
+        XCTAssertTrue(try store.verify(caseId: caseId).ok)
+        let blobs = storeDir.appendingPathComponent("blobs")
+        let files = FileManager.default.enumerator(at: blobs, includingPropertiesForKeys: [.fileSizeKey])!
+            .compactMap { $0 as? URL }
+            .filter { !$0.path.dropFirst(blobs.path.count).hasPrefix("/tmp") && !$0.hasDirectoryPath }
+        let blob = try XCTUnwrap(files.max { (try? Data(contentsOf: $0).count) ?? 0 < (try? Data(contentsOf: $1).count) ?? 0 })
+        var bytes = try Data(contentsOf: blob)
+        bytes[bytes.count / 2] ^= 1
+        try bytes.write(to: blob)
+        let report = try store.verify(caseId: caseId)
+        XCTAssertFalse(report.ok)
+        let failed = try XCTUnwrap(report.failure?.file)
+        XCTAssertTrue(blob.path.hasSuffix(String(failed.dropFirst("blobs/".count))), "\(failed)")
+        let out = tmp.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        XCTAssertQorgauError(try store.exportCase(caseId: caseId, outDir: out.path), "Integrity") {
+            if case .Integrity = $0 { return true }
             return false
         }
-        XCTAssertEqual(try store.evidenceList(caseId: caseId).count, 0)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).count, 0, "no bundle, not even a partial one")
     }
 
     func testCancellationThroughTheObserverStoresNothing() throws {

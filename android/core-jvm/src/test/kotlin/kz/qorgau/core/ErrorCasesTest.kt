@@ -122,4 +122,29 @@ class ErrorCasesTest {
         // The library is still usable afterwards.
         session().use { assertTrue(it.store.listCases().isEmpty()) }
     }
+
+    @Test
+    fun `a changed original reaches Kotlin as a failed verification naming the file, and export refuses the case`() {
+        session().use { s ->
+            val case = s.newCase()
+            val photo = Fixtures.jpeg(File(tmp, "p.jpg"), 320, 240)
+            s.store.addEvidenceFile(case, photo.path, MediaKind.PHOTO, CaptureInfo(null, null, null), null)
+            assertTrue(s.store.verify(case).ok)
+            // One bit of the stored (encrypted) original flipped, as a thief or a bad sector would.
+            val blobs = File(s.directory, "blobs")
+            val blob = blobs.walkTopDown()
+                .filter { it.isFile && !it.relativeTo(blobs).path.startsWith("tmp") }
+                .maxByOrNull { it.length() }!!
+            val bytes = blob.readBytes()
+            bytes[bytes.size / 2] = (bytes[bytes.size / 2].toInt() xor 1).toByte()
+            blob.writeBytes(bytes)
+            val report = s.store.verify(case)
+            assertFalse(report.ok)
+            val failure = report.failure!!
+            assertTrue(failure.file != null && blob.path.endsWith(failure.file!!.removePrefix("blobs/")), "$failure")
+            val out = File(tmp, "out").apply { mkdirs() }
+            assertThrows<QorgauException.Integrity> { s.store.exportCase(case, out.path) }
+            assertEquals(0, out.listFiles()!!.size, "no bundle, not even a partial one")
+        }
+    }
 }
