@@ -151,6 +151,20 @@ impl Checker<'_> {
             }
             Err(e) => return Err(e),
         };
+        // Every case begins with the entry that logs its opening: a case row without a chain
+        // was not written by the app.
+        if entries.first().map(|e| e.entry.kind) != Some(EventKind::CaseOpened) {
+            return Ok(Err(fail(
+                Some(1),
+                Some(format!("cases/{}", self.case)),
+                None,
+                "custody log",
+                "entry 1 logging the case's opening",
+                entries.first().map_or("no entries".to_string(), |e| {
+                    e.entry.kind.as_str().to_string()
+                }),
+            )));
+        }
         let key = self.store.device().public_key;
         let mut prev = Sha256::ZERO.hex();
         let mut referenced = HashSet::new();
