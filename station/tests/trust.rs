@@ -1228,3 +1228,61 @@ fn a_registry_that_cannot_be_imported_is_reported_and_the_evidence_still_goes_ou
         "{st:?}"
     );
 }
+
+#[test]
+fn entries_signed_by_one_device_and_sent_by_another_and_a_body_changed_after_signing_are_refused() {
+    let s: Server = server();
+    let (a, _) = enrolled(&s, "KZ-DEMO-0417");
+    let (b, cb) = enrolled(&s, "KZ-DEMO-0418");
+    // A's entries (A's signatures), sent by B as its own push.
+    let case = a
+        .store
+        .open_case(fixtures::neighbour_report_case())
+        .unwrap()
+        .record
+        .id;
+    let items = SyncClient::push_items(&a.store.outbox_pending(10).unwrap()).unwrap();
+    let r = cb
+        .push(
+            &b.store,
+            &PushRequest {
+                items,
+                heads: vec![],
+            },
+        )
+        .unwrap();
+    assert!(r.acked.is_empty(), "{r:?}");
+    assert_eq!(r.rejected.len(), 1, "{r:?}");
+    assert_eq!(r.rejected[0].code, RejectionCode::OtherDevice, "{r:?}");
+    assert!(s
+        .station
+        .storage()
+        .entries_of(&case.to_string())
+        .unwrap()
+        .is_empty());
+
+    // A body changed after it was signed: refused with its code before anything is stored.
+    let signed_body = serde_json::to_vec(&PushRequest {
+        items: vec![],
+        heads: vec![],
+    })
+    .unwrap();
+    let changed = serde_json::to_vec(&PushRequest {
+        items: SyncClient::push_items(&a.store.outbox_pending(10).unwrap()).unwrap(),
+        heads: vec![],
+    })
+    .unwrap();
+    let req = common_signed(&b.store, &s.url())("POST", "/v1/entries", &signed_body, None);
+    let (status_code, body) = status(req.send_bytes(&changed));
+    assert_eq!(
+        (status_code, code_of(&body)),
+        (400, ErrorCode::BadRequest),
+        "{body}"
+    );
+    assert!(s
+        .station
+        .storage()
+        .entries_of(&case.to_string())
+        .unwrap()
+        .is_empty());
+}
