@@ -275,6 +275,62 @@ pub(crate) fn reseal_outbox(
 
 /// Increments a named counter (an order number) whose value carries a MAC: a counter set back
 /// with SQL (to reuse numbers) is refused.
+/// The counter that holds how many audit rows there are.
+const AUDIT_ROWS: &str = "audit_rows";
+
+/// What an audit row's MAC covers: its own fields and the MAC of the row before it.
+fn audit_fields(at: &str, actor: &str, action: &str, detail: &str, prev: &[u8]) -> Vec<Value> {
+    vec![
+        json!(at),
+        json!(actor),
+        json!(action),
+        json!(detail),
+        json!(hex::encode(prev)),
+    ]
+}
+
+type AuditRow = (i64, String, String, String, String, Vec<u8>);
+
+fn audit_rows(conn: &Connection) -> Result<Vec<AuditRow>> {
+    let mut stmt =
+        conn.prepare("SELECT id, at, actor, action, detail, mac FROM audit ORDER BY id")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get::<_, Option<Vec<u8>>>(5)?.unwrap_or_default(),
+        ))
+    })?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
+
+/// Chains the audit rows written before schema version 7 (each then had a MAC of its own
+/// fields only) and counts them, in that upgrade's transaction: the rows are taken as they are
+/// at the upgrade.
+pub(crate) fn chain_audit(conn: &Connection, keys: &DerivedKeys) -> Result<()> {
+    let mut prev: Vec<u8> = Vec::new();
+    let mut count = 0i64;
+    for (id, at, actor, action, detail, _) in audit_rows(conn)? {
+        let m = mac(
+            keys,
+            "audit",
+            &audit_fields(&at, &actor, &action, &detail, &prev),
+        );
+        conn.execute("UPDATE audit SET mac = ?1 WHERE id = ?2", params![m, id])?;
+        prev = m;
+        count += 1;
+    }
+    let m = mac(keys, "counters", &[json!(AUDIT_ROWS), json!(count)]);
+    conn.execute(
+        "INSERT INTO counters (name, value, mac) VALUES (?1, ?2, ?3) ON CONFLICT(name) DO UPDATE SET value = excluded.value, mac = excluded.mac",
+        params![AUDIT_ROWS, count, m],
+    )?;
+    Ok(())
+}
+
 pub(crate) fn next_counter(conn: &Connection, keys: &DerivedKeys, name: &str) -> Result<i64> {
     let row: Option<(i64, Option<Vec<u8>>)> = conn
         .query_row(
@@ -680,47 +736,59 @@ impl Store {
                 out.push(("counters".into(), n));
             }
         }
-        let mut stmt =
-            conn.prepare("SELECT id, at, actor, action, detail, mac FROM audit ORDER BY id")?;
-        for r in stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, Vec<u8>>(5)?,
-            ))
-        })? {
-            let (id, at, actor, action, detail, m) = r?;
+        // The audit rows form a chain (each MAC covers the one before) whose length is a MAC'd
+        // counter: an edited, copied, reordered or deleted row, or a cut tail, is reported.
+        let mut prev: Vec<u8> = Vec::new();
+        let mut count = 0i64;
+        for (id, at, actor, action, detail, m) in audit_rows(&conn)? {
+            count += 1;
             if check(
                 keys,
                 "audit",
                 &id.to_string(),
-                &[json!(at), json!(actor), json!(action), json!(detail)],
+                &audit_fields(&at, &actor, &action, &detail, &prev),
                 Some(&m),
             )
             .is_err()
             {
                 out.push(("audit".into(), id.to_string()));
             }
+            prev = m;
+        }
+        let counted: Option<(i64, Option<Vec<u8>>)> = conn
+            .query_row(
+                "SELECT value, mac FROM counters WHERE name = ?1",
+                [AUDIT_ROWS],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        if counted.map_or(0, |(v, _)| v) != count {
+            out.push(("audit".into(), "count".into()));
         }
         Ok(out)
     }
 
-    /// Appends a device-level audit row (who did what, no personal data).
+    /// Appends a device-level audit row (who did what, no personal data), chained to the row
+    /// before it and counted.
     pub(crate) fn audit(&self, conn: &Connection, action: &str, detail: &str) -> Result<()> {
         let at = self.clock().now().utc_rfc3339();
         let actor = self.actor();
+        let prev: Vec<u8> = conn
+            .query_row("SELECT mac FROM audit ORDER BY id DESC LIMIT 1", [], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .unwrap_or_default();
         let m = mac(
             self.keys(),
             "audit",
-            &[json!(at), json!(actor), json!(action), json!(detail)],
+            &audit_fields(&at, &actor, action, detail, &prev),
         );
         conn.execute(
             "INSERT INTO audit (at, actor, action, detail, mac) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![at, actor, action, detail, m],
         )?;
+        next_counter(conn, self.keys(), AUDIT_ROWS)?;
         Ok(())
     }
 

@@ -275,6 +275,9 @@ impl Store {
                 integrity::fill_macs(tx, &keys)?;
                 integrity::sign_existing_heads(tx, &signer)?;
             }
+            if version == 7 {
+                integrity::chain_audit(tx, &keys)?;
+            }
             Ok(())
         })?;
         let blobs = BlobDir::open(&dir.join("blobs"))?;

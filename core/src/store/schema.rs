@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../sql/0004_outbox.sql"),
     include_str!("../../sql/0005_at_rest.sql"),
     include_str!("../../sql/0006_sync_problem.sql"),
+    include_str!("../../sql/0007_audit_chain.sql"),
 ];
 
 /// The schema version this build writes.

@@ -778,3 +778,65 @@ fn sharing_a_court_bundle_is_an_audited_act_of_a_signed_in_profile() {
     )
     .unwrap();
 }
+
+#[test]
+fn audit_rows_from_before_the_chain_are_chained_at_the_upgrade() {
+    use serde_json::json;
+    let s = scene();
+    let station = DeviceSigner::from_pkcs8(&generate_pkcs8().unwrap()).unwrap();
+    super::tests::trust_station(&s.store, station.public_key());
+    let before = s.store.audit_log().unwrap();
+    assert!(before.len() >= 2, "{before:?}");
+    // As version 6 wrote them: each MAC over the row's own fields, no count.
+    {
+        let conn = s.store.conn();
+        let rows: Vec<(i64, String, String, String, String)> = conn
+            .prepare("SELECT id, at, actor, action, detail FROM audit")
+            .unwrap()
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        for (id, at, actor, action, detail) in rows {
+            let m = super::integrity::mac(
+                s.store.keys(),
+                "audit",
+                &[json!(at), json!(actor), json!(action), json!(detail)],
+            );
+            conn.execute(
+                "UPDATE audit SET mac = ?1 WHERE id = ?2",
+                rusqlite::params![m, id],
+            )
+            .unwrap();
+        }
+        conn.execute("DELETE FROM counters WHERE name = 'audit_rows'", [])
+            .unwrap();
+        conn.pragma_update(None, "user_version", 6).unwrap();
+    }
+    assert!(
+        !s.store.edited_rows().unwrap().is_empty(),
+        "old MACs do not pass as chained ones"
+    );
+    let dir = s.store.dir().to_path_buf();
+    drop(s.store);
+    let store = Store::open(&dir, &s.ks, super::tests::clock()).unwrap();
+    assert!(
+        store.edited_rows().unwrap().is_empty(),
+        "chained and counted at the upgrade"
+    );
+    assert_eq!(store.audit_log().unwrap(), before);
+    store
+        .conn()
+        .execute(
+            "DELETE FROM audit WHERE id = (SELECT max(id) FROM audit)",
+            [],
+        )
+        .unwrap();
+    assert_eq!(
+        store.edited_rows().unwrap(),
+        vec![("audit".to_string(), "count".to_string())],
+        "a cut tail"
+    );
+}

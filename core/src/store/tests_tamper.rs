@@ -17,8 +17,9 @@
 //! `tests_at_rest`). Columns left out: the outbox's bookkeeping (`enqueued_at`, `attempts`,
 //! `last_error`: the order cases are sent in and the retry count; what is sent and whether it
 //! was acknowledged are MAC-checked), `profiles.created_at` (the order profiles are listed in)
-//! and `audit.id` (SQLite's row number; each audit row's MAC covers its time, actor, action and
-//! detail).
+//! and `audit.id` (SQLite's row number: the rows' order is covered, since each audit row's MAC
+//! covers its time, actor, action, detail and the MAC of the row before it, but a number that
+//! keeps the order is not).
 
 use proptest::prelude::*;
 use rusqlite::types::Value;
@@ -394,19 +395,14 @@ fn every_row_of_the_case_deleted_alone_is_reported() {
 /// A row inserted into any covered table, copied from one the app wrote with only its key made
 /// new (another id, the next sequence number, another name): a forged record the chain does
 /// not log, an entry past the signed head, a profile, key, counter, outbox or audit row without
-/// a MAC of its own. Each is reported (a forged case row: when that case is verified). Left
-/// out: `case_heads` (a head copied onto another case id concerns that id, which has no case)
-/// and `audit`, a known gap: each audit row's MAC covers its own time, actor, action and
-/// detail but does not chain the rows, so an exact copy of a row, or a deleted row, is not
-/// seen.
+/// a MAC of its own, a copy of an audit row). Each is reported (a forged case row: when that
+/// case is verified). Left out: `case_heads` (a head copied onto another case id concerns that
+/// id, which has no case).
 #[test]
 fn a_row_inserted_into_any_table_is_reported() {
     let (s, case) = whole_phone();
     let mut unreported = Vec::new();
-    for (table, key) in TABLES
-        .iter()
-        .filter(|(t, _)| !["case_heads", "audit"].contains(t))
-    {
+    for (table, key) in TABLES.iter().filter(|(t, _)| *t != "case_heads") {
         let c = copy_of(&s);
         {
             let conn = c.store.conn();
@@ -478,4 +474,36 @@ fn a_row_inserted_into_any_table_is_reported() {
         unreported.is_empty(),
         "unreported inserts into {unreported:?}"
     );
+}
+
+/// Every audit row deleted alone, and the last one cut off: the chain and the count see it.
+#[test]
+fn a_deleted_audit_row_or_a_cut_audit_tail_is_reported() {
+    let (s, case) = whole_phone();
+    let ids: Vec<i64> = {
+        let conn = s.store.conn();
+        let mut stmt = conn.prepare("SELECT id FROM audit ORDER BY id").unwrap();
+        let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+        rows.map(|r| r.unwrap()).collect()
+    };
+    assert!(ids.len() >= 3, "{ids:?}");
+    for id in &ids {
+        let c = copy_of(&s);
+        c.store
+            .conn()
+            .execute("DELETE FROM audit WHERE id = ?1", [id])
+            .unwrap();
+        assert!(reported(&c.store, case), "audit row {id} deleted");
+    }
+    // Swapping two rows' contents (their order) breaks the chain too.
+    let c = copy_of(&s);
+    c.store
+        .conn()
+        .execute_batch(&format!(
+            "UPDATE audit SET id = -1 WHERE id = {a}; UPDATE audit SET id = {a} WHERE id = {b}; UPDATE audit SET id = {b} WHERE id = -1;",
+            a = ids[0],
+            b = ids[1]
+        ))
+        .unwrap();
+    assert!(reported(&c.store, case), "audit rows reordered");
 }
