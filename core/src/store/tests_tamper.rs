@@ -353,7 +353,7 @@ fn copy_of(s: &Scene) -> Scene {
     Scene { dir: d, ks, store }
 }
 
-/// Every cell of every covered table (379 here), changed one at a time on a copy of the phone.
+/// Every cell of every covered table (382 here), changed one at a time on a copy of the phone.
 #[test]
 fn every_cell_of_every_table_changed_alone_is_reported() {
     let (s, case) = whole_phone();

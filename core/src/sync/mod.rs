@@ -62,14 +62,6 @@ mod failure {
                 _ => false,
             }
         }
-
-        /// A refusal with this code.
-        pub fn refused(self) -> Option<ErrorCode> {
-            match self {
-                SyncFailure::Refused { code, .. } => Some(code),
-                _ => None,
-            }
-        }
     }
 
     /// What the sync screen shows about the last sync, as a kind (its time is beside it).
